@@ -1,0 +1,21 @@
+//! The product logic of Lamina Desktop, shared by the desktop app and `lamina-cli`: run tracking
+//! that never loses a run, the delivery strategy, SQLite history, the output cache and the
+//! keychain. Knows nothing of Tauri or the UI.
+
+pub mod credentials;
+pub mod delivery;
+pub mod outputs;
+pub mod record;
+pub mod store;
+pub mod tracker;
+pub mod workspace;
+
+pub use delivery::{DeliveryMode, PollCadence};
+pub use record::{OutputRecord, RunError, RunRecord, RunState, StoredFile};
+pub use store::{Store, StoreError};
+pub use tracker::{CoreError, Tracker, TrackerConfig};
+pub use workspace::{Workspace, WorkspaceConfig};
+
+/// The desktop app's bundle identifier: names the keychain entry and the data folder, so the app
+/// and the CLI share both.
+pub const APP_IDENTIFIER: &str = "ai.uselamina.desktop";

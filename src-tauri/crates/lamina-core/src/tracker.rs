@@ -1,0 +1,510 @@
+//! The run tracker: start, follow, download, resume. Every change is committed to SQLite before
+//! it is broadcast, so whatever a person has seen survives a crash.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use lamina_api::{
+    ApiError, ApiErrorKind, App, Inputs, LaminaClient, OutputKind, Run, RunFilter, RunStatus,
+    StreamEvent, validate_inputs,
+};
+use tokio::sync::broadcast;
+use tokio::time::Instant;
+
+use crate::delivery::{Capabilities, DeliveryMode, PollCadence, WorkKind};
+use crate::outputs::{OutputCache, OutputError};
+use crate::record::{RunRecord, RunState};
+use crate::store::{NewRun, Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("No run with id {0} is in your history.")]
+    UnknownRun(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct TrackerConfig {
+    pub delivery: DeliveryMode,
+    pub cadence: PollCadence,
+    /// Seconds per `/wait` call (the service allows 1–120).
+    pub wait_timeout_s: u32,
+    /// Stop following after the service has been unreachable this long (the run stays in history
+    /// and `resume` picks it up). `None`: keep trying for as long as the process lives.
+    pub give_up_after: Option<Duration>,
+    pub download_outputs: bool,
+}
+
+impl Default for TrackerConfig {
+    fn default() -> Self {
+        Self {
+            delivery: DeliveryMode::Auto,
+            cadence: PollCadence::default(),
+            wait_timeout_s: 60,
+            give_up_after: None,
+            download_outputs: true,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Tracker {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Tracker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tracker")
+    }
+}
+
+struct Inner {
+    client: LaminaClient,
+    store: Store,
+    outputs: OutputCache,
+    config: TrackerConfig,
+    events: broadcast::Sender<RunRecord>,
+    caps: Mutex<Capabilities>,
+    /// Runs being polled (service id → created time), for checking many with one list request.
+    polled: Mutex<HashMap<String, DateTime<Utc>>>,
+    list: tokio::sync::Mutex<ListSnapshot>,
+}
+
+#[derive(Default)]
+struct ListSnapshot {
+    taken_at: Option<Instant>,
+    statuses: HashMap<String, RunStatus>,
+}
+
+enum Endpoint {
+    Stream,
+    Wait,
+}
+
+/// Why one step of following a run stopped.
+enum StepError {
+    Unsupported(Endpoint),
+    Api(ApiError),
+    Store(StoreError),
+}
+
+impl From<ApiError> for StepError {
+    fn from(error: ApiError) -> Self {
+        Self::Api(error)
+    }
+}
+
+impl From<StoreError> for StepError {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+impl From<CoreError> for StepError {
+    fn from(error: CoreError) -> Self {
+        match error {
+            CoreError::Api(e) => Self::Api(e),
+            CoreError::Store(e) => Self::Store(e),
+            CoreError::UnknownRun(id) => Self::Store(StoreError::missing(&id)),
+        }
+    }
+}
+
+const CAPS_KEY: &str = "capabilities:";
+
+impl Tracker {
+    pub fn new(client: LaminaClient, store: Store, outputs: OutputCache, config: TrackerConfig) -> Self {
+        let caps = store
+            .kv_get(&format!("{CAPS_KEY}{}", client.base_url()))
+            .ok()
+            .flatten()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        let (events, _) = broadcast::channel(1024);
+        Self {
+            inner: Arc::new(Inner {
+                client,
+                store,
+                outputs,
+                config,
+                events,
+                caps: Mutex::new(caps),
+                polled: Mutex::new(HashMap::new()),
+                list: tokio::sync::Mutex::new(ListSnapshot::default()),
+            }),
+        }
+    }
+
+    pub fn client(&self) -> &LaminaClient {
+        &self.inner.client
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Every committed change of every run, in order per run.
+    pub fn subscribe(&self) -> broadcast::Receiver<RunRecord> {
+        self.inner.events.subscribe()
+    }
+
+    fn emit(&self, record: &RunRecord) {
+        // No subscribers is fine: the store is the truth, events are a projection.
+        let _ = self.inner.events.send(record.clone());
+    }
+
+    /// Steps 1–3 of the lifecycle: validate (nothing is sent or stored on bad input), commit the
+    /// intent, POST once, record the answer. Tracking is a separate step ([`Tracker::follow`]).
+    pub async fn start(&self, app: &App, inputs: &Inputs, webhook: Option<&str>) -> Result<RunRecord, CoreError> {
+        let to_send = validate_inputs(app, inputs)?;
+        let local_id = uuid::Uuid::new_v4().to_string();
+        let intent = self.inner.store.insert_intent(&NewRun {
+            local_id: local_id.clone(),
+            app,
+            inputs: &to_send,
+            base_url: self.inner.client.base_url(),
+            webhook_url: webhook,
+            created_at: Utc::now(),
+        })?;
+        self.emit(&intent);
+        match self.inner.client.start_run(&app.app_id, &to_send, webhook).await {
+            Ok(run) => {
+                let record = self.inner.store.record_started(&local_id, &run)?;
+                self.emit(&record);
+                Ok(record)
+            }
+            Err(error) => {
+                let record = self.inner.store.record_start_error(&local_id, &error)?;
+                self.emit(&record);
+                Err(error.into())
+            }
+        }
+    }
+
+    /// Follows a run until it is terminal and its outputs are downloaded.
+    pub async fn follow(&self, local_id: &str) -> Result<RunRecord, CoreError> {
+        let mut record = self
+            .inner
+            .store
+            .get(local_id)?
+            .ok_or_else(|| CoreError::UnknownRun(local_id.to_owned()))?;
+        let Some(run_id) = record.run_id.clone() else { return Ok(record) };
+        let mut failing_since: Option<Instant> = None;
+        let mut attempt = 0u32;
+        while !record.state.is_terminal() {
+            let mode = self.capabilities().choose(self.inner.config.delivery);
+            let step = match mode {
+                DeliveryMode::Stream => self.follow_stream(&run_id, &mut record).await,
+                DeliveryMode::Wait => self.follow_wait(&run_id, &mut record).await,
+                _ => self.poll_once(&run_id, &mut record).await,
+            };
+            match step {
+                Ok(()) => {
+                    failing_since = None;
+                    attempt = 0;
+                }
+                Err(StepError::Unsupported(endpoint)) => self.mark_unsupported(endpoint),
+                Err(StepError::Store(error)) => return Err(error.into()),
+                Err(StepError::Api(error)) if error.is_transient() => {
+                    let since = *failing_since.get_or_insert_with(Instant::now);
+                    if self.inner.config.give_up_after.is_some_and(|limit| since.elapsed() >= limit) {
+                        return Err(error.into());
+                    }
+                    attempt += 1;
+                    tracing::info!(run = %run_id, kind = ?error.kind, "service unavailable, will retry");
+                    tokio::time::sleep(retry_delay(&error, attempt)).await;
+                }
+                Err(StepError::Api(error)) => return Err(error.into()),
+            }
+        }
+        self.forget_polled(&run_id);
+        if record.state == RunState::Completed {
+            self.learn_duration(&record);
+        }
+        self.download_outputs(&mut record).await?;
+        Ok(record)
+    }
+
+    /// Starts and follows in one call.
+    pub async fn run(&self, app: &App, inputs: &Inputs, webhook: Option<&str>) -> Result<RunRecord, CoreError> {
+        let record = self.start(app, inputs, webhook).await?;
+        self.follow(&record.local_id).await
+    }
+
+    /// Step 6: after a restart, every run the service accepted is followed to the end, and every
+    /// intent whose POST never got an answer is marked unknown (never re-sent).
+    pub async fn resume(&self) -> Result<Vec<Result<RunRecord, CoreError>>, CoreError> {
+        let unknown = self.inner.store.mark_unanswered_starts_unknown()?;
+        if unknown > 0 {
+            tracing::warn!(unknown, "runs whose start was never confirmed are marked unknown");
+        }
+        let mut pending = self.inner.store.unfinished()?;
+        pending.extend(self.inner.store.terminal_with_missing_files()?);
+        let follows = pending.iter().map(|record| self.follow(&record.local_id));
+        Ok(futures_util::future::join_all(follows).await)
+    }
+
+    /// Asks the service for a run's current state and records it.
+    pub async fn refresh(&self, id: &str) -> Result<RunRecord, CoreError> {
+        let record = self.inner.store.find(id)?;
+        let run_id = record.as_ref().and_then(|r| r.run_id.clone()).unwrap_or_else(|| id.to_owned());
+        let run = self.inner.client.get_run(&run_id).await?;
+        match record {
+            Some(record) => {
+                let updated = self.apply(&record.local_id, &run)?;
+                Ok(updated.unwrap_or(record))
+            }
+            None => Err(CoreError::UnknownRun(id.to_owned())),
+        }
+    }
+
+    fn apply(&self, local_id: &str, run: &Run) -> Result<Option<RunRecord>, CoreError> {
+        let updated = self.inner.store.apply_run(local_id, run)?;
+        if let Some(record) = &updated {
+            self.emit(record);
+        }
+        Ok(updated)
+    }
+
+    /// Applies a service update and fetches any output that just completed, so results appear
+    /// while a multi-step run is still going.
+    async fn absorb(&self, record: &mut RunRecord, run: &Run) -> Result<(), StepError> {
+        if let Some(updated) = self.apply(&record.local_id, run)? {
+            *record = updated;
+            self.download_outputs(record).await?;
+        }
+        Ok(())
+    }
+
+    async fn follow_stream(&self, run_id: &str, record: &mut RunRecord) -> Result<(), StepError> {
+        let mut events = match self.inner.client.stream_run(run_id).await {
+            Ok(events) => events,
+            Err(error) => return self.unsupported_or(Endpoint::Stream, run_id, record, error).await,
+        };
+        self.mark_supported(Endpoint::Stream);
+        let mut received = 0usize;
+        while let Some(event) = events.next().await {
+            received += 1;
+            match event? {
+                StreamEvent::Progress(run) | StreamEvent::Complete(run) | StreamEvent::Failed(run) => {
+                    self.absorb(record, &run).await?;
+                    if record.state.is_terminal() {
+                        return Ok(());
+                    }
+                }
+                StreamEvent::Timeout(_) => return Ok(()),
+                StreamEvent::Ping => {}
+            }
+        }
+        if received == 0 {
+            // A stream that closes at once must not turn into a reconnect storm.
+            tokio::time::sleep(self.inner.config.cadence.floor).await;
+        }
+        Ok(())
+    }
+
+    async fn follow_wait(&self, run_id: &str, record: &mut RunRecord) -> Result<(), StepError> {
+        match self.inner.client.wait_run(run_id, self.inner.config.wait_timeout_s).await {
+            Ok(outcome) => {
+                self.mark_supported(Endpoint::Wait);
+                self.absorb(record, &outcome.run).await
+            }
+            Err(error) => self.unsupported_or(Endpoint::Wait, run_id, record, error).await,
+        }
+    }
+
+    /// A 404 from `/wait` or `/stream` means either "no such run" or "no such endpoint": a plain
+    /// GET tells which.
+    async fn unsupported_or(
+        &self,
+        endpoint: Endpoint,
+        run_id: &str,
+        record: &mut RunRecord,
+        error: ApiError,
+    ) -> Result<(), StepError> {
+        if !matches!(error.kind, ApiErrorKind::NotFound) {
+            return Err(error.into());
+        }
+        let run = self.inner.client.get_run(run_id).await?;
+        self.absorb(record, &run).await?;
+        Err(StepError::Unsupported(endpoint))
+    }
+
+    async fn poll_once(&self, run_id: &str, record: &mut RunRecord) -> Result<(), StepError> {
+        let created = record.created_at;
+        let polled_count = {
+            let mut polled = lock(&self.inner.polled);
+            polled.insert(run_id.to_owned(), created);
+            polled.len()
+        };
+        let kind = work_kind(record);
+        let elapsed = (Utc::now() - created).to_std().unwrap_or_default();
+        let delay = self.inner.config.cadence.next_delay(kind, elapsed, self.expected_duration(&record.app_id));
+        tokio::time::sleep(delay).await;
+        if polled_count > 1 {
+            let current = RunStatus::parse(record.state.as_str());
+            if let Some(status) = self.listed_status(run_id).await?
+                && status == current
+                && current != RunStatus::Running
+            {
+                return Ok(());
+            }
+        }
+        let run = self.inner.client.get_run(run_id).await?;
+        self.absorb(record, &run).await
+    }
+
+    /// The status of a run from one shared list request, refreshed at most once per floor
+    /// interval however many runs ask. Running runs still get a GET, to pick up outputs that
+    /// complete one by one.
+    async fn listed_status(&self, run_id: &str) -> Result<Option<RunStatus>, ApiError> {
+        let mut snapshot = self.inner.list.lock().await;
+        let fresh = snapshot.taken_at.is_some_and(|t| t.elapsed() < self.inner.config.cadence.floor);
+        if !fresh {
+            let (wanted, oldest) = {
+                let polled = lock(&self.inner.polled);
+                (polled.len(), polled.values().min().copied())
+            };
+            let mut statuses = HashMap::new();
+            let mut offset = 0u32;
+            loop {
+                let page = self
+                    .inner
+                    .client
+                    .list_runs(&RunFilter {
+                        since: oldest.map(|t| t - chrono::Duration::seconds(5)),
+                        limit: Some(100),
+                        offset: Some(offset),
+                        ..RunFilter::default()
+                    })
+                    .await?;
+                let count = page.items.len() as u32;
+                statuses.extend(page.items.into_iter().map(|run| (run.run_id, run.status)));
+                offset += count;
+                let total = page.pagination.and_then(|p| p.total).unwrap_or(0);
+                if count == 0 || u64::from(offset) >= total || statuses.len() >= wanted.max(100) * 4 {
+                    break;
+                }
+            }
+            *snapshot = ListSnapshot { taken_at: Some(Instant::now()), statuses };
+        }
+        Ok(snapshot.statuses.get(run_id).copied())
+    }
+
+    async fn download_outputs(&self, record: &mut RunRecord) -> Result<(), StoreError> {
+        if !self.inner.config.download_outputs {
+            return Ok(());
+        }
+        let wanted: Vec<(usize, String)> = record
+            .outputs
+            .iter()
+            .filter(|o| o.needs_download())
+            .filter_map(|o| o.value.clone().map(|url| (o.index, url)))
+            .collect();
+        for (index, url) in wanted {
+            let mut outcome = self.inner.outputs.fetch(&record.local_id, index, &url).await;
+            for attempt in 1..3u32 {
+                match &outcome {
+                    Err(OutputError::Download(_)) => {
+                        tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
+                        outcome = self.inner.outputs.fetch(&record.local_id, index, &url).await;
+                    }
+                    _ => break,
+                }
+            }
+            let reason = outcome.as_ref().err().map(ToString::to_string);
+            let updated = self.inner.store.record_output_file(
+                &record.local_id,
+                index,
+                outcome.as_ref().map_err(|_| reason.as_deref().unwrap_or_default()),
+            )?;
+            *record = updated;
+            self.emit(record);
+        }
+        Ok(())
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        *lock(&self.inner.caps)
+    }
+
+    fn mark_supported(&self, endpoint: Endpoint) {
+        self.set_capability(endpoint, true);
+    }
+
+    fn mark_unsupported(&self, endpoint: Endpoint) {
+        self.set_capability(endpoint, false);
+    }
+
+    fn set_capability(&self, endpoint: Endpoint, supported: bool) {
+        let caps = {
+            let mut caps = lock(&self.inner.caps);
+            let slot = match endpoint {
+                Endpoint::Stream => &mut caps.stream,
+                Endpoint::Wait => &mut caps.wait,
+            };
+            if *slot == Some(supported) {
+                return;
+            }
+            *slot = Some(supported);
+            *caps
+        };
+        if let Ok(text) = serde_json::to_string(&caps) {
+            let key = format!("{CAPS_KEY}{}", self.inner.client.base_url());
+            if let Err(error) = self.inner.store.kv_set(&key, &text) {
+                tracing::warn!(%error, "could not remember the service's capabilities");
+            }
+        }
+    }
+
+    fn forget_polled(&self, run_id: &str) {
+        lock(&self.inner.polled).remove(run_id);
+    }
+
+    fn expected_duration(&self, app_id: &str) -> Option<Duration> {
+        let text = self.inner.store.kv_get(&format!("duration:{app_id}")).ok().flatten()?;
+        text.parse::<u64>().ok().map(Duration::from_millis)
+    }
+
+    /// Keeps a moving average of how long each app takes, for adaptive polling.
+    fn learn_duration(&self, record: &RunRecord) {
+        let Some(done) = record.completed_at else { return };
+        let Ok(took) = (done - record.created_at).to_std() else { return };
+        let took = took.as_millis() as u64;
+        let average = match self.expected_duration(&record.app_id) {
+            Some(previous) => (previous.as_millis() as u64 * 3 + took) / 4,
+            None => took,
+        };
+        let _ = self.inner.store.kv_set(&format!("duration:{}", record.app_id), &average.to_string());
+    }
+}
+
+fn work_kind(record: &RunRecord) -> WorkKind {
+    if record.outputs.iter().any(|o| o.kind == OutputKind::Video) {
+        WorkKind::Video
+    } else if record.outputs.len() > 1 {
+        WorkKind::MultiStep
+    } else {
+        WorkKind::Image
+    }
+}
+
+/// Backoff while the service is unavailable: honour the service's own hint, else grow to 30 s.
+fn retry_delay(error: &ApiError, attempt: u32) -> Duration {
+    if let Some(after) = error.retry_after() {
+        return after;
+    }
+    let base = Duration::from_millis(500) * 2u32.saturating_pow(attempt.min(6));
+    let jitter = rand::random_range(0.75..1.25);
+    base.min(Duration::from_secs(30)).mul_f64(jitter)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,108 @@
+//! Server configuration.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use crate::DEMO_KEY;
+use crate::faults::FaultRule;
+
+/// Everything [`crate::start`] needs. `Default` is the demo workspace at real-world pace.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Address to bind; port 0 picks a free one. Default `127.0.0.1:0`.
+    pub bind: SocketAddr,
+    /// Accepted API keys (each must start with `lma_`). Default `[DEMO_KEY]`.
+    pub keys: Vec<String>,
+    /// Run durations are divided by this (tests use 50+). Default 1.0.
+    pub speed: f64,
+    /// Requests per window and API key. Default 100.
+    pub rate_limit: u32,
+    /// Fixed rate-limit window. Default 60 s.
+    pub rate_window: Duration,
+    /// Initial fault rules. Default none.
+    pub faults: Vec<FaultRule>,
+    /// Pauses before webhook retries (not divided by `speed`). Default 5 s, 30 s, 120 s.
+    pub webhook_retry_delays: Vec<Duration>,
+    /// Timeout of one webhook delivery attempt. Default 15 s.
+    pub webhook_timeout: Duration,
+    /// `false` makes `/wait` and `/stream` answer 404 so clients exercise their polling fallback.
+    pub long_poll: bool,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            keys: vec![DEMO_KEY.to_owned()],
+            speed: 1.0,
+            rate_limit: 100,
+            rate_window: Duration::from_secs(60),
+            faults: Vec::new(),
+            webhook_retry_delays: vec![
+                Duration::from_secs(5),
+                Duration::from_secs(30),
+                Duration::from_secs(120),
+            ],
+            webhook_timeout: Duration::from_secs(15),
+            long_poll: true,
+        }
+    }
+}
+
+/// Bounds on `speed`: beyond them durations stop being meaningful (or overflow time arithmetic).
+const MIN_SPEED: f64 = 0.001;
+const MAX_SPEED: f64 = 1_000_000.0;
+
+impl SandboxConfig {
+    /// Rejects configurations the server could not honour, with a message for a human.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.keys.is_empty() {
+            return Err("at least one API key is required".into());
+        }
+        if let Some(bad) = self
+            .keys
+            .iter()
+            .find(|k| !k.starts_with("lma_") || k.len() < 5)
+        {
+            return Err(format!("API key {bad:?} must start with \"lma_\""));
+        }
+        if !(MIN_SPEED..=MAX_SPEED).contains(&self.speed) {
+            return Err(format!("speed must be between {MIN_SPEED} and {MAX_SPEED}"));
+        }
+        if self.rate_limit == 0 {
+            return Err("rate limit must be at least 1".into());
+        }
+        if self.rate_window.is_zero() {
+            return Err("rate window must be longer than zero".into());
+        }
+        if self.webhook_timeout.is_zero() {
+            return Err("webhook timeout must be longer than zero".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_valid_and_rejects_bad_values() {
+        assert!(SandboxConfig::default().validate().is_ok());
+        let bad_key = SandboxConfig {
+            keys: vec!["sk_123".into()],
+            ..Default::default()
+        };
+        assert!(bad_key.validate().unwrap_err().contains("lma_"));
+        let bad_speed = SandboxConfig {
+            speed: 0.0,
+            ..Default::default()
+        };
+        assert!(bad_speed.validate().is_err());
+        let nan_speed = SandboxConfig {
+            speed: f64::NAN,
+            ..Default::default()
+        };
+        assert!(nan_speed.validate().is_err());
+    }
+}

@@ -36,7 +36,9 @@ pub async fn dispatch(cli: Cli) -> Result<u8, Failure> {
     let json = cli.json;
     match cli.command {
         Command::Sandbox(args) => {
-            lamina_sandbox::cli::run(args).await.map_err(Failure::usage)?;
+            lamina_sandbox::cli::run(args)
+                .await
+                .map_err(Failure::usage)?;
             Ok(0)
         }
         Command::Apps { ref search } => {
@@ -60,7 +62,10 @@ pub async fn dispatch(cli: Cli) -> Result<u8, Failure> {
         }
         Command::History { limit } => {
             let workspace = open(&cli, None)?;
-            let runs = workspace.store().list(limit, 0).map_err(lamina_core::CoreError::from)?;
+            let runs = workspace
+                .store()
+                .list(limit, 0)
+                .map_err(lamina_core::CoreError::from)?;
             render::history(&runs, json);
             Ok(0)
         }
@@ -92,7 +97,10 @@ async fn run(cli: &Cli, args: &RunArgs) -> Result<u8, Failure> {
     let app = workspace.client().get_app(&args.app_id).await?;
     // Validation happens in the core before anything is stored or sent.
     let started = Instant::now();
-    let record = workspace.tracker.start(&app, &inputs, args.webhook.as_deref()).await?;
+    let record = workspace
+        .tracker
+        .start(&app, &inputs, args.webhook.as_deref())
+        .await?;
     if args.detach {
         render::run(&record, cli.json);
         return Ok(0);
@@ -102,7 +110,11 @@ async fn run(cli: &Cli, args: &RunArgs) -> Result<u8, Failure> {
     progress.abort();
     let record = result?;
     if !cli.json {
-        eprintln!("{} in {:.1} s", record.state.as_str(), started.elapsed().as_secs_f64());
+        eprintln!(
+            "{} in {:.1} s",
+            record.state.as_str(),
+            started.elapsed().as_secs_f64()
+        );
     }
     render::run(&record, cli.json);
     Ok(exit_code(&record))
@@ -125,7 +137,10 @@ fn collect_inputs(args: &RunArgs) -> Result<Inputs, Failure> {
             .map_err(|e| Failure::usage(format!("{} is not valid JSON: {e}", path.display())))?;
         let object = value.get("inputs").unwrap_or(&value);
         let Some(object) = object.as_object() else {
-            return Err(Failure::usage(format!("{} must hold a JSON object of inputs", path.display())));
+            return Err(Failure::usage(format!(
+                "{} must hold a JSON object of inputs",
+                path.display()
+            )));
         };
         for (name, value) in object {
             let text = match value {
@@ -138,7 +153,9 @@ fn collect_inputs(args: &RunArgs) -> Result<Inputs, Failure> {
     }
     for pair in &args.inputs {
         let Some((name, value)) = pair.split_once('=') else {
-            return Err(Failure::usage(format!("--input expects NAME=VALUE, got \"{pair}\"")));
+            return Err(Failure::usage(format!(
+                "--input expects NAME=VALUE, got \"{pair}\""
+            )));
         };
         inputs.insert(name.trim().to_owned(), value.to_owned());
     }
@@ -149,8 +166,9 @@ fn open(cli: &Cli, outputs_dir: Option<PathBuf>) -> Result<Workspace, Failure> {
     let key = api_key()?;
     let data_dir = match &cli.data_dir {
         Some(dir) => dir.clone(),
-        None => default_data_dir()
-            .ok_or_else(|| Failure::usage("no home folder: pass --data-dir or set LAMINA_DATA_DIR"))?,
+        None => default_data_dir().ok_or_else(|| {
+            Failure::usage("no home folder: pass --data-dir or set LAMINA_DATA_DIR")
+        })?,
     };
     let mut config = WorkspaceConfig::new(cli.base_url.trim_end_matches('/'), key, data_dir);
     config.generation = match cli.api {

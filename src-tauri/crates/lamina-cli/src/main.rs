@@ -14,7 +14,11 @@ use lamina_api::{ApiError, ApiErrorKind};
 use lamina_core::CoreError;
 
 #[derive(Debug, Parser)]
-#[command(name = "lamina-cli", version, about = "Run Lamina apps from a terminal or a script.")]
+#[command(
+    name = "lamina-cli",
+    version,
+    about = "Run Lamina apps from a terminal or a script."
+)]
 pub struct Cli {
     /// Lamina service address.
     #[arg(long, global = true, env = "LAMINA_BASE_URL", default_value = lamina_api::DEFAULT_BASE_URL)]
@@ -72,11 +76,19 @@ pub struct Failure {
 
 impl Failure {
     pub fn usage(message: impl Into<String>) -> Self {
-        Self { code: 2, message: message.into(), detail: None }
+        Self {
+            code: 2,
+            message: message.into(),
+            detail: None,
+        }
     }
 
     pub fn auth(message: impl Into<String>) -> Self {
-        Self { code: 3, message: message.into(), detail: None }
+        Self {
+            code: 3,
+            message: message.into(),
+            detail: None,
+        }
     }
 }
 
@@ -99,16 +111,24 @@ impl From<ApiError> for Failure {
                 "\nThe run may have started: check `lamina-cli history` before starting it again.",
             );
         }
-        Self { code, message, detail: Some(error.detail) }
+        Self {
+            code,
+            message,
+            detail: Some(error.detail),
+        }
     }
 }
 
 impl From<CoreError> for Failure {
     fn from(error: CoreError) -> Self {
         match error {
-            CoreError::Api(error) => error.into(),
+            CoreError::Api(error) => (*error).into(),
             CoreError::UnknownRun(_) => Self::usage(error.to_string()),
-            CoreError::Store(error) => Self { code: 4, message: error.to_string(), detail: None },
+            CoreError::Store(error) => Self {
+                code: 4,
+                message: error.to_string(),
+                detail: None,
+            },
         }
     }
 }

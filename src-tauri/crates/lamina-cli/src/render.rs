@@ -24,7 +24,12 @@ pub fn apps(apps: &[AppSummary], json: bool) {
     }
     println!("{:<38}  {:<32}  DESCRIPTION", "APP ID", "NAME");
     for app in apps {
-        println!("{:<38}  {:<32}  {}", app.app_id, clip(&app.name, 32), clip(&app.description, 70));
+        println!(
+            "{:<38}  {:<32}  {}",
+            app.app_id,
+            clip(&app.name, 32),
+            clip(&app.description, 70)
+        );
     }
 }
 
@@ -44,8 +49,16 @@ pub fn app(app: &App, json: bool) {
             ParameterKind::Url => "web address".to_owned(),
             ParameterKind::Unknown => "value".to_owned(),
         };
-        let need = if param.is_mandatory() { "required" } else { "optional" };
-        let default = param.default.as_deref().map(|d| format!(", default \"{d}\"")).unwrap_or_default();
+        let need = if param.is_mandatory() {
+            "required"
+        } else {
+            "optional"
+        };
+        let default = param
+            .default
+            .as_deref()
+            .map(|d| format!(", default \"{d}\""))
+            .unwrap_or_default();
         println!("  {:<20} {need}, {kind}{default}", param.name);
     }
 }
@@ -67,7 +80,10 @@ pub fn run(record: &RunRecord, json: bool) {
         match (&output.file, output.status, output.kind) {
             (Some(file), _, _) => println!("  {label}: {}", file.path.display()),
             (None, OutputStatus::Error, _) => {
-                println!("  {label}: error: {}", output.error.as_deref().unwrap_or("failed"))
+                println!(
+                    "  {label}: error: {}",
+                    output.error.as_deref().unwrap_or("failed")
+                )
             }
             (None, OutputStatus::Completed, OutputKind::Text) => {
                 println!("  {label}: {}", output.value.as_deref().unwrap_or_default())
@@ -110,10 +126,22 @@ pub fn progress(workspace: &Workspace, json: bool) -> tokio::task::JoinHandle<()
         let began = Instant::now();
         let mut last = std::collections::HashMap::new();
         while let Ok(record) = events.recv().await {
-            let done = record.outputs.iter().filter(|o| o.status == OutputStatus::Completed).count();
-            let line = format!("{} ({done}/{} outputs)", record.state.as_str(), record.outputs.len());
+            let done = record
+                .outputs
+                .iter()
+                .filter(|o| o.status == OutputStatus::Completed)
+                .count();
+            let line = format!(
+                "{} ({done}/{} outputs)",
+                record.state.as_str(),
+                record.outputs.len()
+            );
             if last.get(&record.local_id) != Some(&line) {
-                eprintln!("[{:>5.1}s] {} {line}", began.elapsed().as_secs_f64(), record.app_name);
+                eprintln!(
+                    "[{:>5.1}s] {} {line}",
+                    began.elapsed().as_secs_f64(),
+                    record.app_name
+                );
                 last.insert(record.local_id.clone(), line);
             }
         }

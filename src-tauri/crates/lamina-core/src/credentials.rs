@@ -24,14 +24,19 @@ impl KeychainError {
     /// The raw text for "Details" (never contains the key).
     pub fn detail(&self) -> &str {
         match self {
-            Self::Unavailable { detail, .. } | Self::Locked { detail } | Self::Failed { detail } => detail,
+            Self::Unavailable { detail, .. }
+            | Self::Locked { detail }
+            | Self::Failed { detail } => detail,
         }
     }
 
     fn from_keyring(error: keyring::Error) -> Self {
         let detail = error.to_string();
         match error {
-            keyring::Error::NoDefaultStore => Self::Unavailable { hint: UNAVAILABLE_HINT, detail },
+            keyring::Error::NoDefaultStore => Self::Unavailable {
+                hint: UNAVAILABLE_HINT,
+                detail,
+            },
             keyring::Error::NoStorageAccess(_) => Self::Locked { detail },
             _ => Self::Failed { detail },
         }
@@ -39,8 +44,7 @@ impl KeychainError {
 }
 
 #[cfg(target_os = "linux")]
-const UNAVAILABLE_HINT: &str =
-    "Install and start a Secret Service keyring (such as GNOME Keyring or KWallet), then try again.";
+const UNAVAILABLE_HINT: &str = "Install and start a Secret Service keyring (such as GNOME Keyring or KWallet), then try again.";
 #[cfg(not(target_os = "linux"))]
 const UNAVAILABLE_HINT: &str = "Check that you are signed in to your computer's account.";
 
@@ -59,7 +63,10 @@ impl Default for Keychain {
 
 impl Keychain {
     pub fn new(service: &str, account: &str) -> Self {
-        Self { service: service.into(), account: account.into() }
+        Self {
+            service: service.into(),
+            account: account.into(),
+        }
     }
 
     fn entry(&self) -> Result<keyring::Entry, KeychainError> {
@@ -68,13 +75,19 @@ impl Keychain {
 
     /// Whether a keychain can be used at all (checked once per process by `keyring`).
     pub fn status() -> Result<(), KeychainError> {
-        keyring::Entry::store_status().as_ref().map(|_| ()).map_err(|error| {
-            KeychainError::Unavailable { hint: UNAVAILABLE_HINT, detail: error.to_string() }
-        })
+        keyring::Entry::store_status()
+            .as_ref()
+            .map(|_| ())
+            .map_err(|error| KeychainError::Unavailable {
+                hint: UNAVAILABLE_HINT,
+                detail: error.to_string(),
+            })
     }
 
     pub fn save(&self, key: &ApiKey) -> Result<(), KeychainError> {
-        self.entry()?.set_password(key.expose()).map_err(KeychainError::from_keyring)
+        self.entry()?
+            .set_password(key.expose())
+            .map_err(KeychainError::from_keyring)
     }
 
     /// `Ok(None)` when no key was ever saved (or it was forgotten).

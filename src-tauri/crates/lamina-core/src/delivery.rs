@@ -26,12 +26,14 @@ pub struct Capabilities {
 
 impl Capabilities {
     pub fn choose(&self, mode: DeliveryMode) -> DeliveryMode {
+        let stream = self.stream != Some(false);
+        let wait = self.wait != Some(false);
         match mode {
-            DeliveryMode::Auto if self.stream != Some(false) => DeliveryMode::Stream,
-            DeliveryMode::Auto | DeliveryMode::Stream if self.wait != Some(false) => DeliveryMode::Wait,
-            DeliveryMode::Auto | DeliveryMode::Stream => DeliveryMode::Poll,
-            DeliveryMode::Wait if self.wait == Some(false) => DeliveryMode::Poll,
-            other => other,
+            DeliveryMode::Auto | DeliveryMode::Stream if stream => DeliveryMode::Stream,
+            DeliveryMode::Auto | DeliveryMode::Stream | DeliveryMode::Wait if wait => {
+                DeliveryMode::Wait
+            }
+            _ => DeliveryMode::Poll,
         }
     }
 }
@@ -77,9 +79,16 @@ impl PollCadence {
 
     /// Adaptive polling: sparse while the run is far from its expected end, then as often as
     /// the floor allows around it. `expected` comes from earlier runs of the same app.
-    pub fn next_delay(&self, kind: WorkKind, elapsed: Duration, expected: Option<Duration>) -> Duration {
+    pub fn next_delay(
+        &self,
+        kind: WorkKind,
+        elapsed: Duration,
+        expected: Option<Duration>,
+    ) -> Duration {
         let interval = self.interval(kind);
-        let Some(expected) = expected else { return interval };
+        let Some(expected) = expected else {
+            return interval;
+        };
         if elapsed < expected {
             let remaining = expected - elapsed;
             // Aim slightly after the expected end so the first poll there usually finds it done.
@@ -104,6 +113,10 @@ mod tests {
         caps.wait = Some(false);
         assert_eq!(caps.choose(DeliveryMode::Auto), DeliveryMode::Poll);
         assert_eq!(caps.choose(DeliveryMode::Poll), DeliveryMode::Poll);
+        let fresh = Capabilities::default();
+        assert_eq!(fresh.choose(DeliveryMode::Stream), DeliveryMode::Stream);
+        assert_eq!(fresh.choose(DeliveryMode::Wait), DeliveryMode::Wait);
+        assert_eq!(fresh.choose(DeliveryMode::Poll), DeliveryMode::Poll);
     }
 
     #[test]
@@ -111,10 +124,16 @@ mod tests {
         let cadence = PollCadence::default();
         let secs = Duration::from_secs;
         assert_eq!(cadence.next_delay(WorkKind::Image, secs(0), None), secs(4));
-        assert_eq!(cadence.next_delay(WorkKind::Image, secs(0), Some(secs(30))), secs(4));
+        assert_eq!(
+            cadence.next_delay(WorkKind::Image, secs(0), Some(secs(30))),
+            secs(4)
+        );
         let near = cadence.next_delay(WorkKind::Image, secs(28), Some(secs(30)));
         assert!(near >= secs(1) && near < secs(4), "{near:?}");
-        assert_eq!(cadence.next_delay(WorkKind::Image, secs(40), Some(secs(30))), secs(1));
+        assert_eq!(
+            cadence.next_delay(WorkKind::Image, secs(40), Some(secs(30))),
+            secs(1)
+        );
         assert_eq!(cadence.next_delay(WorkKind::Video, secs(0), None), secs(12));
     }
 }

@@ -19,7 +19,11 @@ pub struct OutputLimits {
 
 impl Default for OutputLimits {
     fn default() -> Self {
-        Self { max_bytes: 200 * 1024 * 1024, max_dimension: 16_384, max_alloc_bytes: 512 * 1024 * 1024 }
+        Self {
+            max_bytes: 200 * 1024 * 1024,
+            max_dimension: 16_384,
+            max_alloc_bytes: 512 * 1024 * 1024,
+        }
     }
 }
 
@@ -120,9 +124,16 @@ impl OutputCache {
     }
 
     /// Downloads `url` as output `index` of run `local_id`, validates it and keeps it.
-    pub async fn fetch(&self, local_id: &str, index: usize, url: &str) -> Result<StoredFile, OutputError> {
+    pub async fn fetch(
+        &self,
+        local_id: &str,
+        index: usize,
+        url: &str,
+    ) -> Result<StoredFile, OutputError> {
         let run_dir = self.dir.join(sanitize(local_id));
-        tokio::fs::create_dir_all(&run_dir).await.map_err(|e| OutputError::Disk(e.to_string()))?;
+        tokio::fs::create_dir_all(&run_dir)
+            .await
+            .map_err(|e| OutputError::Disk(e.to_string()))?;
         let partial = run_dir.join(format!("{index}.part"));
         let result = self.download_to(url, &partial).await;
         let outcome = match result {
@@ -144,14 +155,21 @@ impl OutputCache {
             .map_err(|e| OutputError::Download(describe(&e)))?;
         let status = response.status();
         if !status.is_success() {
-            return Err(OutputError::Download(format!("the server answered HTTP {}", status.as_u16())));
+            return Err(OutputError::Download(format!(
+                "the server answered HTTP {}",
+                status.as_u16()
+            )));
         }
         let limit = self.limits.max_bytes;
-        let too_large = OutputError::TooLarge { limit_mb: limit / (1024 * 1024) };
+        let too_large = OutputError::TooLarge {
+            limit_mb: limit / (1024 * 1024),
+        };
         if response.content_length().is_some_and(|len| len > limit) {
             return Err(too_large);
         }
-        let mut file = tokio::fs::File::create(path).await.map_err(|e| OutputError::Disk(e.to_string()))?;
+        let mut file = tokio::fs::File::create(path)
+            .await
+            .map_err(|e| OutputError::Disk(e.to_string()))?;
         let mut written = 0u64;
         let mut body = response.bytes_stream();
         while let Some(chunk) = body.next().await {
@@ -160,13 +178,23 @@ impl OutputCache {
             if written > limit {
                 return Err(too_large);
             }
-            file.write_all(&chunk).await.map_err(|e| OutputError::Disk(e.to_string()))?;
+            file.write_all(&chunk)
+                .await
+                .map_err(|e| OutputError::Disk(e.to_string()))?;
         }
-        file.sync_all().await.map_err(|e| OutputError::Disk(e.to_string()))?;
+        file.sync_all()
+            .await
+            .map_err(|e| OutputError::Disk(e.to_string()))?;
         Ok(written)
     }
 
-    async fn keep(&self, run_dir: &Path, index: usize, partial: &Path, bytes: u64) -> Result<StoredFile, OutputError> {
+    async fn keep(
+        &self,
+        run_dir: &Path,
+        index: usize,
+        partial: &Path,
+        bytes: u64,
+    ) -> Result<StoredFile, OutputError> {
         let limits = self.limits.clone();
         let path = partial.to_owned();
         // Decoding is CPU-bound: keep it off the async workers.
@@ -174,7 +202,9 @@ impl OutputCache {
             .await
             .map_err(|e| OutputError::Undecodable(e.to_string()))??;
         let final_path = run_dir.join(format!("{index}.{}", kind.extension()));
-        tokio::fs::rename(partial, &final_path).await.map_err(|e| OutputError::Disk(e.to_string()))?;
+        tokio::fs::rename(partial, &final_path)
+            .await
+            .map_err(|e| OutputError::Disk(e.to_string()))?;
         Ok(StoredFile {
             path: final_path,
             content_type: kind.content_type().into(),
@@ -187,7 +217,10 @@ impl OutputCache {
 
 /// Sniffs the file and, for images, decodes it fully under limits (a truncated or bomb image
 /// fails here rather than in a viewer).
-fn inspect(path: &Path, limits: &OutputLimits) -> Result<(Sniffed, Option<(u32, u32)>), OutputError> {
+fn inspect(
+    path: &Path,
+    limits: &OutputLimits,
+) -> Result<(Sniffed, Option<(u32, u32)>), OutputError> {
     let data = std::fs::read(path).map_err(|e| OutputError::Disk(e.to_string()))?;
     let kind = sniff(&data)?;
     if !kind.is_image() {
@@ -205,12 +238,16 @@ fn inspect(path: &Path, limits: &OutputLimits) -> Result<(Sniffed, Option<(u32, 
     image_limits.max_image_height = Some(limits.max_dimension);
     image_limits.max_alloc = Some(limits.max_alloc_bytes);
     reader.limits(image_limits);
-    let decoded = reader.decode().map_err(|e| OutputError::Undecodable(e.to_string()))?;
+    let decoded = reader
+        .decode()
+        .map_err(|e| OutputError::Undecodable(e.to_string()))?;
     Ok((kind, Some((decoded.width(), decoded.height()))))
 }
 
 fn sanitize(id: &str) -> String {
-    id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    id.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
 }
 
 fn describe(error: &reqwest::Error) -> String {

@@ -61,7 +61,10 @@ impl RunState {
 
     /// Nothing more will happen to the run by itself.
     pub fn is_terminal(self) -> bool {
-        matches!(self, Self::Completed | Self::Failed | Self::Cancelled | Self::Unknown)
+        matches!(
+            self,
+            Self::Completed | Self::Failed | Self::Cancelled | Self::Unknown
+        )
     }
 }
 
@@ -93,7 +96,11 @@ impl RunError {
         if let Some(request_id) = &error.request_id {
             detail = format!("{detail} [request {request_id}]");
         }
-        Self { kind, message, detail }
+        Self {
+            kind,
+            message,
+            detail,
+        }
     }
 }
 
@@ -140,7 +147,10 @@ impl OutputRecord {
         self.status == OutputStatus::Completed
             && self.file.is_none()
             && self.file_error.is_none()
-            && matches!(self.kind, OutputKind::Image | OutputKind::Video | OutputKind::Audio)
+            && matches!(
+                self.kind,
+                OutputKind::Image | OutputKind::Video | OutputKind::Audio
+            )
             && self.value.as_deref().is_some_and(|v| v.starts_with("http"))
     }
 }

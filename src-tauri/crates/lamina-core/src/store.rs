@@ -112,25 +112,32 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        // Several processes (the app, CLI runs) may open a fresh file at once: migrate under an
+        // immediate (write-locked) transaction and read the version inside it.
+        let mut conn = conn;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > MIGRATIONS.len() as i64 {
             return Err(StoreError(format!(
                 "history was written by a newer version (schema {version}); please update the app"
             )));
         }
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
-            let tx = conn.unchecked_transaction()?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", index as i64 + 1)?;
-            tx.commit()?;
         }
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        tx.commit()?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions), so a
         // poisoned lock is still safe to use.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Step 2 of the lifecycle: the intent is committed before the POST leaves.
@@ -170,12 +177,25 @@ impl Store {
 
     /// The POST failed. A definite refusal fails the run; an unanswered POST becomes `unknown`
     /// (it may have started a paid run, so it is never re-sent blindly).
-    pub fn record_start_error(&self, local_id: &str, error: &ApiError) -> Result<RunRecord, StoreError> {
-        let state = if error.outcome_unknown { RunState::Unknown } else { RunState::Failed };
+    pub fn record_start_error(
+        &self,
+        local_id: &str,
+        error: &ApiError,
+    ) -> Result<RunRecord, StoreError> {
+        let state = if error.outcome_unknown {
+            RunState::Unknown
+        } else {
+            RunState::Failed
+        };
         let run_error = RunError::from_api(error);
         self.lock().execute(
             "UPDATE runs SET state = ?2, error = ?3, updated_at = ?4 WHERE local_id = ?1",
-            params![local_id, state.as_str(), serde_json::to_string(&run_error)?, millis(Utc::now())],
+            params![
+                local_id,
+                state.as_str(),
+                serde_json::to_string(&run_error)?,
+                millis(Utc::now())
+            ],
         )?;
         self.require(local_id)
     }
@@ -204,7 +224,11 @@ impl Store {
         let before = self.require(local_id)?;
         let state = RunState::from_status(run.status);
         let outputs_changed = run.outputs.len() != before.outputs.len()
-            || run.outputs.iter().zip(&before.outputs).any(|(new, old)| !old.same_as(new));
+            || run
+                .outputs
+                .iter()
+                .zip(&before.outputs)
+                .any(|(new, old)| !old.same_as(new));
         let changed = state != before.state
             || outputs_changed
             || run.error_message != before.error_message
@@ -267,7 +291,11 @@ impl Store {
     pub fn get(&self, local_id: &str) -> Result<Option<RunRecord>, StoreError> {
         let conn = self.lock();
         let run = conn
-            .query_row(&format!("{SELECT_RUN} WHERE local_id = ?1"), [local_id], read_run)
+            .query_row(
+                &format!("{SELECT_RUN} WHERE local_id = ?1"),
+                [local_id],
+                read_run,
+            )
             .optional()?;
         match run {
             Some(run) => Ok(Some(with_outputs(&conn, run?)?)),
@@ -276,7 +304,8 @@ impl Store {
     }
 
     fn require(&self, local_id: &str) -> Result<RunRecord, StoreError> {
-        self.get(local_id)?.ok_or_else(|| StoreError::missing(local_id))
+        self.get(local_id)?
+            .ok_or_else(|| StoreError::missing(local_id))
     }
 
     /// Looks a run up by the service's id or by the local id.
@@ -334,8 +363,12 @@ impl Store {
     ) -> Result<Vec<RunRecord>, StoreError> {
         let conn = self.lock();
         let mut statement = conn.prepare(sql)?;
-        let rows = statement.query_map(args, read_run)?.collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter().map(|run| with_outputs(&conn, run?)).collect()
+        let rows = statement
+            .query_map(args, read_run)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|run| with_outputs(&conn, run?))
+            .collect()
     }
 
     pub fn kv_get(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -448,10 +481,7 @@ fn enum_text<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
     }
 }
 
-fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> T
-where
-    T: Default,
-{
+fn parse_enum<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).unwrap_or_default()
 }
 

@@ -21,8 +21,9 @@ use crate::store::{NewRun, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
+    /// Boxed: the error is large and this travels through every `?`.
     #[error(transparent)]
-    Api(#[from] ApiError),
+    Api(Box<ApiError>),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("No run with id {0} is in your history.")]
@@ -71,10 +72,20 @@ struct Inner {
     config: TrackerConfig,
     events: broadcast::Sender<RunRecord>,
     caps: Mutex<Capabilities>,
-    /// Runs being polled (service id → created time), for checking many with one list request.
-    polled: Mutex<HashMap<String, DateTime<Utc>>>,
+    /// Runs being polled, for checking many with one list request.
+    polled: Mutex<HashMap<String, PolledRun>>,
     list: tokio::sync::Mutex<ListSnapshot>,
 }
+
+struct PolledRun {
+    created: DateTime<Utc>,
+    /// Checks answered by the list alone since the last full read.
+    list_only_checks: u32,
+}
+
+/// A running multi-step run gets a full read every this many list checks, so outputs that
+/// complete one by one still show up before the end.
+const FULL_READ_EVERY: u32 = 3;
 
 #[derive(Default)]
 struct ListSnapshot {
@@ -94,6 +105,12 @@ enum StepError {
     Store(StoreError),
 }
 
+impl From<ApiError> for CoreError {
+    fn from(error: ApiError) -> Self {
+        Self::Api(Box::new(error))
+    }
+}
+
 impl From<ApiError> for StepError {
     fn from(error: ApiError) -> Self {
         Self::Api(error)
@@ -109,7 +126,7 @@ impl From<StoreError> for StepError {
 impl From<CoreError> for StepError {
     fn from(error: CoreError) -> Self {
         match error {
-            CoreError::Api(e) => Self::Api(e),
+            CoreError::Api(e) => Self::Api(*e),
             CoreError::Store(e) => Self::Store(e),
             CoreError::UnknownRun(id) => Self::Store(StoreError::missing(&id)),
         }
@@ -119,7 +136,12 @@ impl From<CoreError> for StepError {
 const CAPS_KEY: &str = "capabilities:";
 
 impl Tracker {
-    pub fn new(client: LaminaClient, store: Store, outputs: OutputCache, config: TrackerConfig) -> Self {
+    pub fn new(
+        client: LaminaClient,
+        store: Store,
+        outputs: OutputCache,
+        config: TrackerConfig,
+    ) -> Self {
         let caps = store
             .kv_get(&format!("{CAPS_KEY}{}", client.base_url()))
             .ok()
@@ -161,7 +183,12 @@ impl Tracker {
 
     /// Steps 1–3 of the lifecycle: validate (nothing is sent or stored on bad input), commit the
     /// intent, POST once, record the answer. Tracking is a separate step ([`Tracker::follow`]).
-    pub async fn start(&self, app: &App, inputs: &Inputs, webhook: Option<&str>) -> Result<RunRecord, CoreError> {
+    pub async fn start(
+        &self,
+        app: &App,
+        inputs: &Inputs,
+        webhook: Option<&str>,
+    ) -> Result<RunRecord, CoreError> {
         let to_send = validate_inputs(app, inputs)?;
         let local_id = uuid::Uuid::new_v4().to_string();
         let intent = self.inner.store.insert_intent(&NewRun {
@@ -173,7 +200,12 @@ impl Tracker {
             created_at: Utc::now(),
         })?;
         self.emit(&intent);
-        match self.inner.client.start_run(&app.app_id, &to_send, webhook).await {
+        match self
+            .inner
+            .client
+            .start_run(&app.app_id, &to_send, webhook)
+            .await
+        {
             Ok(run) => {
                 let record = self.inner.store.record_started(&local_id, &run)?;
                 self.emit(&record);
@@ -189,20 +221,37 @@ impl Tracker {
 
     /// Follows a run until it is terminal and its outputs are downloaded.
     pub async fn follow(&self, local_id: &str) -> Result<RunRecord, CoreError> {
-        let mut record = self
+        let record = self
             .inner
             .store
             .get(local_id)?
             .ok_or_else(|| CoreError::UnknownRun(local_id.to_owned()))?;
-        let Some(run_id) = record.run_id.clone() else { return Ok(record) };
+        let Some(run_id) = record.run_id.clone() else {
+            return Ok(record);
+        };
+        let result = self.follow_until_terminal(&run_id, record).await;
+        self.forget_polled(&run_id);
+        let mut record = result?;
+        if record.state == RunState::Completed {
+            self.learn_duration(&record);
+        }
+        self.download_outputs(&mut record).await?;
+        Ok(record)
+    }
+
+    async fn follow_until_terminal(
+        &self,
+        run_id: &str,
+        mut record: RunRecord,
+    ) -> Result<RunRecord, CoreError> {
         let mut failing_since: Option<Instant> = None;
         let mut attempt = 0u32;
         while !record.state.is_terminal() {
             let mode = self.capabilities().choose(self.inner.config.delivery);
             let step = match mode {
-                DeliveryMode::Stream => self.follow_stream(&run_id, &mut record).await,
-                DeliveryMode::Wait => self.follow_wait(&run_id, &mut record).await,
-                _ => self.poll_once(&run_id, &mut record).await,
+                DeliveryMode::Stream => self.follow_stream(run_id, &mut record).await,
+                DeliveryMode::Wait => self.follow_wait(run_id, &mut record).await,
+                _ => self.poll_once(run_id, &mut record).await,
             };
             match step {
                 Ok(()) => {
@@ -213,7 +262,12 @@ impl Tracker {
                 Err(StepError::Store(error)) => return Err(error.into()),
                 Err(StepError::Api(error)) if error.is_transient() => {
                     let since = *failing_since.get_or_insert_with(Instant::now);
-                    if self.inner.config.give_up_after.is_some_and(|limit| since.elapsed() >= limit) {
+                    if self
+                        .inner
+                        .config
+                        .give_up_after
+                        .is_some_and(|limit| since.elapsed() >= limit)
+                    {
                         return Err(error.into());
                     }
                     attempt += 1;
@@ -223,16 +277,16 @@ impl Tracker {
                 Err(StepError::Api(error)) => return Err(error.into()),
             }
         }
-        self.forget_polled(&run_id);
-        if record.state == RunState::Completed {
-            self.learn_duration(&record);
-        }
-        self.download_outputs(&mut record).await?;
         Ok(record)
     }
 
     /// Starts and follows in one call.
-    pub async fn run(&self, app: &App, inputs: &Inputs, webhook: Option<&str>) -> Result<RunRecord, CoreError> {
+    pub async fn run(
+        &self,
+        app: &App,
+        inputs: &Inputs,
+        webhook: Option<&str>,
+    ) -> Result<RunRecord, CoreError> {
         let record = self.start(app, inputs, webhook).await?;
         self.follow(&record.local_id).await
     }
@@ -242,7 +296,10 @@ impl Tracker {
     pub async fn resume(&self) -> Result<Vec<Result<RunRecord, CoreError>>, CoreError> {
         let unknown = self.inner.store.mark_unanswered_starts_unknown()?;
         if unknown > 0 {
-            tracing::warn!(unknown, "runs whose start was never confirmed are marked unknown");
+            tracing::warn!(
+                unknown,
+                "runs whose start was never confirmed are marked unknown"
+            );
         }
         let mut pending = self.inner.store.unfinished()?;
         pending.extend(self.inner.store.terminal_with_missing_files()?);
@@ -253,7 +310,10 @@ impl Tracker {
     /// Asks the service for a run's current state and records it.
     pub async fn refresh(&self, id: &str) -> Result<RunRecord, CoreError> {
         let record = self.inner.store.find(id)?;
-        let run_id = record.as_ref().and_then(|r| r.run_id.clone()).unwrap_or_else(|| id.to_owned());
+        let run_id = record
+            .as_ref()
+            .and_then(|r| r.run_id.clone())
+            .unwrap_or_else(|| id.to_owned());
         let run = self.inner.client.get_run(&run_id).await?;
         match record {
             Some(record) => {
@@ -285,14 +345,20 @@ impl Tracker {
     async fn follow_stream(&self, run_id: &str, record: &mut RunRecord) -> Result<(), StepError> {
         let mut events = match self.inner.client.stream_run(run_id).await {
             Ok(events) => events,
-            Err(error) => return self.unsupported_or(Endpoint::Stream, run_id, record, error).await,
+            Err(error) => {
+                return self
+                    .unsupported_or(Endpoint::Stream, run_id, record, error)
+                    .await;
+            }
         };
         self.mark_supported(Endpoint::Stream);
         let mut received = 0usize;
         while let Some(event) = events.next().await {
             received += 1;
             match event? {
-                StreamEvent::Progress(run) | StreamEvent::Complete(run) | StreamEvent::Failed(run) => {
+                StreamEvent::Progress(run)
+                | StreamEvent::Complete(run)
+                | StreamEvent::Failed(run) => {
                     self.absorb(record, &run).await?;
                     if record.state.is_terminal() {
                         return Ok(());
@@ -310,12 +376,20 @@ impl Tracker {
     }
 
     async fn follow_wait(&self, run_id: &str, record: &mut RunRecord) -> Result<(), StepError> {
-        match self.inner.client.wait_run(run_id, self.inner.config.wait_timeout_s).await {
+        match self
+            .inner
+            .client
+            .wait_run(run_id, self.inner.config.wait_timeout_s)
+            .await
+        {
             Ok(outcome) => {
                 self.mark_supported(Endpoint::Wait);
                 self.absorb(record, &outcome.run).await
             }
-            Err(error) => self.unsupported_or(Endpoint::Wait, run_id, record, error).await,
+            Err(error) => {
+                self.unsupported_or(Endpoint::Wait, run_id, record, error)
+                    .await
+            }
         }
     }
 
@@ -340,20 +414,35 @@ impl Tracker {
         let created = record.created_at;
         let polled_count = {
             let mut polled = lock(&self.inner.polled);
-            polled.insert(run_id.to_owned(), created);
+            polled.entry(run_id.to_owned()).or_insert(PolledRun {
+                created,
+                list_only_checks: 0,
+            });
             polled.len()
         };
         let kind = work_kind(record);
         let elapsed = (Utc::now() - created).to_std().unwrap_or_default();
-        let delay = self.inner.config.cadence.next_delay(kind, elapsed, self.expected_duration(&record.app_id));
-        tokio::time::sleep(delay).await;
+        let expected = self.expected_duration(&record.app_id);
+        tokio::time::sleep(
+            self.inner
+                .config
+                .cadence
+                .next_delay(kind, elapsed, expected),
+        )
+        .await;
         if polled_count > 1 {
             let current = RunStatus::parse(record.state.as_str());
-            if let Some(status) = self.listed_status(run_id).await?
-                && status == current
-                && current != RunStatus::Running
-            {
-                return Ok(());
+            let listed = self.listed_status(run_id).await?;
+            let mut polled = lock(&self.inner.polled);
+            if let Some(entry) = polled.get_mut(run_id) {
+                let unchanged = listed == Some(current);
+                let partial_outputs_due =
+                    kind == WorkKind::MultiStep && entry.list_only_checks + 1 >= FULL_READ_EVERY;
+                if unchanged && !partial_outputs_due {
+                    entry.list_only_checks += 1;
+                    return Ok(());
+                }
+                entry.list_only_checks = 0;
             }
         }
         let run = self.inner.client.get_run(run_id).await?;
@@ -365,11 +454,13 @@ impl Tracker {
     /// complete one by one.
     async fn listed_status(&self, run_id: &str) -> Result<Option<RunStatus>, ApiError> {
         let mut snapshot = self.inner.list.lock().await;
-        let fresh = snapshot.taken_at.is_some_and(|t| t.elapsed() < self.inner.config.cadence.floor);
+        let fresh = snapshot
+            .taken_at
+            .is_some_and(|t| t.elapsed() < self.inner.config.cadence.floor);
         if !fresh {
             let (wanted, oldest) = {
                 let polled = lock(&self.inner.polled);
-                (polled.len(), polled.values().min().copied())
+                (polled.len(), polled.values().map(|p| p.created).min())
             };
             let mut statuses = HashMap::new();
             let mut offset = 0u32;
@@ -388,11 +479,15 @@ impl Tracker {
                 statuses.extend(page.items.into_iter().map(|run| (run.run_id, run.status)));
                 offset += count;
                 let total = page.pagination.and_then(|p| p.total).unwrap_or(0);
-                if count == 0 || u64::from(offset) >= total || statuses.len() >= wanted.max(100) * 4 {
+                if count == 0 || u64::from(offset) >= total || statuses.len() >= wanted.max(100) * 4
+                {
                     break;
                 }
             }
-            *snapshot = ListSnapshot { taken_at: Some(Instant::now()), statuses };
+            *snapshot = ListSnapshot {
+                taken_at: Some(Instant::now()),
+                statuses,
+            };
         }
         Ok(snapshot.statuses.get(run_id).copied())
     }
@@ -408,12 +503,20 @@ impl Tracker {
             .filter_map(|o| o.value.clone().map(|url| (o.index, url)))
             .collect();
         for (index, url) in wanted {
-            let mut outcome = self.inner.outputs.fetch(&record.local_id, index, &url).await;
+            let mut outcome = self
+                .inner
+                .outputs
+                .fetch(&record.local_id, index, &url)
+                .await;
             for attempt in 1..3u32 {
                 match &outcome {
                     Err(OutputError::Download(_)) => {
                         tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
-                        outcome = self.inner.outputs.fetch(&record.local_id, index, &url).await;
+                        outcome = self
+                            .inner
+                            .outputs
+                            .fetch(&record.local_id, index, &url)
+                            .await;
                     }
                     _ => break,
                 }
@@ -422,7 +525,9 @@ impl Tracker {
             let updated = self.inner.store.record_output_file(
                 &record.local_id,
                 index,
-                outcome.as_ref().map_err(|_| reason.as_deref().unwrap_or_default()),
+                outcome
+                    .as_ref()
+                    .map_err(|_| reason.as_deref().unwrap_or_default()),
             )?;
             *record = updated;
             self.emit(record);
@@ -468,20 +573,32 @@ impl Tracker {
     }
 
     fn expected_duration(&self, app_id: &str) -> Option<Duration> {
-        let text = self.inner.store.kv_get(&format!("duration:{app_id}")).ok().flatten()?;
+        let text = self
+            .inner
+            .store
+            .kv_get(&format!("duration:{app_id}"))
+            .ok()
+            .flatten()?;
         text.parse::<u64>().ok().map(Duration::from_millis)
     }
 
     /// Keeps a moving average of how long each app takes, for adaptive polling.
     fn learn_duration(&self, record: &RunRecord) {
-        let Some(done) = record.completed_at else { return };
-        let Ok(took) = (done - record.created_at).to_std() else { return };
+        let Some(done) = record.completed_at else {
+            return;
+        };
+        let Ok(took) = (done - record.created_at).to_std() else {
+            return;
+        };
         let took = took.as_millis() as u64;
         let average = match self.expected_duration(&record.app_id) {
             Some(previous) => (previous.as_millis() as u64 * 3 + took) / 4,
             None => took,
         };
-        let _ = self.inner.store.kv_set(&format!("duration:{}", record.app_id), &average.to_string());
+        let _ = self
+            .inner
+            .store
+            .kv_set(&format!("duration:{}", record.app_id), &average.to_string());
     }
 }
 
@@ -506,5 +623,7 @@ fn retry_delay(error: &ApiError, attempt: u32) -> Duration {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

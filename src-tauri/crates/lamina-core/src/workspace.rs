@@ -49,12 +49,17 @@ impl Workspace {
         let client = LaminaClient::new(client_config)?;
         let store = Store::open(&history_path(&config.data_dir))?;
         let outputs = OutputCache::new(
-            config.outputs_dir.unwrap_or_else(|| config.data_dir.join("outputs")),
+            config
+                .outputs_dir
+                .unwrap_or_else(|| config.data_dir.join("outputs")),
             client.http().clone(),
             OutputLimits::default(),
         );
         let tracker = Tracker::new(client, store, outputs, config.tracker);
-        Ok(Self { tracker, data_dir: config.data_dir })
+        Ok(Self {
+            tracker,
+            data_dir: config.data_dir,
+        })
     }
 
     pub fn client(&self) -> &LaminaClient {

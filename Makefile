@@ -4,10 +4,10 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help setup demo sandbox test test-rust fmt fmt-check lint bench check-layering
+.PHONY: help setup ui-deps ui-build demo sandbox test test-rust test-docs test-ui e2e bindings check-bindings fmt fmt-check lint bench check-layering
 
 help:
-	@echo "make demo   - install what is needed and start the demo workspace"
+	@echo "make demo   - install what is needed and open the app on the demo workspace"
 	@echo "make test   - install what is needed and run every test"
 	@echo "make bench  - run the benchmarks and print their tables"
 	@echo "make lint   - rustfmt check, clippy -D warnings, layering check"
@@ -15,16 +15,45 @@ help:
 setup:
 	@bash .ci/setup.sh
 
-demo: setup
-	@bash .ci/demo.sh
+# The desktop app embeds ui/dist, so the UI is built before any Rust build of the app.
+ui-deps:
+	@[ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
+
+ui-build: ui-deps
+	npm --prefix ui run build
+
+demo: setup ui-build
+	cargo build -p lamina-desktop
+	LAMINA_DEMO=1 ./target/debug/lamina-desktop
 
 sandbox:
 	$(CARGO) run -q -p lamina-sandbox --bin lamina-sandbox -- --port 8787
 
-test: setup lint test-rust
+test: setup ui-build lint test-ui check-bindings test-rust test-docs e2e
 
+# The docs' own curl, JavaScript and Python examples against the sandbox.
+test-docs:
+	@bash .ci/docs-examples.sh
+
+# Inside a D-Bus session with GNOME Keyring: the keychain tests use the real Secret Service.
 test-rust:
-	$(CARGO) test --workspace --all-targets --locked
+	bash .ci/with-keyring.sh $(CARGO) test --workspace --all-targets --locked
+
+test-ui: ui-deps
+	npm --prefix ui run lint
+	npm --prefix ui run typecheck
+	npm --prefix ui test
+
+e2e:
+	bash .ci/e2e.sh
+
+# TypeScript types of commands and events, generated from Rust (never written by hand).
+bindings:
+	$(CARGO) run -q -p lamina-desktop --bin export-bindings -- ui/src/lib/backend/bindings.ts
+
+check-bindings: bindings
+	@git diff --exit-code -- ui/src/lib/backend/bindings.ts || \
+	  (echo "bindings.ts is out of date: run make bindings and commit it" && exit 1)
 
 fmt:
 	$(CARGO) fmt --all
@@ -32,7 +61,7 @@ fmt:
 fmt-check:
 	$(CARGO) fmt --all -- --check
 
-lint: fmt-check check-layering
+lint: fmt-check check-layering ui-build
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 # Crates below the desktop app never depend on Tauri.
@@ -43,4 +72,4 @@ check-layering:
 	@echo "layering ok: no Tauri below the app crate"
 
 bench:
-	$(CARGO) run -q --release -p lamina-cli --example delivery_bench
+	$(CARGO) run -q --release -p lamina-core --example delivery_bench

@@ -52,7 +52,10 @@ pub struct BudgetConfig {
 impl Default for BudgetConfig {
     /// The service's documented limit: 100 requests a minute.
     fn default() -> Self {
-        Self { limit: 100, window: Duration::from_secs(60) }
+        Self {
+            limit: 100,
+            window: Duration::from_secs(60),
+        }
     }
 }
 
@@ -122,7 +125,9 @@ impl Shared {
     fn lock(&self) -> std::sync::MutexGuard<'_, Window> {
         // A panic while holding this lock cannot leave the window inconsistent (each update is
         // a single push/pop/counter change), so a poisoned lock is simply taken over.
-        self.window.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.window
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -184,20 +189,25 @@ impl RequestBudget {
         }
         let waited = started.elapsed();
         self.shared.requests_sent.fetch_add(1, Ordering::Relaxed);
-        self.shared
-            .waited_ms_total
-            .fetch_add(u64::try_from(waited.as_millis()).unwrap_or(u64::MAX), Ordering::Relaxed);
-        BudgetPermit { shared: Some(Arc::clone(&self.shared)) }
+        self.shared.waited_ms_total.fetch_add(
+            u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+        BudgetPermit {
+            shared: Some(Arc::clone(&self.shared)),
+        }
     }
 
     /// Reads the rate-limit headers of a response: a 429 pauses everyone for `Retry-After` (or
     /// until `RateLimit-Reset`); `RateLimit-Remaining: 0` pauses until `RateLimit-Reset`; a
     /// `RateLimit-Limit` lower than ours lowers ours. `X-RateLimit-*` spellings are accepted.
     pub fn observe(&self, headers: &HeaderMap, status: u16) {
-        let reset = header_text(headers, &["ratelimit-reset", "x-ratelimit-reset"])
-            .and_then(parse_reset);
+        let reset =
+            header_text(headers, &["ratelimit-reset", "x-ratelimit-reset"]).and_then(parse_reset);
         if status == 429 {
-            self.shared.rate_limited_seen.fetch_add(1, Ordering::Relaxed);
+            self.shared
+                .rate_limited_seen
+                .fetch_add(1, Ordering::Relaxed);
             let retry_after = header_text(headers, &["retry-after"]).and_then(parse_retry_after);
             // Without any hint, a short pause still spreads the callers out.
             self.pause_for(retry_after.or(reset).unwrap_or(Duration::from_secs(1)));
@@ -246,7 +256,10 @@ impl RequestBudget {
 
     pub fn config(&self) -> BudgetConfig {
         let window = self.shared.lock();
-        BudgetConfig { limit: window.limit, window: window.window }
+        BudgetConfig {
+            limit: window.limit,
+            window: window.window,
+        }
     }
 
     pub fn stats(&self) -> BudgetStats {
@@ -300,8 +313,11 @@ fn header_text(headers: &HeaderMap, names: &[&str]) -> Option<String> {
 }
 
 fn leading_integer(text: &str) -> Option<u64> {
-    let digits: String =
-        text.trim().chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = text
+        .trim()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     digits.parse().ok()
 }
 
@@ -329,7 +345,11 @@ pub(crate) fn parse_retry_after(text: String) -> Option<Duration> {
 /// `RateLimit-Reset`: seconds until the window resets; a value that looks like a Unix time (some
 /// `X-RateLimit-Reset` implementations) is converted.
 pub(crate) fn parse_reset(text: String) -> Option<Duration> {
-    let secs = text.trim().parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0)?;
+    let secs = text
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)?;
     let secs = if secs > 1_000_000_000.0 {
         (secs - chrono::Utc::now().timestamp() as f64).max(0.0)
     } else {
@@ -407,8 +427,13 @@ mod tests {
         }
         starts.sort();
         for (i, s) in starts.iter().enumerate() {
-            let in_window = starts[i..].iter().take_while(|t| **t < *s + Duration::from_secs(2));
-            assert!(in_window.count() <= 5, "more than 5 starts within 2 s of {s:?}");
+            let in_window = starts[i..]
+                .iter()
+                .take_while(|t| **t < *s + Duration::from_secs(2));
+            assert!(
+                in_window.count() <= 5,
+                "more than 5 starts within 2 s of {s:?}"
+            );
         }
         // 23 requests, 5 per (2 s + 0.3 s round trip): the last batch starts after 4 rounds.
         assert_eq!(*starts.last().unwrap(), Duration::from_millis(4 * 2300));
@@ -435,7 +460,13 @@ mod tests {
         headers.insert("x-ratelimit-limit", HeaderValue::from_static("10, 10;w=5"));
         let t0 = Instant::now();
         budget.observe(&headers, 200);
-        assert_eq!(budget.config(), BudgetConfig { limit: 10, window: Duration::from_secs(5) });
+        assert_eq!(
+            budget.config(),
+            BudgetConfig {
+                limit: 10,
+                window: Duration::from_secs(5)
+            }
+        );
         budget.acquire().await.finish();
         assert_eq!(t0.elapsed(), Duration::from_secs(2));
         // Remaining > 0 does not pause.
@@ -457,14 +488,20 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(1)).await;
         assert!(!waiter.is_finished());
         budget.set_limit(5, Duration::from_secs(60));
-        tokio::time::timeout(Duration::from_millis(10), waiter).await.unwrap().unwrap();
+        tokio::time::timeout(Duration::from_millis(10), waiter)
+            .await
+            .unwrap()
+            .unwrap();
         drop(held);
     }
 
     #[test]
     fn parses_header_forms() {
         assert_eq!(parse_retry_after("2".into()), Some(Duration::from_secs(2)));
-        assert_eq!(parse_retry_after("0.5".into()), Some(Duration::from_millis(500)));
+        assert_eq!(
+            parse_retry_after("0.5".into()),
+            Some(Duration::from_millis(500))
+        );
         assert_eq!(parse_retry_after("soon".into()), None);
         assert_eq!(parse_retry_after("99999999".into()), Some(MAX_PAUSE));
         let future = chrono::Utc::now() + chrono::Duration::seconds(30);

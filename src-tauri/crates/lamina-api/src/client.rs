@@ -40,6 +40,10 @@ const STREAM_TOTAL: Duration = Duration::from_secs(11 * 60);
 const STREAM_IDLE_MIN: Duration = Duration::from_secs(45);
 /// A read is not retried after a `Retry-After` longer than this: the caller decides.
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+/// Apps asked for per page of `GET /v1/apps` (the documented maximum of list endpoints).
+const APP_PAGE: usize = 100;
+/// Pages of apps read at most by [`LaminaClient::list_apps`].
+pub const MAX_APP_PAGES: usize = 10;
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
 const BACKOFF_CAP: Duration = Duration::from_secs(8);
 
@@ -210,7 +214,10 @@ impl LaminaClient {
             // API requests carry the key in a custom header that reqwest does not strip on a
             // cross-origin redirect, so never follow the API to another origin. Downloads from
             // other origins (CDNs) follow redirects as usual.
-            let from_api = attempt.previous().first().is_some_and(|u| u.origin() == api_origin);
+            let from_api = attempt
+                .previous()
+                .first()
+                .is_some_and(|u| u.origin() == api_origin);
             if from_api && attempt.url().origin() != api_origin {
                 return attempt.stop();
             }
@@ -260,15 +267,40 @@ impl LaminaClient {
         self.inner.generation
     }
 
-    /// `GET /v1/apps[?search=]`.
+    /// `GET /v1/apps[?search=]`: every page of it (100 apps a page, at most
+    /// [`MAX_APP_PAGES`] pages), so public apps beyond the server's default page size are not
+    /// silently dropped.
     pub async fn list_apps(&self, search: Option<&str>) -> Result<Vec<AppSummary>, ApiError> {
-        let mut url = self.url_for(Route::Apps);
-        if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
-            url.query_pairs_mut().append_pair("search", search);
-        }
+        let search = search.map(str::trim).filter(|s| !s.is_empty());
         let result = async {
-            let answer = self.read(self.get_call(url)).await?;
-            decode_list::<AppSummary>(&answer).map(|page| page.items)
+            let mut apps: Vec<AppSummary> = Vec::new();
+            for page_index in 0..MAX_APP_PAGES {
+                let mut url = self.url_for(Route::Apps);
+                {
+                    let mut query = url.query_pairs_mut();
+                    if let Some(search) = search {
+                        query.append_pair("search", search);
+                    }
+                    query.append_pair("limit", &APP_PAGE.to_string());
+                    if page_index > 0 {
+                        query.append_pair("offset", &apps.len().to_string());
+                    }
+                }
+                let page = decode_list::<AppSummary>(&self.read(self.get_call(url)).await?)?;
+                let before = apps.len();
+                for app in page.items {
+                    // A server that ignores `offset` repeats itself: keep each app once.
+                    if !apps.iter().any(|a| a.app_id == app.app_id) {
+                        apps.push(app);
+                    }
+                }
+                let total = page.pagination.and_then(|p| p.total);
+                let more = total.is_some_and(|t| (apps.len() as u64) < t);
+                if !more || apps.len() == before {
+                    break;
+                }
+            }
+            Ok(apps)
         }
         .await;
         self.finish(result)
@@ -298,9 +330,10 @@ impl LaminaClient {
             if let Some(webhook) = webhook.map(str::trim).filter(|w| !w.is_empty()) {
                 url.query_pairs_mut().append_pair("webhook", webhook);
             }
-            let body = serde_json::to_vec(&serde_json::json!({ "inputs": inputs })).map_err(|e| {
-                ApiError::new(ApiErrorKind::InvalidInput { fields: vec![] }, e.to_string())
-            })?;
+            let body =
+                serde_json::to_vec(&serde_json::json!({ "inputs": inputs })).map_err(|e| {
+                    ApiError::new(ApiErrorKind::InvalidInput { fields: vec![] }, e.to_string())
+                })?;
             self.start_run_inner(url, body).await
         }
         .await;
@@ -356,7 +389,8 @@ impl LaminaClient {
         let timeout_s = timeout_s.clamp(1, 120);
         let result = async {
             let mut url = self.url_for(Route::Wait(check_id("run", run_id)?));
-            url.query_pairs_mut().append_pair("timeout", &timeout_s.to_string());
+            url.query_pairs_mut()
+                .append_pair("timeout", &timeout_s.to_string());
             let long = Duration::from_secs(u64::from(timeout_s)) + LONG_POLL_MARGIN;
             let call = Call {
                 method: Method::GET,
@@ -389,8 +423,9 @@ impl LaminaClient {
                 headers_timeout: self.inner.read_timeout,
                 total_timeout: STREAM_TOTAL,
             };
-            let response =
-                self.with_read_retries(&call, |call, attempt| self.send_once(call, attempt)).await?;
+            let response = self
+                .with_read_retries(&call, |call, attempt| self.send_once(call, attempt))
+                .await?;
             let idle = self.inner.read_timeout.max(STREAM_IDLE_MIN);
             Ok(crate::sse::events(response, idle, self.inner.key.clone()))
         }
@@ -456,7 +491,9 @@ impl LaminaClient {
         let mut url = self.inner.base.clone();
         // `parse_base_url` guarantees a base that can have path segments.
         if let Ok(mut segments) = url.path_segments_mut() {
-            segments.pop_if_empty().extend(route.segments(self.inner.generation));
+            segments
+                .pop_if_empty()
+                .extend(route.segments(self.inner.generation));
         }
         url
     }
@@ -474,10 +511,15 @@ impl LaminaClient {
 
     /// A read: retried on 429, 5xx, network errors and timeouts, body included.
     async fn read(&self, call: Call) -> Result<Answer, ApiError> {
-        self.with_read_retries(&call, |call, attempt| self.attempt_full(call, attempt)).await
+        self.with_read_retries(&call, |call, attempt| self.attempt_full(call, attempt))
+            .await
     }
 
-    async fn with_read_retries<'c, T, F, Fut>(&self, call: &'c Call, mut once: F) -> Result<T, ApiError>
+    async fn with_read_retries<'c, T, F, Fut>(
+        &self,
+        call: &'c Call,
+        mut once: F,
+    ) -> Result<T, ApiError>
     where
         F: FnMut(&'c Call, u32) -> Fut,
         Fut: Future<Output = Result<T, AttemptError>>,
@@ -526,8 +568,11 @@ impl LaminaClient {
             Ok((_, true)) => Err(AttemptError::Status(
                 ApiError::new(
                     ApiErrorKind::Decode,
-                    format!("{} {}: the answer is larger than {SUCCESS_BODY_CAP} bytes",
-                        call.method, call.url.path()),
+                    format!(
+                        "{} {}: the answer is larger than {SUCCESS_BODY_CAP} bytes",
+                        call.method,
+                        call.url.path()
+                    ),
                 )
                 .with_request_id(request_id),
             )),
@@ -550,7 +595,9 @@ impl LaminaClient {
             .header(ACCEPT, call.accept)
             .timeout(call.total_timeout);
         if let Some(body) = &call.body {
-            request = request.header(CONTENT_TYPE, "application/json").body(body.clone());
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
         }
         let sent = tokio::time::timeout(call.headers_timeout, request.send()).await;
         // The answer (or the failure) has arrived: this is the request's end for the budget.
@@ -638,7 +685,10 @@ impl LaminaClient {
 /// An id becomes one path segment; one that would change the path's meaning is refused here.
 fn check_id<'a>(what: &str, id: &'a str) -> Result<&'a str, ApiError> {
     if id.trim().is_empty() || id == "." || id == ".." {
-        return Err(ApiError::new(ApiErrorKind::NotFound, format!("no {what} id given ({id:?})")));
+        return Err(ApiError::new(
+            ApiErrorKind::NotFound,
+            format!("no {what} id given ({id:?})"),
+        ));
     }
     Ok(id)
 }
@@ -752,7 +802,11 @@ pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
 }
 
 pub(crate) fn transport_error(method: &Method, url: &Url, e: &reqwest::Error) -> ApiError {
-    let kind = if e.is_timeout() { ApiErrorKind::Timeout } else { ApiErrorKind::Network };
+    let kind = if e.is_timeout() {
+        ApiErrorKind::Timeout
+    } else {
+        ApiErrorKind::Network
+    };
     // The URL is in the chain already; it carries no key (the key only travels in a header).
     ApiError::new(kind, format!("{method} {}: {}", url.path(), error_chain(e)))
 }
@@ -763,8 +817,11 @@ fn parse_json(answer: &Answer) -> Result<Value, ApiError> {
 
 fn decode_error(answer: &Answer, problem: &str) -> ApiError {
     let snippet = snippet(&String::from_utf8_lossy(&answer.body));
-    ApiError::new(ApiErrorKind::Decode, format!("unreadable answer ({problem}): {snippet}"))
-        .with_request_id(answer.request_id.clone())
+    ApiError::new(
+        ApiErrorKind::Decode,
+        format!("unreadable answer ({problem}): {snippet}"),
+    )
+    .with_request_id(answer.request_id.clone())
 }
 
 /// `{data: T}`, or a bare `T` when there is no `data` key.
@@ -812,7 +869,10 @@ fn decode_list<T: DeserializeOwned>(answer: &Answer) -> Result<Page<T>, ApiError
     let pagination = value
         .get("pagination")
         .and_then(|p| Pagination::deserialize(p).ok());
-    Ok(Page { items: decoded, pagination })
+    Ok(Page {
+        items: decoded,
+        pagination,
+    })
 }
 
 /// `{data: run, timeout: bool}`; without `timeout`, a run that is not terminal counts as timed out.
@@ -846,7 +906,11 @@ pub(crate) fn error_from_response(
     body: &[u8],
     truncated: bool,
 ) -> ApiError {
-    let envelope = if truncated { None } else { serde_json::from_slice::<Value>(body).ok() };
+    let envelope = if truncated {
+        None
+    } else {
+        serde_json::from_slice::<Value>(body).ok()
+    };
     let envelope = envelope.as_ref().filter(|v| v.is_object());
     let field = |name: &str| envelope.and_then(|v| v.get(name));
 
@@ -854,7 +918,10 @@ pub(crate) fn error_from_response(
         Some(Value::String(s)) => (Some(s.clone()), None),
         // `{error: {message, code}}`, seen in other APIs; cheap to accept.
         Some(Value::Object(inner)) => (
-            inner.get("message").and_then(Value::as_str).map(str::to_owned),
+            inner
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             inner.get("code").and_then(Value::as_str).map(str::to_owned),
         ),
         _ => (None, None),
@@ -867,7 +934,10 @@ pub(crate) fn error_from_response(
     }
     let code = code.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
     let request_id = request_id_of(headers).or_else(|| {
-        field("requestId").and_then(Value::as_str).map(str::to_owned).filter(|s| !s.is_empty())
+        field("requestId")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .filter(|s| !s.is_empty())
     });
 
     let raw = String::from_utf8_lossy(body);
@@ -901,7 +971,10 @@ pub(crate) fn error_from_response(
                 _ => vec![],
             };
             if fields.is_empty() {
-                fields.push(FieldError { field: None, reason: summary.clone() });
+                fields.push(FieldError {
+                    field: None,
+                    reason: summary.clone(),
+                });
             }
             let error = ApiError::invalid_input(fields);
             return ApiError { detail, ..error }
@@ -934,17 +1007,29 @@ pub(crate) fn error_from_response(
                 retry_after_ms: wait.map(|w| u64::try_from(w.as_millis()).unwrap_or(u64::MAX)),
             }
         }
+        // A redirect that was not followed (see the policy in `new`) or another odd status:
+        // an answer this client cannot use, and retrying will not change it.
+        100..=399 => ApiErrorKind::Decode,
         _ => ApiErrorKind::Server,
     };
-    ApiError::new(kind, detail).with_status(status).with_code(code).with_request_id(request_id)
+    ApiError::new(kind, detail)
+        .with_status(status)
+        .with_code(code)
+        .with_request_id(request_id)
 }
 
 fn detail_text(item: &Value) -> Option<String> {
     match item {
         Value::String(s) => Some(s.clone()),
         Value::Object(_) => Some(match field_error(item) {
-            Some(FieldError { field: Some(f), reason }) => format!("\"{f}\": {reason}"),
-            Some(FieldError { field: None, reason }) => reason,
+            Some(FieldError {
+                field: Some(f),
+                reason,
+            }) => format!("\"{f}\": {reason}"),
+            Some(FieldError {
+                field: None,
+                reason,
+            }) => reason,
             None => item.to_string(),
         }),
         Value::Null => None,
@@ -959,7 +1044,9 @@ fn field_error(item: &Value) -> Option<FieldError> {
         Value::String(s) => Some(parse_field_detail(s)),
         Value::Object(map) => {
             let text = |keys: &[&str]| {
-                keys.iter().find_map(|k| map.get(*k).and_then(Value::as_str)).map(str::to_owned)
+                keys.iter()
+                    .find_map(|k| map.get(*k).and_then(Value::as_str))
+                    .map(str::to_owned)
             };
             let field = text(&["field", "name", "parameter", "path"]);
             let reason = text(&["reason", "message", "error", "code"])
@@ -967,7 +1054,10 @@ fn field_error(item: &Value) -> Option<FieldError> {
             Some(FieldError { field, reason })
         }
         Value::Null => None,
-        other => Some(FieldError { field: None, reason: other.to_string() }),
+        other => Some(FieldError {
+            field: None,
+            reason: other.to_string(),
+        }),
     }
 }
 
@@ -982,10 +1072,16 @@ pub(crate) fn parse_field_detail(text: &str) -> FieldError {
         if !name.is_empty()
             && let Some(reason) = after.strip_prefix(':')
         {
-            return FieldError { field: Some(name.to_owned()), reason: reason.trim().to_owned() };
+            return FieldError {
+                field: Some(name.to_owned()),
+                reason: reason.trim().to_owned(),
+            };
         }
     }
-    FieldError { field: None, reason: trimmed.to_owned() }
+    FieldError {
+        field: None,
+        reason: trimmed.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -1013,12 +1109,28 @@ mod tests {
         let cases = [
             (Route::Apps, "/v1/apps", "/api/apps"),
             (Route::App("a1"), "/v1/apps/a1", "/api/apps/a1"),
-            (Route::StartRun("a1"), "/v1/apps/a1/runs", "/api/apps/a1/executions"),
+            (
+                Route::StartRun("a1"),
+                "/v1/apps/a1/runs",
+                "/api/apps/a1/executions",
+            ),
             (Route::Run("r1"), "/v1/runs/r1", "/api/executions/r1"),
-            (Route::Wait("r1"), "/v1/runs/r1/wait", "/api/executions/r1/wait"),
-            (Route::Stream("r1"), "/v1/runs/r1/stream", "/api/executions/r1/stream"),
+            (
+                Route::Wait("r1"),
+                "/v1/runs/r1/wait",
+                "/api/executions/r1/wait",
+            ),
+            (
+                Route::Stream("r1"),
+                "/v1/runs/r1/stream",
+                "/api/executions/r1/stream",
+            ),
             (Route::Runs, "/v1/runs", "/api/executions"),
-            (Route::SigningKey, "/v1/webhooks/signing-key", "/api/webhooks/signing-key"),
+            (
+                Route::SigningKey,
+                "/v1/webhooks/signing-key",
+                "/api/webhooks/signing-key",
+            ),
             (Route::Usage, "/v1/account/usage", "/v1/account/usage"),
         ];
         for (route, p1, p2) in cases {
@@ -1037,10 +1149,19 @@ mod tests {
 
     #[test]
     fn invalid_base_urls_are_errors_not_panics() {
-        for bad in ["", "not a url", "ftp://example.com", "mailto:a@b.c", "http://x/?q=1"] {
+        for bad in [
+            "",
+            "not a url",
+            "ftp://example.com",
+            "mailto:a@b.c",
+            "http://x/?q=1",
+        ] {
             let error =
                 LaminaClient::new(ClientConfig::new(bad, ApiKey::new("lma_k"))).unwrap_err();
-            assert!(matches!(error.kind, ApiErrorKind::InvalidInput { .. }), "{bad}");
+            assert!(
+                matches!(error.kind, ApiErrorKind::InvalidInput { .. }),
+                "{bad}"
+            );
         }
         let error = LaminaClient::new(ClientConfig::new("http://x", ApiKey::new("lma_\u{7}bad")))
             .unwrap_err();
@@ -1064,21 +1185,49 @@ mod tests {
                        "something odd"],
             "requestId":"req-1"}"#;
         let error = error_from_response(400, &HeaderMap::new(), body, false);
-        let ApiErrorKind::InvalidInput { fields } = &error.kind else { panic!("{error:?}") };
-        assert_eq!(fields[0], FieldError { field: Some("Prompt".into()), reason: "missing_no_default".into() });
+        let ApiErrorKind::InvalidInput { fields } = &error.kind else {
+            panic!("{error:?}")
+        };
+        assert_eq!(
+            fields[0],
+            FieldError {
+                field: Some("Prompt".into()),
+                reason: "missing_no_default".into()
+            }
+        );
         assert_eq!(fields[1].field.as_deref(), Some("Location"));
-        assert_eq!(fields[1].reason, "invalid option \"Mars\". Must be one of: Studio, Urban, Park");
-        assert_eq!(fields[2], FieldError { field: None, reason: "something odd".into() });
+        assert_eq!(
+            fields[1].reason,
+            "invalid option \"Mars\". Must be one of: Studio, Urban, Park"
+        );
+        assert_eq!(
+            fields[2],
+            FieldError {
+                field: None,
+                reason: "something odd".into()
+            }
+        );
         assert_eq!(error.http_status, Some(400));
         assert_eq!(error.code.as_deref(), Some("VALIDATION_ERROR"));
         assert_eq!(error.request_id.as_deref(), Some("req-1"));
         assert!(error.message.contains("Prompt"));
-        assert!(error.detail.starts_with("HTTP 400 VALIDATION_ERROR: Invalid inputs"), "{}", error.detail);
+        assert!(
+            error
+                .detail
+                .starts_with("HTTP 400 VALIDATION_ERROR: Invalid inputs"),
+            "{}",
+            error.detail
+        );
     }
 
     #[test]
     fn older_envelope_and_plain_text_map_cleanly() {
-        let error = error_from_response(401, &HeaderMap::new(), br#"{"error":"Invalid API key"}"#, false);
+        let error = error_from_response(
+            401,
+            &HeaderMap::new(),
+            br#"{"error":"Invalid API key"}"#,
+            false,
+        );
         assert_eq!(error.kind, ApiErrorKind::Unauthorized);
         assert_eq!(error.detail, "HTTP 401: Invalid API key");
         assert_eq!(error.code, None);
@@ -1089,7 +1238,12 @@ mod tests {
             b"Too many requests from this IP, please try again in a minute",
             false,
         );
-        assert_eq!(error.kind, ApiErrorKind::RateLimited { retry_after_ms: Some(7000) });
+        assert_eq!(
+            error.kind,
+            ApiErrorKind::RateLimited {
+                retry_after_ms: Some(7000)
+            }
+        );
         assert_eq!(error.request_id.as_deref(), Some("hdr-id"));
         assert!(error.detail.contains("Too many requests from this IP"));
 
@@ -1099,10 +1253,20 @@ mod tests {
             br#"{"error":"Rate limited","code":"RATE_LIMITED","retryable":true,"retryAfter":12}"#,
             false,
         );
-        assert_eq!(error.kind, ApiErrorKind::RateLimited { retry_after_ms: Some(12_000) });
+        assert_eq!(
+            error.kind,
+            ApiErrorKind::RateLimited {
+                retry_after_ms: Some(12_000)
+            }
+        );
 
         let error = error_from_response(429, &headers(&[("ratelimit-reset", "3")]), b"", false);
-        assert_eq!(error.kind, ApiErrorKind::RateLimited { retry_after_ms: Some(3000) });
+        assert_eq!(
+            error.kind,
+            ApiErrorKind::RateLimited {
+                retry_after_ms: Some(3000)
+            }
+        );
         assert_eq!(error.detail, "HTTP 429: Too Many Requests");
 
         for (status, kind) in [
@@ -1112,7 +1276,10 @@ mod tests {
             (502, ApiErrorKind::Server),
             (503, ApiErrorKind::Server),
         ] {
-            assert_eq!(error_from_response(status, &HeaderMap::new(), b"<html>x</html>", false).kind, kind);
+            assert_eq!(
+                error_from_response(status, &HeaderMap::new(), b"<html>x</html>", false).kind,
+                kind
+            );
         }
         // A 400 without details still names its reason.
         let error = error_from_response(
@@ -1121,7 +1288,9 @@ mod tests {
             br#"{"error":"Invalid webhook URL","code":"WEBHOOK_INVALID_URL"}"#,
             false,
         );
-        let ApiErrorKind::InvalidInput { fields } = &error.kind else { panic!() };
+        let ApiErrorKind::InvalidInput { fields } = &error.kind else {
+            panic!()
+        };
         assert_eq!(fields[0].reason, "Invalid webhook URL");
     }
 
@@ -1129,10 +1298,19 @@ mod tests {
     fn huge_or_broken_bodies_are_truncated_not_fatal() {
         let body = vec![b'x'; ERROR_BODY_CAP];
         let error = error_from_response(500, &HeaderMap::new(), &body, true);
-        assert!(error.detail.len() < DETAIL_CHARS + 40, "{}", error.detail.len());
+        assert!(
+            error.detail.len() < DETAIL_CHARS + 40,
+            "{}",
+            error.detail.len()
+        );
         let error = error_from_response(502, &HeaderMap::new(), &[0xff, 0xfe, b'{', 0x00], false);
         assert_eq!(error.kind, ApiErrorKind::Server);
-        let error = error_from_response(404, &HeaderMap::new(), br#"{"error": 5, "details": {}}"#, false);
+        let error = error_from_response(
+            404,
+            &HeaderMap::new(),
+            br#"{"error": 5, "details": {}}"#,
+            false,
+        );
         assert_eq!(error.kind, ApiErrorKind::NotFound);
     }
 
@@ -1149,7 +1327,10 @@ mod tests {
 
     #[test]
     fn success_envelopes_are_unwrapped_tolerantly() {
-        let answer = |text: &str| Answer { request_id: None, body: Bytes::from(text.to_owned()) };
+        let answer = |text: &str| Answer {
+            request_id: None,
+            body: Bytes::from(text.to_owned()),
+        };
         let run: Run = decode_data(&answer(r#"{"data":{"runId":"r","status":"queued"}}"#)).unwrap();
         assert_eq!(run.run_id, "r");
         let run: Run = decode_data(&answer(r#"{"executionId":"e","status":"running"}"#)).unwrap();
@@ -1160,7 +1341,10 @@ mod tests {
         .unwrap();
         assert_eq!(page.items.len(), 1);
         assert_eq!(page.pagination.unwrap().total, Some(2));
-        let wait = decode_wait(&answer(r#"{"data":{"runId":"r","status":"running"},"timeout":true}"#)).unwrap();
+        let wait = decode_wait(&answer(
+            r#"{"data":{"runId":"r","status":"running"},"timeout":true}"#,
+        ))
+        .unwrap();
         assert!(wait.timed_out);
         let wait = decode_wait(&answer(r#"{"data":{"runId":"r","status":"completed"}}"#)).unwrap();
         assert!(!wait.timed_out);
@@ -1168,10 +1352,101 @@ mod tests {
         assert_eq!(error.kind, ApiErrorKind::Decode);
     }
 
+    /// A local server for behaviour the sandbox cannot show.
+    async fn serve(router: axum::Router) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        format!("http://{addr}")
+    }
+
+    #[tokio::test]
+    async fn list_apps_reads_every_page_and_survives_a_server_ignoring_offset() {
+        use axum::extract::Query;
+        use std::collections::HashMap;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        let paged = axum::Router::new().route(
+            "/v1/apps",
+            axum::routing::get(|Query(q): Query<HashMap<String, String>>| async move {
+                CALLS.fetch_add(1, Ordering::SeqCst);
+                let offset: usize = q.get("offset").map_or(0, |o| o.parse().unwrap());
+                let limit: usize = q["limit"].parse().unwrap();
+                let items: Vec<_> = (offset..(offset + limit).min(150))
+                    .map(|i| serde_json::json!({"appId": format!("a{i}"), "name": "x"}))
+                    .collect();
+                axum::Json(serde_json::json!({"data": items, "pagination": {"total": 150}}))
+            }),
+        );
+        let c = client(&serve(paged).await, ApiGeneration::V1);
+        let apps = c.list_apps(None).await.unwrap();
+        assert_eq!(apps.len(), 150);
+        assert_eq!(apps[149].app_id, "a149");
+        assert_eq!(CALLS.load(Ordering::SeqCst), 2);
+
+        let stubborn = axum::Router::new().route(
+            "/v1/apps",
+            axum::routing::get(|| async {
+                let items: Vec<_> = (0..25)
+                    .map(|i| serde_json::json!({"appId": format!("a{i}")}))
+                    .collect();
+                axum::Json(serde_json::json!({"data": items, "pagination": {"total": 300}}))
+            }),
+        );
+        let c = client(&serve(stubborn).await, ApiGeneration::V1);
+        assert_eq!(c.list_apps(Some("x")).await.unwrap().len(), 25);
+        assert_eq!(c.budget().stats().requests_sent, 2);
+    }
+
+    #[tokio::test]
+    async fn the_key_never_follows_a_redirect_to_another_origin() {
+        use std::sync::{Arc, Mutex};
+
+        let seen: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+        let elsewhere = {
+            let seen = Arc::clone(&seen);
+            axum::Router::new().route(
+                "/steal",
+                axum::routing::get(move |headers: axum::http::HeaderMap| async move {
+                    let key = headers
+                        .get("x-api-key")
+                        .map(|v| v.to_str().unwrap().to_owned());
+                    seen.lock().unwrap().push(key);
+                    "{}"
+                }),
+            )
+        };
+        let elsewhere = serve(elsewhere).await;
+        let target = format!("{elsewhere}/steal");
+        let api = axum::Router::new().route(
+            "/v1/apps",
+            axum::routing::get(move || async move { axum::response::Redirect::temporary(&target) }),
+        );
+        let c = client(&serve(api).await, ApiGeneration::V1);
+        let error = c.list_apps(None).await.unwrap_err();
+        assert_eq!(error.kind, ApiErrorKind::Decode, "{error:?}");
+        assert_eq!(error.http_status, Some(307));
+        assert_eq!(c.budget().stats().requests_sent, 1, "not retried");
+        assert!(seen.lock().unwrap().is_empty(), "the redirect was followed");
+        // Downloads from other origins still follow redirects (without any key).
+        let response = c
+            .http()
+            .get(format!("{elsewhere}/steal"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(*seen.lock().unwrap(), vec![None]);
+    }
+
     #[test]
     fn redaction_scrubs_echoed_keys() {
         let key = ApiKey::new("lma_secret_123");
-        let error = ApiError::new(ApiErrorKind::Unauthorized, "HTTP 401: bad key lma_secret_123");
+        let error = ApiError::new(
+            ApiErrorKind::Unauthorized,
+            "HTTP 401: bad key lma_secret_123",
+        );
         let error = redact(error, &key);
         assert_eq!(error.detail, "HTTP 401: bad key <redacted>");
     }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 /// One field's problem, from local validation or from the service's `details`.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldError {
@@ -14,8 +15,13 @@ pub struct FieldError {
     pub reason: String,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ApiErrorKind {
     Unauthorized,
     Forbidden,
@@ -112,7 +118,9 @@ impl ApiError {
 
     pub fn retry_after(&self) -> Option<Duration> {
         match self.kind {
-            ApiErrorKind::RateLimited { retry_after_ms: Some(ms) } => Some(Duration::from_millis(ms)),
+            ApiErrorKind::RateLimited {
+                retry_after_ms: Some(ms),
+            } => Some(Duration::from_millis(ms)),
             _ => None,
         }
     }
@@ -143,8 +151,13 @@ mod tests {
 
     #[test]
     fn serialises_with_a_kind_tag_for_the_ui() {
-        let error = ApiError::new(ApiErrorKind::RateLimited { retry_after_ms: Some(1500) }, "raw")
-            .with_status(429);
+        let error = ApiError::new(
+            ApiErrorKind::RateLimited {
+                retry_after_ms: Some(1500),
+            },
+            "raw",
+        )
+        .with_status(429);
         let json = serde_json::to_value(&error).unwrap();
         assert_eq!(json["kind"], "rateLimited");
         assert_eq!(json["retryAfterMs"], 1500);

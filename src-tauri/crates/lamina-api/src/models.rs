@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub type Inputs = BTreeMap<String, String>;
 
 /// One entry of `GET /v1/apps`.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppSummary {
@@ -21,12 +22,14 @@ pub struct AppSummary {
     #[serde(default)]
     pub name: String,
     #[serde(default, deserialize_with = "null_as_default")]
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub description: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_public: Option<bool>,
 }
 
 /// `GET /v1/apps/{appId}`: an app and its input contract.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct App {
@@ -35,8 +38,10 @@ pub struct App {
     #[serde(default)]
     pub name: String,
     #[serde(default, deserialize_with = "null_as_default")]
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub description: String,
     #[serde(default, deserialize_with = "null_as_default")]
+    #[cfg_attr(feature = "specta", specta(type = Vec<Parameter>))]
     pub parameters: Vec<Parameter>,
 }
 
@@ -56,6 +61,7 @@ impl App {
 }
 
 /// The three public parameter kinds; anything newer decodes as `Unknown` (sent as free text).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ParameterKind {
@@ -66,6 +72,7 @@ pub enum ParameterKind {
     Unknown,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Parameter {
@@ -77,11 +84,21 @@ pub struct Parameter {
     pub kind: ParameterKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[cfg_attr(feature = "specta", specta(type = Vec<String>))]
     pub options: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[cfg_attr(feature = "specta", specta(type = Vec<String>))]
     pub accept: Vec<String>,
 }
 
@@ -97,6 +114,7 @@ impl Parameter {
     }
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RunStatus {
@@ -137,6 +155,7 @@ impl RunStatus {
     }
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OutputKind {
@@ -150,6 +169,7 @@ pub enum OutputKind {
     Unknown,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OutputStatus {
@@ -170,6 +190,7 @@ impl OutputStatus {
 
 /// One output slot of a run. Completion is decided by `status`, not `kind`: a failed output keeps
 /// `kind: pending` and only its status turns to `error`.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Output {
@@ -279,6 +300,7 @@ pub enum StreamEvent {
     Ping,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Usage {
@@ -288,6 +310,7 @@ pub struct Usage {
     pub rate_limit: Option<RateLimitInfo>,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Credits {
@@ -299,6 +322,7 @@ pub struct Credits {
     pub total_spent: Option<f64>,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RateLimitInfo {
@@ -348,16 +372,14 @@ where
         Some(serde_json::Value::String(text)) => DateTime::parse_from_rfc3339(&text)
             .ok()
             .map(|t| t.with_timezone(&Utc)),
-        Some(serde_json::Value::Number(n)) => n
-            .as_i64()
-            .and_then(|v| {
-                // Milliseconds if it looks like them, else seconds.
-                if v > 100_000_000_000 {
-                    DateTime::from_timestamp_millis(v)
-                } else {
-                    DateTime::from_timestamp(v, 0)
-                }
-            }),
+        Some(serde_json::Value::Number(n)) => n.as_i64().and_then(|v| {
+            // Milliseconds if it looks like them, else seconds.
+            if v > 100_000_000_000 {
+                DateTime::from_timestamp_millis(v)
+            } else {
+                DateTime::from_timestamp(v, 0)
+            }
+        }),
         _ => None,
     })
 }

@@ -31,7 +31,9 @@ pub(crate) fn events(
 ) -> BoxStream<'static, Result<StreamEvent, ApiError>> {
     let path = response.url().path().to_owned();
     let bytes: ByteStream = Box::pin(idle_limited(response.bytes_stream(), idle, path));
-    events_from_bytes(bytes).map(move |item| item.map_err(|e| redact(e, &key))).boxed()
+    events_from_bytes(bytes)
+        .map(move |item| item.map_err(|e| redact(e, &key)))
+        .boxed()
 }
 
 /// Applies the idle limit and maps transport errors.
@@ -52,10 +54,16 @@ where
                 Ok(Some(Ok(bytes))) => Some((Ok(bytes), Some(inner))),
                 Ok(Some(Err(e))) => {
                     let error = ApiError::new(
-                        if e.is_timeout() { ApiErrorKind::Timeout } else { ApiErrorKind::Network },
-                        format!("GET {path}: the stream broke: {}", crate::client::error_chain(&e)),
-                    )
-                    .with_outcome_unknown(false);
+                        if e.is_timeout() {
+                            ApiErrorKind::Timeout
+                        } else {
+                            ApiErrorKind::Network
+                        },
+                        format!(
+                            "GET {path}: the stream broke: {}",
+                            crate::client::error_chain(&e)
+                        ),
+                    );
                     Some((Err(error), None))
                 }
                 Ok(None) => None,
@@ -114,7 +122,9 @@ pub(crate) fn events_from_bytes(
                     Parsed::Event(event) => {
                         let last = matches!(
                             event,
-                            StreamEvent::Complete(_) | StreamEvent::Failed(_) | StreamEvent::Timeout(_)
+                            StreamEvent::Complete(_)
+                                | StreamEvent::Failed(_)
+                                | StreamEvent::Timeout(_)
                         );
                         return Some((Ok(event), (!last).then_some(parsed)));
                     }
@@ -146,9 +156,7 @@ fn parse_event(event: &Event) -> Parsed {
         "timeout" => {
             let message = serde_json::from_str::<Value>(data)
                 .ok()
-                .and_then(|v| {
-                    v.get("message").and_then(Value::as_str).map(str::to_owned)
-                })
+                .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_owned))
                 .unwrap_or_else(|| data.to_owned());
             Parsed::Event(StreamEvent::Timeout(message))
         }
@@ -159,7 +167,10 @@ fn parse_event(event: &Event) -> Parsed {
 
 fn decode_run(data: &str) -> Result<Run, ApiError> {
     let value: Value = serde_json::from_str(data).map_err(|e| decode_failure(data, &e))?;
-    let inner = value.get("data").filter(|d| d.is_object()).unwrap_or(&value);
+    let inner = value
+        .get("data")
+        .filter(|d| d.is_object())
+        .unwrap_or(&value);
     Run::deserialize(inner)
         .or_else(|e| Run::deserialize(&value).map_err(|_| e))
         .map_err(|e| decode_failure(data, &e))
@@ -182,7 +193,11 @@ mod tests {
     use crate::models::RunStatus;
 
     fn from_chunks(chunks: Vec<&'static str>) -> ByteStream {
-        Box::pin(stream::iter(chunks.into_iter().map(|c| Ok(Bytes::from_static(c.as_bytes())))))
+        Box::pin(stream::iter(
+            chunks
+                .into_iter()
+                .map(|c| Ok(Bytes::from_static(c.as_bytes()))),
+        ))
     }
 
     async fn collect(chunks: Vec<&'static str>) -> Vec<Result<StreamEvent, ApiError>> {
@@ -201,9 +216,13 @@ mod tests {
         .await;
         assert_eq!(items.len(), 3, "{items:?}");
         assert_eq!(items[0], Ok(StreamEvent::Ping));
-        let Ok(StreamEvent::Progress(run)) = &items[1] else { panic!("{items:?}") };
+        let Ok(StreamEvent::Progress(run)) = &items[1] else {
+            panic!("{items:?}")
+        };
         assert_eq!(run.status, RunStatus::Running);
-        let Ok(StreamEvent::Complete(run)) = &items[2] else { panic!("{items:?}") };
+        let Ok(StreamEvent::Complete(run)) = &items[2] else {
+            panic!("{items:?}")
+        };
         assert_eq!(run.status, RunStatus::Completed);
     }
 
@@ -213,7 +232,9 @@ mod tests {
             "event: error\r\ndata: {\"runId\":\"r\",\"status\":\"failed\",\"errorMessage\":\"boom\"}\r\n\r\n",
         ])
         .await;
-        let [Ok(StreamEvent::Failed(run))] = items.as_slice() else { panic!("{items:?}") };
+        let [Ok(StreamEvent::Failed(run))] = items.as_slice() else {
+            panic!("{items:?}")
+        };
         assert_eq!(run.error_message.as_deref(), Some("boom"));
     }
 
@@ -223,9 +244,17 @@ mod tests {
             "event: timeout\ndata: {\"message\":\"Stream timeout after 10 minutes\"}\n\n",
         ])
         .await;
-        assert_eq!(items, vec![Ok(StreamEvent::Timeout("Stream timeout after 10 minutes".into()))]);
+        assert_eq!(
+            items,
+            vec![Ok(StreamEvent::Timeout(
+                "Stream timeout after 10 minutes".into()
+            ))]
+        );
 
-        let items = collect(vec!["event: progress\ndata: {\"runId\":\"r\",\"status\":\"queued\"}\n\n"]).await;
+        let items = collect(vec![
+            "event: progress\ndata: {\"runId\":\"r\",\"status\":\"queued\"}\n\n",
+        ])
+        .await;
         assert_eq!(items.len(), 2);
         assert!(matches!(items[0], Ok(StreamEvent::Progress(_))));
         assert_eq!(items[1].as_ref().unwrap_err().kind, ApiErrorKind::Network);
@@ -260,7 +289,9 @@ mod tests {
     async fn silence_longer_than_idle_is_a_timeout() {
         let silent = stream::pending::<Result<Bytes, reqwest::Error>>();
         let items: Vec<_> =
-            idle_limited(silent, Duration::from_secs(45), "/v1/runs/r/stream".into()).collect().await;
+            idle_limited(silent, Duration::from_secs(45), "/v1/runs/r/stream".into())
+                .collect()
+                .await;
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].as_ref().unwrap_err().kind, ApiErrorKind::Timeout);
     }

@@ -20,7 +20,10 @@ pub fn validate_inputs(app: &App, inputs: &Inputs) -> Result<Inputs, ApiError> {
     }
 
     for param in &app.parameters {
-        let value = inputs.get(&param.name).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let value = inputs
+            .get(&param.name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty());
         let Some(value) = value else {
             if param.is_mandatory() {
                 problems.push(FieldError {
@@ -31,22 +34,28 @@ pub fn validate_inputs(app: &App, inputs: &Inputs) -> Result<Inputs, ApiError> {
             continue;
         };
         let problem = match param.kind {
-            ParameterKind::Options if !param.options.iter().any(|o| o == value) => Some(format!(
-                "must be one of: {}",
-                param.options.join(", ")
-            )),
+            ParameterKind::Options if !param.options.iter().any(|o| o == value) => {
+                Some(format!("must be one of: {}", param.options.join(", ")))
+            }
             ParameterKind::Url => check_url(value).err(),
             _ => None,
         };
         match problem {
-            Some(reason) => problems.push(FieldError { field: Some(param.name.clone()), reason }),
+            Some(reason) => problems.push(FieldError {
+                field: Some(param.name.clone()),
+                reason,
+            }),
             None => {
                 to_send.insert(param.name.clone(), value.to_owned());
             }
         }
     }
 
-    if problems.is_empty() { Ok(to_send) } else { Err(ApiError::invalid_input(problems)) }
+    if problems.is_empty() {
+        Ok(to_send)
+    } else {
+        Err(ApiError::invalid_input(problems))
+    }
 }
 
 /// The service fetches `url` inputs itself, so only absolute http(s) addresses make sense.
@@ -65,43 +74,55 @@ mod tests {
     use crate::models::Parameter;
 
     fn app() -> App {
-        let param = |name: &str, kind, required, default: Option<&str>, options: &[&str]| Parameter {
-            id: None,
-            name: name.into(),
-            kind,
-            required,
-            options: options.iter().map(|s| s.to_string()).collect(),
-            default: default.map(str::to_owned),
-            accept: vec![],
-        };
+        let param =
+            |name: &str, kind, required, default: Option<&str>, options: &[&str]| Parameter {
+                id: None,
+                name: name.into(),
+                kind,
+                required,
+                options: options.iter().map(|s| s.to_string()).collect(),
+                default: default.map(str::to_owned),
+                accept: vec![],
+            };
         App {
             app_id: "a".into(),
             name: "Hero Image".into(),
             description: String::new(),
             parameters: vec![
                 param("Prompt", ParameterKind::Text, Some(true), None, &[]),
-                param("Aspect Ratio", ParameterKind::Options, Some(true), Some("1:1"), &["1:1", "16:9"]),
+                param(
+                    "Aspect Ratio",
+                    ParameterKind::Options,
+                    Some(true),
+                    Some("1:1"),
+                    &["1:1", "16:9"],
+                ),
                 param("Reference", ParameterKind::Url, Some(false), None, &[]),
             ],
         }
     }
 
     fn inputs(pairs: &[(&str, &str)]) -> Inputs {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn fields(error: ApiError) -> Vec<(String, String)> {
         match error.kind {
-            ApiErrorKind::InvalidInput { fields } => {
-                fields.into_iter().map(|f| (f.field.unwrap_or_default(), f.reason)).collect()
-            }
+            ApiErrorKind::InvalidInput { fields } => fields
+                .into_iter()
+                .map(|f| (f.field.unwrap_or_default(), f.reason))
+                .collect(),
             other => panic!("expected invalid input, got {other:?}"),
         }
     }
 
     #[test]
     fn defaults_are_applied_by_omission() {
-        let sent = validate_inputs(&app(), &inputs(&[("Prompt", "shoe"), ("Reference", " ")])).unwrap();
+        let sent =
+            validate_inputs(&app(), &inputs(&[("Prompt", "shoe"), ("Reference", " ")])).unwrap();
         assert_eq!(sent, inputs(&[("Prompt", "shoe")]));
     }
 
@@ -109,7 +130,11 @@ mod tests {
     fn reports_every_problem_with_its_field() {
         let error = validate_inputs(
             &app(),
-            &inputs(&[("Aspect Ratio", "2:1"), ("Reference", "ftp://x/y.png"), ("Colour", "red")]),
+            &inputs(&[
+                ("Aspect Ratio", "2:1"),
+                ("Reference", "ftp://x/y.png"),
+                ("Colour", "red"),
+            ]),
         )
         .unwrap_err();
         let fields = fields(error);
@@ -120,16 +145,51 @@ mod tests {
 
     #[test]
     fn option_labels_are_matched_exactly() {
-        assert!(validate_inputs(&app(), &inputs(&[("Prompt", "x"), ("Aspect Ratio", "16:9")])).is_ok());
-        assert!(validate_inputs(&app(), &inputs(&[("Prompt", "x"), ("Aspect Ratio", "16:9 ")])).is_ok());
-        assert!(validate_inputs(&app(), &inputs(&[("Prompt", "x"), ("Aspect Ratio", "16x9")])).is_err());
+        assert!(
+            validate_inputs(
+                &app(),
+                &inputs(&[("Prompt", "x"), ("Aspect Ratio", "16:9")])
+            )
+            .is_ok()
+        );
+        assert!(
+            validate_inputs(
+                &app(),
+                &inputs(&[("Prompt", "x"), ("Aspect Ratio", "16:9 ")])
+            )
+            .is_ok()
+        );
+        assert!(
+            validate_inputs(
+                &app(),
+                &inputs(&[("Prompt", "x"), ("Aspect Ratio", "16x9")])
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn urls_must_be_absolute_web_addresses() {
-        for bad in ["not a url", "/relative.png", "file:///etc/passwd", "javascript:alert(1)"] {
-            assert!(validate_inputs(&app(), &inputs(&[("Prompt", "x"), ("Reference", bad)])).is_err(), "{bad}");
+        for bad in [
+            "not a url",
+            "/relative.png",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+        ] {
+            assert!(
+                validate_inputs(&app(), &inputs(&[("Prompt", "x"), ("Reference", bad)])).is_err(),
+                "{bad}"
+            );
         }
-        assert!(validate_inputs(&app(), &inputs(&[("Prompt", "x"), ("Reference", "https://cdn.example.com/a.png")])).is_ok());
+        assert!(
+            validate_inputs(
+                &app(),
+                &inputs(&[
+                    ("Prompt", "x"),
+                    ("Reference", "https://cdn.example.com/a.png")
+                ])
+            )
+            .is_ok()
+        );
     }
 }

@@ -21,8 +21,9 @@ pub const USER_ID_HEADER: &str = "x-lamina-webhook-user-id";
 pub const MAX_SKEW_S: i64 = 300;
 
 /// DER prefix of an Ed25519 SubjectPublicKeyInfo (an older docs page published keys that way).
-const SPKI_ED25519_PREFIX: [u8; 12] =
-    [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+const SPKI_ED25519_PREFIX: [u8; 12] = [
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "camelCase")]
@@ -35,7 +36,9 @@ pub enum WebhookError {
     WrongSignatureLength(usize),
     #[error("the timestamp is not a Unix time in seconds")]
     BadTimestamp,
-    #[error("the delivery's timestamp is {skew_s} s away from now (at most {MAX_SKEW_S} s allowed)")]
+    #[error(
+        "the delivery's timestamp is {skew_s} s away from now (at most {MAX_SKEW_S} s allowed)"
+    )]
     Stale { skew_s: i64 },
     #[error("the signature does not match the body")]
     BadSignature,
@@ -59,7 +62,10 @@ impl WebhookVerifier {
                 let okp = jwk.kty.is_empty() || jwk.kty.eq_ignore_ascii_case("OKP");
                 let ed = jwk.crv.eq_ignore_ascii_case("Ed25519")
                     || (jwk.crv.is_empty()
-                        && jwk.alg.as_deref().is_none_or(|a| a.eq_ignore_ascii_case("EdDSA")));
+                        && jwk
+                            .alg
+                            .as_deref()
+                            .is_none_or(|a| a.eq_ignore_ascii_case("EdDSA")));
                 okp && ed
             })
             .filter_map(|jwk| decode_key(&jwk.x))
@@ -92,9 +98,12 @@ impl WebhookVerifier {
         body: &[u8],
         now_unix: i64,
     ) -> Result<(), WebhookError> {
-        let signature_hex =
-            signature_hex.ok_or(WebhookError::MissingHeader(SIGNATURE_HEADER))?.trim();
-        let timestamp = timestamp.ok_or(WebhookError::MissingHeader(TIMESTAMP_HEADER))?.trim();
+        let signature_hex = signature_hex
+            .ok_or(WebhookError::MissingHeader(SIGNATURE_HEADER))?
+            .trim();
+        let timestamp = timestamp
+            .ok_or(WebhookError::MissingHeader(TIMESTAMP_HEADER))?
+            .trim();
 
         if timestamp.is_empty()
             || timestamp.len() > 12
@@ -109,8 +118,10 @@ impl WebhookVerifier {
         }
 
         let raw = hex::decode(signature_hex).map_err(|_| WebhookError::BadHex)?;
-        let bytes: [u8; 64] =
-            raw.as_slice().try_into().map_err(|_| WebhookError::WrongSignatureLength(raw.len()))?;
+        let bytes: [u8; 64] = raw
+            .as_slice()
+            .try_into()
+            .map_err(|_| WebhookError::WrongSignatureLength(raw.len()))?;
         let signature = Signature::from_bytes(&bytes);
 
         let mut message = Vec::with_capacity(timestamp.len() + 1 + body.len());
@@ -118,7 +129,11 @@ impl WebhookVerifier {
         message.push(b'.');
         message.extend_from_slice(body);
 
-        if self.keys.iter().any(|key| key.verify_strict(&message, &signature).is_ok()) {
+        if self
+            .keys
+            .iter()
+            .any(|key| key.verify_strict(&message, &signature).is_ok())
+        {
             Ok(())
         } else {
             Err(WebhookError::BadSignature)
@@ -138,9 +153,16 @@ impl WebhookVerifier {
 }
 
 fn decode_key(x: &str) -> Option<VerifyingKey> {
-    let cleaned: String =
-        x.trim().trim_end_matches('=').chars().filter(|c| !c.is_whitespace()).collect();
-    let raw = URL_SAFE_NO_PAD.decode(&cleaned).or_else(|_| STANDARD_NO_PAD.decode(&cleaned)).ok()?;
+    let cleaned: String = x
+        .trim()
+        .trim_end_matches('=')
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let raw = URL_SAFE_NO_PAD
+        .decode(&cleaned)
+        .or_else(|_| STANDARD_NO_PAD.decode(&cleaned))
+        .ok()?;
     let raw: &[u8] = match raw.len() {
         32 => &raw,
         44 if raw.starts_with(&SPKI_ED25519_PREFIX) => &raw[12..],
@@ -195,9 +217,15 @@ mod tests {
         let verifier = WebhookVerifier::from_jwks(&set_for(&[&a, &b])).unwrap();
         assert_eq!(verifier.key_count(), 2);
         let ts = NOW.to_string();
-        assert_eq!(verifier.verify(Some(&sign(&b, &ts, BODY)), Some(&ts), BODY, NOW), Ok(()));
+        assert_eq!(
+            verifier.verify(Some(&sign(&b, &ts, BODY)), Some(&ts), BODY, NOW),
+            Ok(())
+        );
         let upper = sign(&a, &ts, BODY).to_uppercase();
-        assert_eq!(verifier.verify(Some(&upper), Some(&ts), BODY, NOW + 299), Ok(()));
+        assert_eq!(
+            verifier.verify(Some(&upper), Some(&ts), BODY, NOW + 299),
+            Ok(())
+        );
     }
 
     #[test]
@@ -207,12 +235,21 @@ mod tests {
         let ts = NOW.to_string();
         let sig = sign(&key, &ts, BODY);
         let tampered = br#"{"data":{"runId":"r1","status":"failed"}}"#;
-        assert_eq!(verifier.verify(Some(&sig), Some(&ts), tampered, NOW), Err(WebhookError::BadSignature));
+        assert_eq!(
+            verifier.verify(Some(&sig), Some(&ts), tampered, NOW),
+            Err(WebhookError::BadSignature)
+        );
         let other = sign(&signing_key(9), &ts, BODY);
-        assert_eq!(verifier.verify(Some(&other), Some(&ts), BODY, NOW), Err(WebhookError::BadSignature));
+        assert_eq!(
+            verifier.verify(Some(&other), Some(&ts), BODY, NOW),
+            Err(WebhookError::BadSignature)
+        );
         // The timestamp is part of the message.
         let ts2 = (NOW + 1).to_string();
-        assert_eq!(verifier.verify(Some(&sig), Some(&ts2), BODY, NOW), Err(WebhookError::BadSignature));
+        assert_eq!(
+            verifier.verify(Some(&sig), Some(&ts2), BODY, NOW),
+            Err(WebhookError::BadSignature)
+        );
         assert_eq!(
             verifier.verify(None, Some(&ts), BODY, NOW),
             Err(WebhookError::MissingHeader(SIGNATURE_HEADER))
@@ -221,13 +258,27 @@ mod tests {
             verifier.verify(Some(&sig), None, BODY, NOW),
             Err(WebhookError::MissingHeader(TIMESTAMP_HEADER))
         );
-        assert_eq!(verifier.verify(Some("zz"), Some(&ts), BODY, NOW), Err(WebhookError::BadHex));
+        assert_eq!(
+            verifier.verify(Some("zz"), Some(&ts), BODY, NOW),
+            Err(WebhookError::BadHex)
+        );
         assert_eq!(
             verifier.verify(Some(&sig[..126]), Some(&ts), BODY, NOW),
             Err(WebhookError::WrongSignatureLength(63))
         );
-        for bad in ["", "abc", "-5", "+1774000000", "1774000000.5", "99999999999999"] {
-            assert_eq!(verifier.verify(Some(&sig), Some(bad), BODY, NOW), Err(WebhookError::BadTimestamp), "{bad}");
+        for bad in [
+            "",
+            "abc",
+            "-5",
+            "+1774000000",
+            "1774000000.5",
+            "99999999999999",
+        ] {
+            assert_eq!(
+                verifier.verify(Some(&sig), Some(bad), BODY, NOW),
+                Err(WebhookError::BadTimestamp),
+                "{bad}"
+            );
         }
     }
 
@@ -257,9 +308,16 @@ mod tests {
         spki.extend_from_slice(&raw);
         let spki = base64::engine::general_purpose::STANDARD.encode(spki);
         for x in [padded, spki] {
-            let verifier = WebhookVerifier::from_jwks(&JwkSet { keys: vec![jwk(x.clone())] }).unwrap();
+            let verifier = WebhookVerifier::from_jwks(&JwkSet {
+                keys: vec![jwk(x.clone())],
+            })
+            .unwrap();
             let ts = NOW.to_string();
-            assert_eq!(verifier.verify(Some(&sign(&key, &ts, BODY)), Some(&ts), BODY, NOW), Ok(()), "{x}");
+            assert_eq!(
+                verifier.verify(Some(&sign(&key, &ts, BODY)), Some(&ts), BODY, NOW),
+                Ok(()),
+                "{x}"
+            );
         }
         // Non-Ed25519 and broken keys are skipped; nothing usable is an error.
         let mut rsa = jwk("AQAB".into());
@@ -269,14 +327,24 @@ mod tests {
         x25519.crv = "X25519".into();
         let broken = jwk("not-base64!!".into());
         let short = jwk(URL_SAFE_NO_PAD.encode([1u8; 16]));
-        let set = JwkSet { keys: vec![rsa, x25519, broken, short] };
-        assert_eq!(WebhookVerifier::from_jwks(&set).unwrap_err(), WebhookError::NoUsableKey);
-        assert_eq!(WebhookVerifier::from_jwks(&JwkSet::default()).unwrap_err(), WebhookError::NoUsableKey);
+        let set = JwkSet {
+            keys: vec![rsa, x25519, broken, short],
+        };
+        assert_eq!(
+            WebhookVerifier::from_jwks(&set).unwrap_err(),
+            WebhookError::NoUsableKey
+        );
+        assert_eq!(
+            WebhookVerifier::from_jwks(&JwkSet::default()).unwrap_err(),
+            WebhookError::NoUsableKey
+        );
     }
 
     #[test]
     fn the_docs_example_key_decodes() {
-        let set = JwkSet { keys: vec![jwk("WR64jqplhAMsH7qC20Mqhm59yZjkiHfzfy6vCMAeIOk".into())] };
+        let set = JwkSet {
+            keys: vec![jwk("WR64jqplhAMsH7qC20Mqhm59yZjkiHfzfy6vCMAeIOk".into())],
+        };
         assert_eq!(WebhookVerifier::from_jwks(&set).unwrap().key_count(), 1);
     }
 

@@ -188,7 +188,14 @@ fn api_key() -> Result<ApiKey, Failure> {
     {
         return Ok(ApiKey::new(secret));
     }
-    match Keychain::default().load() {
+    // Tests point the CLI at a keychain entry of their own.
+    let keychain = match std::env::var("LAMINA_KEYCHAIN_SERVICE") {
+        Ok(service) if !service.is_empty() => {
+            Keychain::new(&service, lamina_core::credentials::KEYCHAIN_ACCOUNT)
+        }
+        _ => Keychain::default(),
+    };
+    match keychain.load() {
         Ok(Some(key)) => Ok(key),
         Ok(None) => Err(Failure::auth(
             "No Lamina key found. Set LAMINA_API_KEY or connect your account in Lamina Desktop.",

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The local lifecycle. `Starting` and `Unknown` exist only here: the first is an intent whose
 /// POST has not been answered yet, the second one whose answer never came.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RunState {
@@ -69,6 +70,7 @@ impl RunState {
 }
 
 /// A failure in words for people (`message`) with the raw text for support (`detail`).
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunError {
@@ -105,6 +107,7 @@ impl RunError {
 }
 
 /// An output downloaded into the local folder.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredFile {
@@ -115,6 +118,7 @@ pub struct StoredFile {
     pub height: Option<u32>,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutputRecord {
@@ -155,6 +159,7 @@ impl OutputRecord {
     }
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunRecord {

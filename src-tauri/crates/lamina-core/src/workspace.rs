@@ -39,6 +39,7 @@ impl WorkspaceConfig {
 pub struct Workspace {
     pub tracker: Tracker,
     data_dir: PathBuf,
+    outputs_dir: PathBuf,
 }
 
 impl Workspace {
@@ -48,10 +49,11 @@ impl Workspace {
         client_config.budget = config.budget;
         let client = LaminaClient::new(client_config)?;
         let store = Store::open(&history_path(&config.data_dir))?;
+        let outputs_dir = config
+            .outputs_dir
+            .unwrap_or_else(|| config.data_dir.join("outputs"));
         let outputs = OutputCache::new(
-            config
-                .outputs_dir
-                .unwrap_or_else(|| config.data_dir.join("outputs")),
+            outputs_dir.clone(),
             client.http().clone(),
             OutputLimits::default(),
         );
@@ -59,6 +61,7 @@ impl Workspace {
         Ok(Self {
             tracker,
             data_dir: config.data_dir,
+            outputs_dir,
         })
     }
 
@@ -72,6 +75,11 @@ impl Workspace {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// The only folder whose files may be shown to the UI.
+    pub fn outputs_dir(&self) -> &Path {
+        &self.outputs_dir
     }
 }
 

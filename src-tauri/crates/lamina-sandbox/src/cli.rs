@@ -23,7 +23,7 @@ pub struct SandboxArgs {
     /// Run durations are divided by this factor.
     #[arg(long, default_value_t = 1.0)]
     pub speed: f64,
-    /// Fault rules to inject (grammar below).
+    /// Fault rules to inject (see --help for the grammar).
     #[arg(long, value_name = "SPEC", long_help = faults_help())]
     pub faults: Option<String>,
     /// Requests allowed per API key and window.

@@ -102,6 +102,19 @@ impl ApiError {
         err
     }
 
+    pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    pub(crate) fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "Method not allowed",
+        )
+    }
+
     pub(crate) fn internal(message: impl Into<String>) -> Self {
         let mut err = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR", message);
         err.retryable = true;

@@ -73,14 +73,18 @@ pub(crate) fn set_rate_headers(headers: &mut HeaderMap, limit: u32, remaining: u
 /// the client sees the connection break mid-body.
 pub(crate) fn dropped(content_type: &'static str, prefix: Bytes, declared_len: u64) -> Response {
     let declared_len = declared_len.max(prefix.len() as u64 + 1);
-    let chunks: Vec<Result<Bytes, io::Error>> = vec![
-        Ok(prefix),
+    let head = futures_util::stream::once(async move { Ok::<_, io::Error>(prefix) });
+    let break_off = futures_util::stream::once(async {
+        // Pausing first makes hyper flush the headers and the prefix, so the client sees the
+        // response start and then break, rather than never getting a response at all.
+        tokio::time::sleep(Duration::from_millis(50)).await;
         Err(io::Error::new(
             io::ErrorKind::ConnectionAborted,
             "injected connection drop",
-        )),
-    ];
-    let mut response = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+        ))
+    });
+    let chunks = futures_util::StreamExt::chain(head, break_off);
+    let mut response = Response::new(Body::from_stream(chunks));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(declared_len));

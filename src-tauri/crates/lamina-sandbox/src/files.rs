@@ -120,19 +120,19 @@ async fn early_fault(
     let Some(kind) = state.faults.take(method.as_str(), uri.path()) else {
         return Ok(None);
     };
-    let misbehave = |m| Ok(Some(RuleFault::Misbehave(m)));
-    match kind {
-        FaultKind::TruncatedImage => misbehave(Misbehave::Truncated),
-        FaultKind::HugeImage => misbehave(Misbehave::Huge),
-        FaultKind::Svg => misbehave(Misbehave::Svg),
-        FaultKind::WrongContentType => misbehave(Misbehave::WrongType),
-        FaultKind::Drop => Ok(Some(RuleFault::Drop)),
+    let misbehave = match kind {
+        FaultKind::TruncatedImage => Misbehave::Truncated,
+        FaultKind::HugeImage => Misbehave::Huge,
+        FaultKind::Svg => Misbehave::Svg,
+        FaultKind::WrongContentType => Misbehave::WrongType,
+        FaultKind::Drop => return Ok(Some(RuleFault::Drop)),
         FaultKind::Slow { ms } => {
             state.sleep(std::time::Duration::from_millis(ms)).await;
-            Ok(None)
+            return Ok(None);
         }
-        other => Err(fault_responses::respond(state, other, Flavor::V1Runs, &rid.0).await),
-    }
+        other => return Err(fault_responses::respond(state, other, Flavor::V1Runs, &rid.0).await),
+    };
+    Ok(Some(RuleFault::Misbehave(misbehave)))
 }
 
 /// Splits a rule fault into (misbehaviour, drop), letting a Fault Lab run's own choice apply
@@ -245,10 +245,12 @@ const HTML_PAGE: &str = "<!DOCTYPE html>\n<html><head><title>Access denied</titl
 <body><h1>Access denied</h1><p>The storage bucket returned an error page instead of the \
 image.</p></body></html>\n";
 
-/// A PNG header claiming 50000×50000 followed by zeros, 256 MiB in all, streamed lazily.
+/// A PNG claiming 50000×50000 whose IDAT chunk is zeros, 256 MiB in all, streamed lazily.
 fn huge() -> Response {
-    let header_bytes = Bytes::from(images::png_header(50_000, 50_000));
-    let remaining = HUGE_LEN - header_bytes.len() as u64;
+    // Signature (8) + IHDR chunk (25) + IDAT length and type (8) precede the data.
+    let idat_len = u32::try_from(HUGE_LEN - 41).unwrap_or(u32::MAX);
+    let header_bytes = Bytes::from(images::png_prefix(50_000, 50_000, idat_len));
+    let remaining = HUGE_LEN.saturating_sub(header_bytes.len() as u64);
     let filler = futures_util::stream::unfold(remaining, |left| async move {
         (left > 0).then(|| {
             let n = left.min(ZEROS.len() as u64);

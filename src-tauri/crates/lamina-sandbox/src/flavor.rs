@@ -1,7 +1,7 @@
 //! The three API generations differ only in naming: which id key run JSON carries and which
 //! error shape is used. Everything else is shared, so the flavor is derived from the path.
 
-use lamina_api::Run;
+use lamina_api::{Run, format_time};
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +33,19 @@ impl Flavor {
     pub(crate) fn shape_run(self, run: &Run) -> Value {
         let mut value = serde_json::to_value(run).unwrap_or_default();
         if let Value::Object(map) = &mut value {
+            // chrono's serde form varies its precision; the service always sends ISO ms + `Z`.
+            for (key, time) in [
+                ("createdAt", run.created_at),
+                ("startedAt", run.started_at),
+                ("completedAt", run.completed_at),
+            ] {
+                if map.contains_key(key) {
+                    map.insert(
+                        key.into(),
+                        time.map(format_time).map_or(Value::Null, Value::String),
+                    );
+                }
+            }
             match self {
                 Self::V1Runs => {}
                 Self::V1Executions => {
@@ -75,7 +88,7 @@ mod tests {
             error_message: None,
             started_at: None,
             completed_at: None,
-            created_at: None,
+            created_at: chrono::DateTime::from_timestamp(1_700_000_000, 5_000_000),
             source: None,
         };
         let legacy = Flavor::Legacy.shape_run(&run);
@@ -86,6 +99,9 @@ mod tests {
             (both["runId"].as_str(), both["executionId"].as_str()),
             (Some("r1"), Some("r1"))
         );
-        assert!(Flavor::V1Runs.shape_run(&run).get("executionId").is_none());
+        let v1 = Flavor::V1Runs.shape_run(&run);
+        assert!(v1.get("executionId").is_none());
+        assert_eq!(v1["createdAt"], "2023-11-14T22:13:20.005Z");
+        assert!(v1["startedAt"].is_null());
     }
 }

@@ -14,6 +14,22 @@
 //! `/api/…`. Errors use the `/v1` envelope (`error, code, retryable, requestId`) or, on `/api`,
 //! the older `{error[, details]}` shape (legacy 429s are plain text).
 //!
+//! Routes (auth with `x-api-key` or `Authorization: Bearer`; rate-limited per key):
+//!
+//! | generation | routes |
+//! |---|---|
+//! | `/v1` | `GET /v1/apps`, `GET /v1/apps/{appId}`, `GET /v1/apps/{appId}/workflow`, `POST /v1/apps/{appId}/runs`, `GET /v1/runs`, `GET /v1/runs/{id}` (+`/wait`, `/stream`), `GET /v1/webhooks/signing-key`, `GET /v1/account/usage` |
+//! | intermediate | `POST /v1/apps/{appId}/executions`, `GET /v1/executions`, `GET /v1/executions/{id}` (+`/wait`, `/stream`) |
+//! | legacy | `GET /api/apps`, `GET /api/apps/{appId}`, `GET /api/apps/{appId}/workflow`, `POST /api/apps/{appId}/executions`, `GET /api/executions`, `GET /api/executions/{id}` (+`/wait`, `/stream`), `GET /api/webhooks/signing-key` |
+//! | no auth | `GET /files/{runId}/{index}.{ext}`, `GET /files/samples/{front,back,person,garment}.png`, `GET /_sandbox/stats`, `PUT /_sandbox/faults` |
+//!
+//! The rate limiter runs before authentication (like express-rate-limit mounted ahead of the
+//! auth middleware), keyed by the presented key, or by client IP when none is sent, so every API
+//! answer, 401s included, carries `RateLimit-*` headers. A stream opens with a `progress` event
+//! for the current state (unless the run is already terminal).
+//!
+//! Sample apps and their ids are in [`catalog`].
+//!
 //! Runs follow a clock-driven timeline (queued ≈1 s, then running, outputs completing one after
 //! another, then terminal); nothing runs per run except an optional webhook delivery task. Output
 //! files are generated on first download and served from `GET /files/{runId}/{index}.{ext}`

@@ -1,5 +1,7 @@
 //! `lamina-sandbox`: a local Lamina-compatible server for demos and integration tests.
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 use lamina_sandbox::cli::{SandboxArgs, run};
 use tracing_subscriber::EnvFilter;
@@ -25,6 +27,7 @@ async fn main() -> std::process::ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     match run(cli.args).await {

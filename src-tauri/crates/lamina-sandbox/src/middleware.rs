@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -101,6 +101,9 @@ pub(crate) async fn api(
             let response = next.run(req).await;
             match response.extensions().get::<ApiError>() {
                 Some(err) => render(err, flavor, &rid),
+                None if is_framework_rejection(&response) => {
+                    reshape_rejection(response, flavor, &rid).await
+                }
                 None => response,
             }
         }
@@ -112,6 +115,36 @@ pub(crate) async fn api(
         decision.reset_secs,
     );
     response
+}
+
+/// axum's own 4xx answers (405, bad query strings or path encoding) come as plain text or empty.
+fn is_framework_rejection(response: &Response) -> bool {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    response.status().is_client_error() && !is_json
+}
+
+/// Gives such an answer the generation's error shape, keeping axum's text as the detail.
+async fn reshape_rejection(response: Response, flavor: Flavor, rid: &str) -> Response {
+    let status = response.status();
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let text = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let err = if status == StatusCode::METHOD_NOT_ALLOWED {
+        ApiError::method_not_allowed()
+    } else {
+        let details = if text.is_empty() { vec![] } else { vec![text] };
+        ApiError::validation("Invalid request", details).with_status(status)
+    };
+    let mut shaped = render(&err, flavor, rid);
+    if let Some(allow) = allow {
+        shaped.headers_mut().insert(header::ALLOW, allow);
+    }
+    shaped
 }
 
 /// The key from `x-api-key` or `Authorization: Bearer`, if any was sent.

@@ -287,12 +287,14 @@ fn out(
     format: Format,
     shape: Shape,
 ) -> OutputDef {
-    let hash = crate::runs::fnv1a(format!("{app_id}/{index}").as_bytes());
-    // A fixed "creation time" in March 2026, as in the docs' examples, spread per node.
-    let millis = 1_773_051_929_782 + (hash % 90_000_000);
+    let app_hash = crate::runs::mix(crate::runs::fnv1a(app_id.as_bytes()), 0);
+    let hash = crate::runs::mix(app_hash, index as u64 + 1);
+    // A fixed "creation time" in March 2026, as in the docs' examples: later nodes were added
+    // later, so ids sort in pipeline order.
+    let millis = 1_773_051_929_782 + app_hash % 80_000_000 + index as u64 * 61_127 + hash % 997;
     let suffix: String = (0..9)
         .map(|i| {
-            let digit = ((hash >> (i * 6)) % 36) as u32;
+            let digit = ((hash >> (i * 7)) % 36) as u32;
             char::from_digit(digit, 36).unwrap_or('x')
         })
         .collect();

@@ -83,7 +83,8 @@ fn in_ellipse(x: f32, y: f32, cx: f32, cy: f32, rx: f32, ry: f32) -> bool {
 
 /// Cylindrical lighting across a horizontal span: bright left of centre, dark at the edges.
 fn cylinder(x: f32, cx: f32, half: f32) -> f32 {
-    let t = ((x - cx) / half + 0.35).clamp(-1.0, 1.0);
+    // Light from the front-left: the brightest line sits left of centre, the right edge is dimmest.
+    let t = (((x - cx) / half) * 0.75 + 0.25).clamp(-1.0, 1.0);
     0.62 + 0.38 * (1.0 - t * t).sqrt()
 }
 
@@ -157,8 +158,13 @@ pub(crate) fn paint(seed: u64, w: u32, h: u32, phase: f32) -> RgbImage {
         },
     );
 
-    draw_product(&mut img, rng.next() % 4, cx, top_y, s, product);
+    draw_product(&mut img, product_kind(seed), cx, top_y, s, product);
     img
+}
+
+/// Which silhouette a seed shows (0 bottle, 1 box, 2 sphere, 3 vase).
+fn product_kind(seed: u64) -> u64 {
+    crate::runs::mix(seed, 0x5eed) % 4
 }
 
 /// One of four silhouettes standing on the plinth at (`cx`, `base`).
@@ -209,15 +215,41 @@ fn draw_product(img: &mut RgbImage, kind: u64, cx: f32, base: f32, s: f32, color
             });
         }
         _ => {
-            // Vase: a round body with a flared neck.
+            // Vase: a round body, a slim neck and a lip.
             let (rx, ry) = (s * 0.11, s * 0.14);
             let cy = base - ry;
-            fill(img, [cx - rx, cy - ry * 1.8, cx + rx, base], |x, y| {
-                let neck_half = rx * (0.3 + 0.25 * ((cy - ry - y) / (ry * 0.8)).clamp(0.0, 1.0));
+            let neck_top = cy - ry * 1.7;
+            fill(img, [cx - rx, neck_top, cx + rx, base], |x, y| {
+                let neck_half = if y < neck_top + ry * 0.18 {
+                    rx * 0.42
+                } else {
+                    rx * 0.26
+                };
                 let inside = in_ellipse(x, y, cx, cy, rx, ry)
-                    || (y < cy && y >= cy - ry * 1.8 && (x - cx).abs() <= neck_half);
+                    || (y < cy && y >= neck_top && (x - cx).abs() <= neck_half);
                 inside.then(|| (scale(color, cylinder(x, cx, rx)), 1.0))
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_silhouette_shows_up_across_seeds() {
+        let mut seen = [false; 4];
+        for seed in 0..64 {
+            seen[product_kind(seed) as usize] = true;
+        }
+        assert_eq!(seen, [true; 4]);
+    }
+
+    #[test]
+    fn paint_fills_the_requested_size_without_panicking_on_tiny_images() {
+        for (w, h) in [(1, 1), (3, 200), (200, 3), (64, 48)] {
+            assert_eq!(paint(5, w, h, 0.5).dimensions(), (w, h));
         }
     }
 }

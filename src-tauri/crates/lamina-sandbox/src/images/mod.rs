@@ -97,8 +97,9 @@ pub(crate) fn svg(seed: u64) -> String {
     )
 }
 
-/// The first bytes of a PNG claiming `width`×`height`: signature plus a valid IHDR chunk.
-pub(crate) fn png_header(width: u32, height: u32) -> Vec<u8> {
+/// The first bytes of a PNG claiming `width`×`height`: signature, a valid IHDR chunk and the
+/// header of an IDAT chunk of `idat_len` bytes (which the caller then streams).
+pub(crate) fn png_prefix(width: u32, height: u32, idat_len: u32) -> Vec<u8> {
     let mut ihdr = b"IHDR".to_vec();
     ihdr.extend_from_slice(&width.to_be_bytes());
     ihdr.extend_from_slice(&height.to_be_bytes());
@@ -108,6 +109,8 @@ pub(crate) fn png_header(width: u32, height: u32) -> Vec<u8> {
     out.extend_from_slice(&13u32.to_be_bytes());
     out.extend_from_slice(&ihdr);
     out.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+    out.extend_from_slice(&idat_len.to_be_bytes());
+    out.extend_from_slice(b"IDAT");
     out
 }
 
@@ -183,12 +186,13 @@ mod tests {
     }
 
     #[test]
-    fn png_header_is_read_as_a_huge_png() {
-        let header = png_header(50_000, 50_000);
-        assert_eq!(image::guess_format(&header).unwrap(), ImageFormat::Png);
+    fn png_prefix_is_read_as_a_huge_png() {
+        let mut bytes = png_prefix(50_000, 50_000, 1 << 20);
+        assert_eq!(image::guess_format(&bytes).unwrap(), ImageFormat::Png);
         // Known CRC of the IHDR of a 1x1 8-bit RGB PNG.
-        assert_eq!(crc32(&png_header(1, 1)[12..29]), 0x9077_53de);
-        let reader = image::ImageReader::with_format(Cursor::new(header), ImageFormat::Png);
+        assert_eq!(crc32(&png_prefix(1, 1, 0)[12..29]), 0x9077_53de);
+        bytes.extend_from_slice(&[0; 4096]);
+        let reader = image::ImageReader::with_format(Cursor::new(bytes), ImageFormat::Png);
         assert_eq!(reader.into_dimensions().unwrap(), (50_000, 50_000));
     }
 }

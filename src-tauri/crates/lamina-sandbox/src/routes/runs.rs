@@ -67,7 +67,9 @@ pub(super) async fn start(
         app,
         inputs,
         seed,
-        created_at: Utc::now(),
+        // Millisecond precision, like the service's timestamps, so they round-trip exactly.
+        created_at: DateTime::from_timestamp_millis(Utc::now().timestamp_millis())
+            .unwrap_or_else(Utc::now),
         created: Instant::now(),
         timeline,
         webhook_url,

@@ -36,7 +36,7 @@ pub(super) fn resolve(
             continue;
         }
         match param.kind {
-            ParameterKind::Options if !param.options.iter().any(|o| *o == text) => {
+            ParameterKind::Options if !param.options.contains(&text) => {
                 details.push(format!(
                     "\"{name}\": invalid option \"{text}\". Must be one of: {}",
                     param.options.join(", ")

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# E2E: drives the real app binary with tauri-driver + WebKitWebDriver under Xvfb, inside a D-Bus
+# session with a real keyring. Screenshots of every step land in artifacts/e2e/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
+npm --prefix ui run build
+cargo build -p lamina-desktop
+command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q "selenium==4.52.0"
+
+export LAMINA_APP_BINARY=$PWD/target/debug/lamina-desktop
+export E2E_ARTIFACTS=$PWD/artifacts/e2e
+export LAMINA_DATA_DIR=$(mktemp -d)
+export LAMINA_DEMO_SPEED=${LAMINA_DEMO_SPEED:-4}
+rm -rf "$E2E_ARTIFACTS"
+trap 'rm -rf "$LAMINA_DATA_DIR"' EXIT
+.ci/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
+  tauri-driver --port 4444 >"$E2E_ARTIFACTS.driver.log" 2>&1 &
+  driver=$!
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
+  set +e
+  python3 .ci/e2e/test_app.py
+  status=$?
+  kill $driver 2>/dev/null
+  exit $status'

@@ -1,0 +1,148 @@
+"""E2E tests of the real Lamina Desktop binary through tauri-driver + WebKitWebDriver.
+
+Run by .ci/e2e.sh under Xvfb inside a D-Bus session with a real keyring. Each step saves a
+screenshot to $E2E_ARTIFACTS. The app starts on an empty data folder, so it shows onboarding.
+"""
+
+import os
+import sys
+import time
+import unittest
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+APP = os.environ["LAMINA_APP_BINARY"]
+ARTIFACTS = os.environ.get("E2E_ARTIFACTS", "artifacts/e2e")
+DRIVER = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4444")
+
+
+def testid(name):
+    return (By.CSS_SELECTOR, f'[data-testid="{name}"]')
+
+
+class LaminaDesktop(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        options = ArgOptions()
+        options.set_capability("browserName", "wry")
+        options.set_capability("tauri:options", {"application": APP})
+        cls.driver = webdriver.Remote(command_executor=DRIVER, options=options)
+        cls.wait = WebDriverWait(cls.driver, 30)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.driver.quit()
+
+    def shot(self, name):
+        self.driver.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
+
+    def find(self, name):
+        return self.wait.until(ec.visibility_of_element_located(testid(name)))
+
+    def click(self, name):
+        self.wait.until(ec.element_to_be_clickable(testid(name))).click()
+
+    def open_app(self, name):
+        self.click("nav-apps")
+        search = self.find("catalog-search")
+        search.clear()
+        search.send_keys(name.split()[0])
+        card = self.wait.until(
+            lambda d: next(
+                (c for c in d.find_elements(*testid("app-card")) if name in c.text), None
+            )
+        )
+        card.click()
+        self.find("dynamic-form")
+
+    def test_flow(self):
+        # (1) First launch: onboarding; choose the demo workspace.
+        self.find("onboarding")
+        self.shot("01-onboarding")
+        self.click("try-demo")
+        self.find("demo-badge")
+
+        # (2) Search the catalog and open Hero Image.
+        search = self.find("catalog-search")
+        search.send_keys("hero")
+        self.wait.until(lambda d: len(d.find_elements(*testid("app-card"))) == 1)
+        self.shot("02-catalog-search")
+        cards = self.driver.find_elements(*testid("app-card"))
+        self.assertIn("Hero Image", cards[0].text)
+        cards[0].click()
+        self.find("dynamic-form")
+        self.shot("03-hero-image-form")
+
+        # (3) Empty required prompt: a field error, nothing sent (no run card appears).
+        self.click("generate")
+        prompt_field = self.find("field-Prompt")
+        error = prompt_field.find_element(*testid("field-error"))
+        self.assertTrue(error.text.strip())
+        time.sleep(0.5)
+        self.assertEqual(self.driver.find_elements(*testid("run-card")), [])
+        self.shot("04-required-field-error")
+
+        # (4) Fill the prompt, pick 16:9, Generate: completed with a decoded image inline.
+        prompt_field.find_element(By.NAME, "Prompt").send_keys("A ceramic mug on a sunlit table")
+        aspect = self.find("field-Aspect Ratio")
+        options = aspect.find_elements(By.CSS_SELECTOR, '[data-option="16:9"]')
+        if options:
+            options[0].click()
+        else:
+            from selenium.webdriver.support.ui import Select
+
+            Select(aspect.find_element(By.NAME, "Aspect Ratio")).select_by_visible_text("16:9")
+        self.click("generate")
+        card = self.find("run-card")
+        self.shot("05-run-started")
+        WebDriverWait(self.driver, 90).until(
+            lambda d: d.find_element(*testid("run-card")).get_attribute("data-status") == "completed"
+        )
+        image = self.wait.until(ec.visibility_of_element_located(testid("output-image")))
+        WebDriverWait(self.driver, 30).until(
+            lambda d: d.execute_script(
+                "const i = arguments[0]; return i.complete && i.naturalWidth > 0 && i.naturalHeight > 0;",
+                image,
+            )
+        )
+        width, height = self.driver.execute_script(
+            "return [arguments[0].naturalWidth, arguments[0].naturalHeight];", image
+        )
+        self.assertEqual((width, height), (1024, 576))
+        self.assertGreater(image.size["width"], 0)
+        self.shot("06-run-completed")
+
+        # (5) The failing app: friendly message, raw detail behind Details.
+        self.open_app("Virtual Try-On")
+        self.click("generate")
+        WebDriverWait(self.driver, 90).until(
+            lambda d: any(
+                c.get_attribute("data-status") == "failed"
+                for c in d.find_elements(*testid("run-card"))
+            )
+        )
+        friendly = self.find("run-error").text
+        self.assertTrue(friendly.strip())
+        self.assertNotIn("errorMessage", friendly)
+        self.click("details-toggle")
+        details = self.find("details").text
+        self.assertIn("capacity", details.lower())
+        self.shot("07-failed-run-details")
+
+        # Settings shows the demo workspace and no key text.
+        self.click("nav-settings")
+        self.find("settings-page")
+        self.shot("08-settings")
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False, verbosity=2).result
+    failed = len(result.failures) + len(result.errors)
+    print(f"e2e: {result.testsRun - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)

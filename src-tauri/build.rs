@@ -1,0 +1,29 @@
+fn main() {
+    // tauri-build emits no rerun-if-changed for a custom capabilities path.
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let manifest = tauri_build::AppManifest::new().commands(lamina_desktop_commands());
+    if let Err(error) = tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+            .app_manifest(manifest),
+    ) {
+        println!("cargo:warning=tauri-build failed: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The app's command allow-list (every command the UI may call; anything else is refused).
+fn lamina_desktop_commands() -> &'static [&'static str] {
+    &[
+        "account_status",
+        "connect_account",
+        "use_demo",
+        "forget_key",
+        "list_apps",
+        "get_app",
+        "start_run",
+        "list_runs",
+        "get_run",
+        "last_inputs",
+    ]
+}

@@ -1,0 +1,34 @@
+//! Account and key: the key goes from the paste field to the keychain and never comes back.
+
+use lamina_api::ApiKey;
+use tauri::State;
+
+use crate::error::AppError;
+use crate::session::{AccountStatus, Session};
+
+#[tauri::command]
+#[specta::specta]
+pub async fn account_status(session: State<'_, Session>) -> Result<AccountStatus, AppError> {
+    Ok(session.status().await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn connect_account(
+    session: State<'_, Session>,
+    api_key: String,
+) -> Result<AccountStatus, AppError> {
+    session.connect(ApiKey::new(api_key)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn use_demo(session: State<'_, Session>) -> Result<AccountStatus, AppError> {
+    session.start_demo().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn forget_key(session: State<'_, Session>) -> Result<AccountStatus, AppError> {
+    session.forget_key().await
+}

@@ -1,0 +1,5 @@
+//! Tauri commands: thin, typed translations between IPC and `lamina-core`.
+
+pub mod account;
+pub mod apps;
+pub mod runs;

@@ -1,0 +1,88 @@
+//! Lamina Desktop: builder wiring only. Commands live in `commands/`, the service connection in
+//! `session`, images in `media`; the product logic is in `lamina-core`.
+
+mod commands;
+mod error;
+mod media;
+mod session;
+
+use tauri::Manager;
+use tauri_specta::Event;
+use tauri_specta::{Builder, collect_commands, collect_events};
+
+pub use error::{AppError, AppErrorKind};
+pub use session::{AccountStatus, Mode, RunSink, RunUpdated, Session};
+
+/// The typed IPC surface; also what `export-bindings` writes as TypeScript.
+fn specta_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::account::account_status,
+            commands::account::connect_account,
+            commands::account::use_demo,
+            commands::account::forget_key,
+            commands::apps::list_apps,
+            commands::apps::get_app,
+            commands::runs::start_run,
+            commands::runs::list_runs,
+            commands::runs::get_run,
+            commands::runs::last_inputs,
+        ])
+        .events(collect_events![RunUpdated])
+        // Sizes, indexes and counts here are far below 2^53.
+        .dangerously_cast_bigints_to_number()
+}
+
+/// Writes the TypeScript bindings (checked for drift in CI).
+pub fn export_bindings(path: &str) -> Result<(), String> {
+    let typescript = specta_typescript::Typescript::default()
+        .header("// Generated from Rust by `make bindings`. Do not edit.\n/* eslint-disable */");
+    specta_builder()
+        .export(typescript, path)
+        .map_err(|e| e.to_string())
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LAMINA_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let builder = specta_builder();
+    let context: tauri::Context<tauri::Wry> = tauri::generate_context!("tauri.conf.json");
+    let result = tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::handle)
+        .setup(move |app| {
+            builder.mount_events(app);
+            let app_data = match std::env::var_os("LAMINA_DATA_DIR") {
+                Some(dir) => dir.into(),
+                None => app.path().app_data_dir()?,
+            };
+            // Managed before the window can call anything.
+            let window_events = app.handle().clone();
+            let sink: session::RunSink = std::sync::Arc::new(move |record| {
+                if let Err(error) = RunUpdated(record).emit(&window_events) {
+                    tracing::warn!(%error, "could not notify the window");
+                }
+            });
+            let session = Session::new(app_data, sink);
+            let guard = session.restore_guard();
+            app.manage(session);
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let _restoring = guard;
+                let session = handle.state::<Session>();
+                if let Err(error) = session.restore().await {
+                    tracing::warn!(%error, "could not reopen the last workspace");
+                }
+            });
+            Ok(())
+        })
+        .run(context);
+    if let Err(error) = result {
+        eprintln!("Lamina Desktop could not start: {error}");
+        std::process::exit(1);
+    }
+}

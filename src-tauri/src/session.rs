@@ -1,0 +1,335 @@
+//! Which Lamina service the window talks to: the built-in demo workspace (an in-process sandbox
+//! on a random loopback port), the user's account (key from the OS keychain), or neither yet.
+
+use std::path::{Path, PathBuf};
+
+use lamina_api::{ApiKey, ClientConfig, LaminaClient};
+use lamina_core::credentials::Keychain;
+use lamina_core::{RunRecord, Workspace, WorkspaceConfig};
+use lamina_sandbox::{DEMO_KEY, SandboxConfig, SandboxHandle};
+use serde::{Deserialize, Serialize};
+use tauri::async_runtime::JoinHandle;
+use tokio::sync::RwLock;
+
+use crate::error::{AppError, AppErrorKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Mode {
+    Demo,
+    Account,
+    None,
+}
+
+/// What the UI may know about the account: never the key, only its last four characters.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountStatus {
+    pub mode: Mode,
+    pub has_key: bool,
+    pub key_last_four: Option<String>,
+    pub keychain_available: bool,
+    pub keychain_message: Option<String>,
+    pub base_url: String,
+}
+
+/// A run changed (committed to history first).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct RunUpdated(pub RunRecord);
+
+struct Active {
+    mode: Mode,
+    workspace: Workspace,
+    key_last_four: Option<String>,
+    sandbox: Option<SandboxHandle>,
+    forwarder: JoinHandle<()>,
+}
+
+/// Where committed run changes go: the window (a Tauri event) in the app, a recorder in tests.
+pub type RunSink = std::sync::Arc<dyn Fn(RunRecord) + Send + Sync>;
+
+pub struct Session {
+    app_data: PathBuf,
+    sink: RunSink,
+    service_url: String,
+    demo_speed: f64,
+    keychain: Keychain,
+    active: RwLock<Option<Active>>,
+    /// Held while the last workspace is being reopened at start-up, so the window's first
+    /// questions wait for the answer instead of seeing "no workspace" for a moment.
+    restoring: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Preferences {
+    last_mode: Option<Mode>,
+}
+
+impl Session {
+    pub fn new(app_data: PathBuf, sink: RunSink) -> Self {
+        Self::with_keychain(app_data, sink, Keychain::default())
+    }
+
+    /// Tests use a keychain entry of their own so a developer's real key is never touched.
+    pub fn with_keychain(app_data: PathBuf, sink: RunSink, keychain: Keychain) -> Self {
+        let service_url = std::env::var("LAMINA_BASE_URL")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| lamina_api::DEFAULT_BASE_URL.to_owned());
+        let demo_speed = std::env::var("LAMINA_DEMO_SPEED")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|v: &f64| *v > 0.0)
+            .unwrap_or(1.0);
+        Self {
+            app_data,
+            sink,
+            service_url: service_url.trim_end_matches('/').to_owned(),
+            demo_speed,
+            keychain,
+            active: RwLock::new(None),
+            restoring: std::sync::Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+
+    /// Points "Connect your account" at another Lamina service (tests use the sandbox).
+    pub fn with_service_url(mut self, url: impl Into<String>) -> Self {
+        self.service_url = url.into().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Taken synchronously in `setup`, before the window exists, and released when
+    /// [`Session::restore`] is done.
+    pub fn restore_guard(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        self.restoring.clone().try_lock_owned().ok()
+    }
+
+    async fn restored(&self) {
+        drop(self.restoring.lock().await);
+    }
+
+    /// Opens what the user had last time: `LAMINA_DEMO=1` forces the demo; a saved key opens the
+    /// account; a previous demo session reopens the demo; otherwise the UI shows onboarding.
+    pub async fn restore(&self) -> Result<(), AppError> {
+        if std::env::var("LAMINA_DEMO").is_ok_and(|v| v == "1") {
+            self.start_demo().await?;
+            return Ok(());
+        }
+        match self.load_key().await {
+            Ok(Some(key)) => {
+                self.open(Mode::Account, key, self.service_url.clone(), None)
+                    .await?;
+                return Ok(());
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "keychain unavailable at start-up"),
+        }
+        if self.preferences().last_mode == Some(Mode::Demo) {
+            self.start_demo().await?;
+        }
+        Ok(())
+    }
+
+    pub async fn status(&self) -> AccountStatus {
+        self.restored().await;
+        self.current_status().await
+    }
+
+    async fn current_status(&self) -> AccountStatus {
+        let (keychain_available, keychain_message) = match blocking(Keychain::status).await {
+            Ok(()) => (true, None),
+            Err(error) => (false, Some(error.message)),
+        };
+        let active = self.active.read().await;
+        let stored_last_four = match active.as_ref() {
+            Some(a) if a.mode == Mode::Account => a.key_last_four.clone(),
+            _ => None,
+        };
+        let has_key = match &stored_last_four {
+            Some(_) => true,
+            None if keychain_available => matches!(self.load_key().await, Ok(Some(_))),
+            None => false,
+        };
+        AccountStatus {
+            mode: active.as_ref().map_or(Mode::None, |a| a.mode),
+            has_key,
+            key_last_four: stored_last_four,
+            keychain_available,
+            keychain_message,
+            base_url: active.as_ref().map_or_else(
+                || self.service_url.clone(),
+                |a| a.workspace.client().base_url().to_owned(),
+            ),
+        }
+    }
+
+    pub async fn start_demo(&self) -> Result<AccountStatus, AppError> {
+        if self
+            .active
+            .read()
+            .await
+            .as_ref()
+            .is_some_and(|a| a.mode == Mode::Demo)
+        {
+            return Ok(self.current_status().await);
+        }
+        let sandbox = lamina_sandbox::start(SandboxConfig {
+            speed: self.demo_speed,
+            ..SandboxConfig::default()
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("demo workspace could not start: {e}")))?;
+        let base_url = sandbox.base_url();
+        self.open(Mode::Demo, ApiKey::new(DEMO_KEY), base_url, Some(sandbox))
+            .await?;
+        Ok(self.current_status().await)
+    }
+
+    /// Checks the key with a real request before saving it: a key is only kept if it works.
+    pub async fn connect(&self, key: ApiKey) -> Result<AccountStatus, AppError> {
+        if !key.looks_valid() {
+            return Err(AppError::new(
+                AppErrorKind::InvalidInput,
+                "That doesn't look like a Lamina key. Keys start with \"lma_\".",
+                "key format check failed",
+            ));
+        }
+        let probe = LaminaClient::new(ClientConfig::new(self.service_url.clone(), key.clone()))?;
+        probe.list_apps(None).await?;
+        let to_save = key.clone();
+        let keychain = self.keychain.clone();
+        blocking(move || keychain.save(&to_save)).await?;
+        self.open(Mode::Account, key, self.service_url.clone(), None)
+            .await?;
+        Ok(self.current_status().await)
+    }
+
+    pub async fn forget_key(&self) -> Result<AccountStatus, AppError> {
+        let keychain = self.keychain.clone();
+        blocking(move || keychain.forget()).await?;
+        let mut active = self.active.write().await;
+        if active.as_ref().is_some_and(|a| a.mode == Mode::Account) {
+            if let Some(old) = active.take() {
+                old.close().await;
+            }
+            self.save_preferences(Mode::None);
+        }
+        drop(active);
+        Ok(self.current_status().await)
+    }
+
+    /// The workspace the window is on, or a plain error if none is chosen yet.
+    pub async fn workspace(&self) -> Result<Workspace, AppError> {
+        self.restored().await;
+        match self.active.read().await.as_ref() {
+            Some(active) => Ok(active.workspace.clone()),
+            None => Err(AppError::new(
+                AppErrorKind::Unauthorized,
+                "Connect your Lamina account or try the demo workspace first.",
+                "no workspace open",
+            )),
+        }
+    }
+
+    async fn open(
+        &self,
+        mode: Mode,
+        key: ApiKey,
+        base_url: String,
+        sandbox: Option<SandboxHandle>,
+    ) -> Result<(), AppError> {
+        let data_dir = match mode {
+            Mode::Demo => self.app_data.join("demo"),
+            _ => self.app_data.clone(),
+        };
+        let key_last_four = (mode == Mode::Account).then(|| key.last_four());
+        let workspace = Workspace::open(WorkspaceConfig::new(base_url, key, data_dir))?;
+        let forwarder = forward_events(self.sink.clone(), &workspace);
+        let resumed = workspace.tracker.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(error) = resumed.resume().await {
+                tracing::warn!(%error, "could not resume unfinished runs");
+            }
+        });
+        let previous = self.active.write().await.replace(Active {
+            mode,
+            workspace,
+            key_last_four,
+            sandbox,
+            forwarder,
+        });
+        if let Some(previous) = previous {
+            previous.close().await;
+        }
+        self.save_preferences(mode);
+        Ok(())
+    }
+
+    async fn load_key(&self) -> Result<Option<ApiKey>, AppError> {
+        let keychain = self.keychain.clone();
+        blocking(move || keychain.load()).await
+    }
+
+    fn preferences_path(&self) -> PathBuf {
+        self.app_data.join("preferences.json")
+    }
+
+    fn preferences(&self) -> Preferences {
+        std::fs::read_to_string(self.preferences_path())
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    fn save_preferences(&self, mode: Mode) {
+        let preferences = Preferences {
+            last_mode: Some(mode),
+        };
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(&self.app_data)?;
+            std::fs::write(self.preferences_path(), serde_json::to_vec(&preferences)?)
+        };
+        if let Err(error) = write() {
+            tracing::warn!(%error, "could not save preferences");
+        }
+    }
+
+    pub fn app_data(&self) -> &Path {
+        &self.app_data
+    }
+}
+
+impl Active {
+    async fn close(self) {
+        self.forwarder.abort();
+        if let Some(sandbox) = self.sandbox {
+            sandbox.shutdown().await;
+        }
+    }
+}
+
+/// Relays every committed run change to the sink.
+fn forward_events(sink: RunSink, workspace: &Workspace) -> JoinHandle<()> {
+    let mut events = workspace.tracker.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(record) => sink(record),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "window missed run updates; it refetches on focus");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    })
+}
+
+/// Runs a blocking keychain call off the async workers.
+async fn blocking<T: Send + 'static, E: Into<AppError> + Send + 'static>(
+    call: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, AppError> {
+    match tokio::task::spawn_blocking(call).await {
+        Ok(result) => result.map_err(Into::into),
+        Err(error) => Err(AppError::internal(format!("keychain task failed: {error}"))),
+    }
+}

@@ -1,0 +1,66 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { ErrorBoundary } from "./components/ErrorBoundary";
+import { ErrorState, LoadingState } from "./components/States";
+import { Onboarding } from "./features/onboarding/Onboarding";
+import { Shell } from "./features/shell/Shell";
+import type { Backend } from "./lib/backend";
+import { BackendProvider } from "./lib/backend/context";
+import { useAccount } from "./lib/queries";
+import { usePrefs } from "./lib/store";
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { refetchOnWindowFocus: false, staleTime: 30_000 },
+      mutations: { retry: false },
+    },
+  });
+}
+
+export function Root({ backend, queryClient }: { backend: Backend; queryClient?: QueryClient }) {
+  const [client] = useState(() => queryClient ?? createQueryClient());
+  return (
+    <BackendProvider backend={backend}>
+      <QueryClientProvider client={client}>
+        <ThemeSync />
+        <ErrorBoundary>
+          <Gate />
+        </ErrorBoundary>
+      </QueryClientProvider>
+    </BackendProvider>
+  );
+}
+
+/** Applies the chosen theme; "system" leaves it to prefers-color-scheme. */
+function ThemeSync() {
+  const theme = usePrefs((s) => s.theme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  return null;
+}
+
+function Gate() {
+  const account = useAccount();
+  if (account.isPending) {
+    return (
+      <div className="fullscreen">
+        <LoadingState label="Opening Lamina…" />
+      </div>
+    );
+  }
+  if (account.isError) {
+    return (
+      <div className="fullscreen">
+        <ErrorState
+          error={account.error}
+          title="Lamina couldn't start"
+          onRetry={() => void account.refetch()}
+        />
+      </div>
+    );
+  }
+  if (account.data.mode === "none") return <Onboarding account={account.data} />;
+  return <Shell account={account.data} />;
+}

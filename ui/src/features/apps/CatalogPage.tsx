@@ -1,0 +1,131 @@
+import { useEffect, useState, type CSSProperties } from "react";
+import { EmptyState, ErrorState } from "../../components/States";
+import { OfflineIcon, SearchIcon } from "../../components/Icons";
+import type { AppSummary } from "../../lib/backend/types";
+import { useCatalog } from "../../lib/queries";
+import { useUi } from "../../lib/store";
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return debounced;
+}
+
+export function CatalogPage() {
+  const search = useUi((s) => s.catalogSearch);
+  const setSearch = useUi((s) => s.setCatalogSearch);
+  const navigate = useUi((s) => s.navigate);
+  const query = useDebounced(search, 200);
+  const catalog = useCatalog(query);
+  const apps = catalog.data?.apps ?? [];
+
+  return (
+    <div className="page catalog-page">
+      <header className="page-header catalog-header">
+        <div>
+          <h1>Apps</h1>
+          <p className="page-lede">Pick an app, fill in a few details and press Generate.</p>
+        </div>
+        <label className="search">
+          <SearchIcon />
+          <span className="visually-hidden">Search apps</span>
+          <input
+            type="search"
+            data-testid="catalog-search"
+            placeholder="Search apps"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            onKeyDown={(e) => e.key === "Escape" && setSearch("")}
+          />
+        </label>
+      </header>
+
+      {catalog.data?.offline && (
+        <div className="banner" role="status" data-testid="offline-banner">
+          <OfflineIcon />
+          <span>
+            You're offline. These are the apps from your last visit; generating needs a connection.
+          </span>
+        </div>
+      )}
+
+      {catalog.isPending ? (
+        <div className="app-grid" aria-busy="true" aria-label="Loading apps">
+          {Array.from({ length: 6 }, (_, i) => (
+            <div key={i} className="app-card app-card-skeleton">
+              <div className="skeleton skeleton-avatar" />
+              <div className="skeleton skeleton-line" />
+              <div className="skeleton skeleton-line short" />
+            </div>
+          ))}
+        </div>
+      ) : catalog.isError ? (
+        <ErrorState
+          error={catalog.error}
+          title="Apps couldn't be loaded"
+          onRetry={() => void catalog.refetch()}
+        />
+      ) : apps.length === 0 ? (
+        query.trim() !== "" ? (
+          <EmptyState icon={<SearchIcon size={22} />} title={`No apps match “${query.trim()}”`}>
+            <button type="button" className="btn" onClick={() => setSearch("")}>
+              Clear search
+            </button>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No apps in this workspace yet">
+            <p>Apps you create or are given access to in Lamina show up here.</p>
+          </EmptyState>
+        )
+      ) : (
+        <div className={`app-grid${catalog.isPlaceholderData ? " is-updating" : ""}`}>
+          {apps.map((app) => (
+            <AppCard
+              key={app.appId}
+              app={app}
+              onOpen={() => navigate({ page: "app", appId: app.appId })}
+            />
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+const HUES = [250, 200, 160, 30, 330, 280, 15, 190];
+
+function hueFor(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return HUES[h % HUES.length] ?? 250;
+}
+
+function initials(name: string): string {
+  const words = name.split(/\s+/).filter(Boolean);
+  return ((words[0]?.[0] ?? "") + (words[1]?.[0] ?? "")).toUpperCase() || "?";
+}
+
+function AppCard({ app, onOpen }: { app: AppSummary; onOpen: () => void }) {
+  return (
+    <button
+      type="button"
+      className="app-card"
+      data-testid="app-card"
+      data-app-id={app.appId}
+      onClick={onOpen}
+    >
+      <span
+        className="app-avatar"
+        style={{ "--hue": hueFor(app.appId) } as CSSProperties}
+        aria-hidden="true"
+      >
+        {initials(app.name)}
+      </span>
+      <span className="app-card-name">{app.name}</span>
+      <span className="app-card-desc">{app.description || "No description"}</span>
+    </button>
+  );
+}

@@ -1,0 +1,119 @@
+// The one seam between the UI and whatever runs it. Everything Tauri lives in this folder;
+// the rest of the app talks to `Backend` only.
+import type {
+  AccountStatus,
+  App,
+  AppCatalog,
+  AppError,
+  AppErrorKind,
+  FieldError,
+  Inputs,
+  RunRecord,
+} from "./types";
+
+export interface Backend {
+  /** Which implementation this is: "tauri" inside the desktop app, "memory" in tests and a browser. */
+  readonly kind: "tauri" | "memory";
+
+  accountStatus(): Promise<AccountStatus>;
+  /** Checks the key with the service, keeps it in the OS keychain and switches to it. */
+  connectAccount(apiKey: string): Promise<AccountStatus>;
+  /** Switches to the built-in demo workspace. */
+  useDemo(): Promise<AccountStatus>;
+  forgetKey(): Promise<AccountStatus>;
+
+  listApps(search: string | null): Promise<AppCatalog>;
+  getApp(appId: string): Promise<App>;
+  lastInputs(appId: string): Promise<Inputs | null>;
+
+  /** Resolves once the service accepted (or refused) the run; tracking goes on in the background. */
+  startRun(appId: string, inputs: Inputs): Promise<RunRecord>;
+  /** Newest first. */
+  listRuns(limit: number, offset: number): Promise<RunRecord[]>;
+  getRun(localId: string): Promise<RunRecord>;
+
+  /** Every change of every run. Returns the unsubscribe function (safe to call at once). */
+  onRunUpdated(callback: (run: RunRecord) => void): () => void;
+  /** Address of a downloaded output's file, for <img>/<video>. Only meaningful when `output.file` is set. */
+  mediaUrl(localId: string, index: number): string;
+  /** Address to preview a link the user typed into a `url` field, or null when previews are off. */
+  inputPreviewUrl(url: string): string | null;
+}
+
+const KINDS: readonly AppErrorKind[] = [
+  "unauthorized",
+  "forbidden",
+  "notFound",
+  "invalidInput",
+  "rateLimited",
+  "server",
+  "network",
+  "timeout",
+  "decode",
+  "keychain",
+  "storage",
+  "internal",
+];
+
+/** A failed backend call: carries the typed AppError. Switch on `kind`, never on the message. */
+export class BackendError extends Error {
+  readonly kind: AppErrorKind;
+  readonly detail: string;
+  readonly fields: FieldError[];
+  readonly appError: AppError;
+
+  constructor(appError: AppError) {
+    super(appError.message);
+    this.name = "BackendError";
+    this.appError = appError;
+    this.kind = appError.kind;
+    this.detail = appError.detail;
+    this.fields = appError.fields ?? [];
+  }
+
+  /** Turns anything thrown (a typed AppError, an IPC failure, a bug) into a BackendError. */
+  static from(error: unknown): BackendError {
+    if (error instanceof BackendError) return error;
+    if (isAppError(error)) return new BackendError(error);
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : safeString(error);
+    return new BackendError({ kind: "internal", message: "", detail, fields: [] });
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.kind === "string" &&
+    (KINDS as readonly string[]).includes(v.kind) &&
+    typeof v.message === "string"
+  );
+}
+
+function safeString(value: unknown): string {
+  if (typeof value === "string") return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** True inside the Tauri web view. */
+export function isTauri(): boolean {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}
+
+/**
+ * Picks the implementation at start-up: the desktop app's when Tauri's internals are present,
+ * otherwise the in-memory workspace (browser `npm run dev`). Loaded lazily so each build only
+ * runs the one it needs.
+ */
+export async function createBackend(): Promise<Backend> {
+  if (isTauri()) {
+    const { createTauriBackend } = await import("./tauri");
+    return createTauriBackend();
+  }
+  const { MemoryBackend } = await import("./memory");
+  return new MemoryBackend({ stepMs: 700 });
+}

@@ -1,0 +1,170 @@
+// Backend state through TanStack Query: one key per resource, run events folded into the cache.
+import {
+  keepPreviousData,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from "@tanstack/react-query";
+import { useEffect } from "react";
+import { useBackend } from "./backend/context";
+import type { AccountStatus, Inputs, RunRecord } from "./backend/types";
+import { isTransient } from "./errors";
+import { useUi } from "./store";
+
+export const RUNS_LIMIT = 100;
+
+export const keys = {
+  account: ["account"] as const,
+  catalog: (search: string) => ["catalog", search] as const,
+  app: (appId: string) => ["app", appId] as const,
+  lastInputs: (appId: string) => ["lastInputs", appId] as const,
+  runs: ["runs"] as const,
+};
+
+export function retryTransient(failureCount: number, error: unknown): boolean {
+  return failureCount < 2 && isTransient(error);
+}
+
+export function isInFlight(run: RunRecord): boolean {
+  return run.status === "starting" || run.status === "queued" || run.status === "running";
+}
+
+/** Puts a run into the cached list: newer `updatedAt` wins, list stays newest first. */
+export function upsertRun(client: QueryClient, run: RunRecord): void {
+  client.setQueryData<RunRecord[]>(keys.runs, (old) => {
+    if (!old) return old;
+    const existing = old.find((r) => r.localId === run.localId);
+    if (existing && existing.updatedAt > run.updatedAt) return old;
+    const rest = old.filter((r) => r.localId !== run.localId);
+    return [run, ...rest].sort((a, b) =>
+      a.createdAt === b.createdAt ? 0 : a.createdAt < b.createdAt ? 1 : -1,
+    );
+  });
+}
+
+export function useAccount() {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: keys.account,
+    queryFn: () => backend.accountStatus(),
+    retry: retryTransient,
+  });
+}
+
+/** The account changed: remember the new status and reload everything that depends on it. */
+function useAccountChange() {
+  const client = useQueryClient();
+  const navigate = useUi((s) => s.navigate);
+  return (status: AccountStatus) => {
+    client.setQueryData(keys.account, status);
+    void client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "account" });
+    navigate({ page: "apps" });
+  };
+}
+
+export function useConnectAccount() {
+  const backend = useBackend();
+  const changed = useAccountChange();
+  return useMutation({
+    mutationFn: (apiKey: string) => backend.connectAccount(apiKey),
+    onSuccess: changed,
+  });
+}
+
+export function useStartDemo() {
+  const backend = useBackend();
+  const changed = useAccountChange();
+  return useMutation({ mutationFn: () => backend.useDemo(), onSuccess: changed });
+}
+
+export function useForgetKey() {
+  const backend = useBackend();
+  const changed = useAccountChange();
+  return useMutation({ mutationFn: () => backend.forgetKey(), onSuccess: changed });
+}
+
+export function useCatalog(search: string) {
+  const backend = useBackend();
+  const q = search.trim();
+  return useQuery({
+    queryKey: keys.catalog(q),
+    queryFn: () => backend.listApps(q === "" ? null : q),
+    placeholderData: keepPreviousData,
+    retry: retryTransient,
+  });
+}
+
+export function useApp(appId: string) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: keys.app(appId),
+    queryFn: () => backend.getApp(appId),
+    retry: retryTransient,
+  });
+}
+
+export function useLastInputs(appId: string) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: keys.lastInputs(appId),
+    queryFn: () => backend.lastInputs(appId),
+    // Prefill once per visit; later runs must not overwrite what the user is typing.
+    staleTime: Infinity,
+    retry: false,
+  });
+}
+
+/**
+ * A fetched list merged with what events already put in the cache: a run's newer state wins,
+ * and runs that started while the list was loading are kept.
+ */
+export function mergeRuns(fresh: RunRecord[], cached: RunRecord[] | undefined): RunRecord[] {
+  if (!cached) return fresh;
+  const byId = new Map(cached.map((r) => [r.localId, r]));
+  const merged = fresh.map((r) => {
+    const known = byId.get(r.localId);
+    return known && known.updatedAt > r.updatedAt ? known : r;
+  });
+  const freshIds = new Set(fresh.map((r) => r.localId));
+  const extra = cached.filter((r) => !freshIds.has(r.localId) && isInFlight(r));
+  return [...extra, ...merged].sort((a, b) =>
+    a.createdAt === b.createdAt ? 0 : a.createdAt < b.createdAt ? 1 : -1,
+  );
+}
+
+export function useRuns() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useQuery({
+    queryKey: keys.runs,
+    queryFn: async () =>
+      mergeRuns(await backend.listRuns(RUNS_LIMIT, 0), client.getQueryData(keys.runs)),
+    retry: retryTransient,
+    // Events keep the list live; polling while something is in flight and refetching when the
+    // window comes back are only safety nets for missed events.
+    refetchInterval: (query) => (query.state.data?.some(isInFlight) ? 5000 : false),
+    refetchOnWindowFocus: true,
+  });
+}
+
+export function useStartRun() {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ appId, inputs }: { appId: string; inputs: Inputs }) =>
+      backend.startRun(appId, inputs),
+    onSuccess: (run, { appId, inputs }) => {
+      upsertRun(client, run);
+      // What the backend now remembers as this app's last inputs.
+      client.setQueryData(keys.lastInputs(appId), inputs);
+    },
+  });
+}
+
+/** Folds every `runUpdated` event into the cache for as long as the caller is mounted. */
+export function useRunEvents(): void {
+  const backend = useBackend();
+  const client = useQueryClient();
+  useEffect(() => backend.onRunUpdated((run) => upsertRun(client, run)), [backend, client]);
+}

@@ -1,0 +1,20 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { Root } from "./Root";
+import { createBackend } from "./lib/backend";
+import "./styles.css";
+
+const container = document.getElementById("root");
+if (!container) throw new Error("#root missing from index.html");
+
+createBackend()
+  .then((backend) => {
+    createRoot(container).render(
+      <StrictMode>
+        <Root backend={backend} />
+      </StrictMode>,
+    );
+  })
+  .catch((error: unknown) => {
+    container.textContent = `Lamina couldn't start: ${String(error)}`;
+  });

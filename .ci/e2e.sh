@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 npm --prefix ui run build
 cargo build -p lamina-desktop
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
-python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q "selenium==4.52.0"
+python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q "selenium==4.38.0"
 
 export LAMINA_APP_BINARY=$PWD/target/debug/lamina-desktop
 export E2E_ARTIFACTS=$PWD/artifacts/e2e

@@ -52,7 +52,7 @@ impl Strategy {
 const MIX: [(&str, &str); 6] = [
     (catalog::HERO_IMAGE, "Prompt"),
     (catalog::PRODUCT_COPY, "Product Name"),
-    (catalog::SOCIAL_AD_PACK, "Product Name"),
+    (catalog::SOCIAL_AD_PACK, "Product Description"),
     (catalog::FULL_SET_CATALOG, ""),
     (catalog::PRODUCT_VIDEO, "Prompt"),
     (catalog::LIFESTYLE_SCENE, "Prompt"),

@@ -24,7 +24,7 @@ ui-build: ui-deps
 
 demo: setup ui-build
 	cargo build -p lamina-desktop
-	LAMINA_DEMO=1 ./target/debug/lamina-desktop
+	LAMINA_DEMO=1 $${CARGO_TARGET_DIR:-target}/debug/lamina-desktop
 
 sandbox:
 	$(CARGO) run -q -p lamina-sandbox --bin lamina-sandbox -- --port 8787

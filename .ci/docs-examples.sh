@@ -8,7 +8,7 @@ cargo build -q -p lamina-sandbox
 python3 -c "import requests" 2>/dev/null || python3 -m pip install -q requests
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-./target/debug/lamina-sandbox --port 0 --speed 4 >"$work/log" 2>/dev/null &
+"${CARGO_TARGET_DIR:-target}"/debug/lamina-sandbox --port 0 --speed 4 >"$work/log" 2>/dev/null &
 server=$!
 for _ in $(seq 100); do grep -q listening "$work/log" && break; sleep 0.1; done
 base=$(grep -o 'http://[^ ]*' "$work/log")

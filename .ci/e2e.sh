@@ -9,7 +9,7 @@ cargo build -p lamina-desktop
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q "selenium==4.38.0"
 
-export LAMINA_APP_BINARY=$PWD/target/debug/lamina-desktop
+export LAMINA_APP_BINARY=${CARGO_TARGET_DIR:-$PWD/target}/debug/lamina-desktop
 export E2E_ARTIFACTS=$PWD/artifacts/e2e
 export LAMINA_DATA_DIR=$(mktemp -d)
 export LAMINA_DEMO_SPEED=${LAMINA_DEMO_SPEED:-4}

@@ -124,7 +124,9 @@ describe("DynamicForm", () => {
     expect(isMandatory({ name: "a", type: "text", required: true })).toBe(true);
     expect(isMandatory({ name: "a", type: "text" })).toBe(true);
     // `required: null` as a tolerant reader may hand it over (same as absent)
-    expect(isMandatory({ name: "a", type: "text", required: null } as unknown as Parameter)).toBe(true);
+    expect(isMandatory({ name: "a", type: "text", required: null } as unknown as Parameter)).toBe(
+      true,
+    );
     expect(isMandatory({ name: "a", type: "text", required: false })).toBe(false);
     expect(isMandatory({ name: "a", type: "text", required: true, default: "x" })).toBe(false);
 

@@ -14,11 +14,13 @@ export E2E_ARTIFACTS=$PWD/artifacts/e2e
 export LAMINA_DATA_DIR=$(mktemp -d)
 export LAMINA_DEMO_SPEED=${LAMINA_DEMO_SPEED:-4}
 rm -rf "$E2E_ARTIFACTS"
+mkdir -p "$E2E_ARTIFACTS"
 trap 'rm -rf "$LAMINA_DATA_DIR"' EXIT
 .ci/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-  tauri-driver --port 4444 >"$E2E_ARTIFACTS.driver.log" 2>&1 &
+  tauri-driver --port 4444 >"$E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
   driver=$!
-  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
+  (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null || { echo "tauri-driver did not start:"; cat "$E2E_ARTIFACTS/tauri-driver.log"; exit 1; }
   set +e
   python3 .ci/e2e/test_app.py
   status=$?

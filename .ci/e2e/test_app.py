@@ -10,7 +10,7 @@ import time
 import unittest
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support import expected_conditions as ec
@@ -34,6 +34,20 @@ class LaminaDesktop(unittest.TestCase):
         options.set_capability("tauri:options", {"application": APP})
         cls.driver = webdriver.Remote(command_executor=DRIVER, options=options)
         cls.wait = WebDriverWait(cls.driver, 30)
+        # The session can start while the web view is still navigating to the app: wait until
+        # the app's page has loaded, riding out "unload" errors from that first navigation.
+        deadline = time.time() + 30
+        while True:
+            try:
+                if cls.driver.execute_script(
+                    "return document.readyState === 'complete' && !!document.querySelector('#root > *')"
+                ):
+                    break
+            except WebDriverException:
+                pass
+            if time.time() > deadline:
+                raise TimeoutException("the app page did not load")
+            time.sleep(0.2)
 
     @classmethod
     def tearDownClass(cls):
@@ -144,5 +158,6 @@ class LaminaDesktop(unittest.TestCase):
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result
     failed = len(result.failures) + len(result.errors)
-    print(f"e2e: {result.testsRun - failed} passed, {failed} failed")
+    passed = max(result.testsRun - len(result.failures) - len(result.errors), 0)
+    print(f"e2e: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

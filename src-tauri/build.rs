@@ -25,5 +25,18 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "list_runs",
         "get_run",
         "last_inputs",
+        "search_runs",
+        "gallery",
+        "history_apps",
+        "set_starred",
+        "find_unknown_run",
+        "link_unknown_run",
+        "mark_run_not_started",
+        "save_outputs",
+        "copy_image",
+        "copy_text",
+        "reveal_output",
+        "connection_status",
+        "reconnect",
     ]
 }

@@ -29,6 +29,11 @@ class LaminaDesktop(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         os.makedirs(ARTIFACTS, exist_ok=True)
+        cls.launch()
+
+    @classmethod
+    def launch(cls):
+        """Starts the app binary (a new process on the same data folder each time)."""
         options = ArgOptions()
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": APP})
@@ -153,6 +158,67 @@ class LaminaDesktop(unittest.TestCase):
         self.click("nav-settings")
         self.find("settings-page")
         self.shot("08-settings")
+
+        # (6) Quit the app and start it again on the same data folder: History has both runs,
+        # the completed one with its thumbnail.
+        self.driver.quit()
+        type(self).launch()
+        self.find("demo-badge")
+        self.click("nav-history")
+        self.find("history-screen")
+        rows = self.wait.until(
+            lambda d: (lambda r: r if len(r) >= 2 else None)(d.find_elements(*testid("history-row")))
+        )
+        statuses = {r.get_attribute("data-status") for r in rows}
+        self.assertTrue({"completed", "failed"} <= statuses, statuses)
+        done = next(r for r in rows if r.get_attribute("data-status") == "completed")
+        thumb = done.find_element(*testid("history-thumb"))
+        WebDriverWait(self.driver, 30).until(
+            lambda d: d.execute_script(
+                "const i = arguments[0]; return i.complete && i.naturalWidth > 0;", thumb
+            )
+        )
+        tw, th = self.driver.execute_script(
+            "return [arguments[0].naturalWidth, arguments[0].naturalHeight];", thumb
+        )
+        self.assertEqual(max(tw, th), 512, "a 512 px thumbnail, not the 1024 px original")
+        self.shot("09-history-after-restart")
+
+        # (7) Rerun from History: a new run with the same inputs.
+        done.click()
+        detail = self.find("run-detail")
+        self.assertIn("A ceramic mug on a sunlit table", detail.text)
+        self.click("rerun-button")
+        WebDriverWait(self.driver, 30).until(
+            lambda d: len(d.find_elements(*testid("history-row"))) >= 3
+            or len(d.find_elements(*testid("run-card"))) >= 1
+        )
+        self.click("nav-history")
+        rows = WebDriverWait(self.driver, 90).until(
+            lambda d: (lambda r: r if len(r) >= 3 and r[0].get_attribute("data-status") == "completed" else None)(
+                d.find_elements(*testid("history-row"))
+            )
+        )
+        rows[0].click()
+        detail = self.find("run-detail")
+        self.assertIn("A ceramic mug on a sunlit table", detail.text)
+        self.assertIn("16:9", detail.text)
+        self.shot("10-rerun-completed")
+
+        # (8) The failed run still shows its details after the restart.
+        self.click("nav-history")
+        failed = self.wait.until(
+            lambda d: next(
+                (r for r in d.find_elements(*testid("history-row")) if r.get_attribute("data-status") == "failed"),
+                None,
+            )
+        )
+        failed.click()
+        self.find("run-detail")
+        self.click("details-toggle")
+        details = self.find("details").text
+        self.assertIn("capacity", details.lower())
+        self.shot("11-history-failed-details")
 
 
 if __name__ == "__main__":

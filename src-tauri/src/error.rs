@@ -20,6 +20,8 @@ pub enum AppErrorKind {
     Decode,
     Keychain,
     Storage,
+    /// The request does not fit the run as it is now (e.g. checking a run already confirmed).
+    Conflict,
     Internal,
 }
 
@@ -93,6 +95,9 @@ impl From<CoreError> for AppError {
                 "That run is not in your history.",
                 format!("no run {id}"),
             ),
+            CoreError::Conflict(message) => {
+                Self::new(AppErrorKind::Conflict, message.clone(), message)
+            }
         }
     }
 }

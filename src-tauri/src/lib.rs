@@ -11,7 +11,9 @@ use tauri_specta::Event;
 use tauri_specta::{Builder, collect_commands, collect_events};
 
 pub use error::{AppError, AppErrorKind};
-pub use session::{AccountStatus, Mode, RunSink, RunUpdated, Session};
+pub use session::{
+    AccountStatus, ConnectionChanged, ConnectionSink, Mode, RunSink, RunUpdated, Session,
+};
 
 /// The typed IPC surface; also what `export-bindings` writes as TypeScript.
 fn specta_builder() -> Builder<tauri::Wry> {
@@ -27,8 +29,21 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::runs::list_runs,
             commands::runs::get_run,
             commands::runs::last_inputs,
+            commands::history::search_runs,
+            commands::history::gallery,
+            commands::history::history_apps,
+            commands::history::set_starred,
+            commands::history::find_unknown_run,
+            commands::history::link_unknown_run,
+            commands::history::mark_run_not_started,
+            commands::files::save_outputs,
+            commands::files::copy_image,
+            commands::files::copy_text,
+            commands::files::reveal_output,
+            commands::account::connection_status,
+            commands::account::reconnect,
         ])
-        .events(collect_events![RunUpdated])
+        .events(collect_events![RunUpdated, ConnectionChanged])
         // Sizes, indexes and counts here are far below 2^53.
         .dangerously_cast_bigints_to_number()
 }
@@ -52,6 +67,9 @@ pub fn run() {
     let builder = specta_builder();
     let context: tauri::Context<tauri::Wry> = tauri::generate_context!("tauri.conf.json");
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::handle)
         .setup(move |app| {
@@ -67,7 +85,13 @@ pub fn run() {
                     tracing::warn!(%error, "could not notify the window");
                 }
             });
-            let session = Session::new(app_data, sink);
+            let connection_events = app.handle().clone();
+            let connection_sink: session::ConnectionSink = std::sync::Arc::new(move |change| {
+                if let Err(error) = change.emit(&connection_events) {
+                    tracing::warn!(%error, "could not notify the window");
+                }
+            });
+            let session = Session::new(app_data, sink).with_connection_sink(connection_sink);
             let guard = session.restore_guard();
             app.manage(session);
             let handle = app.handle().clone();

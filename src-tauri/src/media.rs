@@ -1,5 +1,6 @@
-//! `lamina://localhost/<local run id>/<output index>`: the only way images reach the web view.
-//! Opaque ids, files only from the output cache, and only the formats the core re-validated.
+//! `lamina://localhost/<local run id>/<output index>[/thumb]`: the only way images reach the web
+//! view. Opaque ids, files only from the output cache, and only the formats the core re-validated.
+//! `/thumb` serves the cached 512 px thumbnail (the original when there is none, e.g. a video).
 
 use std::path::Path;
 
@@ -49,8 +50,15 @@ pub fn handle<R: Runtime>(
 
 async fn serve(session: &Session, path: &str) -> Result<(String, Vec<u8>), StatusCode> {
     let mut parts = path.trim_start_matches('/').split('/');
-    let (Some(local_id), Some(index), None) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(local_id), Some(index), variant, None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(StatusCode::BAD_REQUEST);
+    };
+    let thumbnail = match variant {
+        None => false,
+        Some("thumb") => true,
+        Some(_) => return Err(StatusCode::BAD_REQUEST),
     };
     let index: usize = index.parse().map_err(|_| StatusCode::BAD_REQUEST)?;
     let workspace = session
@@ -67,16 +75,31 @@ async fn serve(session: &Session, path: &str) -> Result<(String, Vec<u8>), Statu
         .get(index)
         .and_then(|o| o.file.clone())
         .ok_or(StatusCode::NOT_FOUND)?;
-    if !ALLOWED_TYPES.contains(&file.content_type.as_str()) {
+    let (path, content_type) = match (&file.thumbnail, thumbnail) {
+        (Some(thumb), true) => (thumb.clone(), thumbnail_type(thumb)),
+        _ => (file.path.clone(), file.content_type.clone()),
+    };
+    if !ALLOWED_TYPES.contains(&content_type.as_str()) {
         return Err(StatusCode::FORBIDDEN);
     }
-    if !inside(workspace.outputs_dir(), &file.path).await {
+    if !inside(workspace.outputs_dir(), &path).await {
         return Err(StatusCode::FORBIDDEN);
     }
-    let bytes = tokio::fs::read(&file.path)
+    let bytes = tokio::fs::read(&path)
         .await
         .map_err(|_| StatusCode::NOT_FOUND)?;
-    Ok((file.content_type, bytes))
+    Ok((content_type, bytes))
+}
+
+/// Thumbnails are written by the core in one of these formats.
+fn thumbnail_type(path: &Path) -> String {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("webp") => "image/webp",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        _ => "application/octet-stream",
+    }
+    .to_owned()
 }
 
 /// The file really lives in the output cache (no symlink or `..` escapes).

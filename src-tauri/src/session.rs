@@ -37,12 +37,27 @@ pub struct AccountStatus {
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct RunUpdated(pub RunRecord);
 
+/// The service became reachable or unreachable ("offline — runs will update when the
+/// connection returns").
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionChanged {
+    pub online: bool,
+}
+
+/// Where connection changes go: the window in the app; nowhere by default.
+pub type ConnectionSink = std::sync::Arc<dyn Fn(ConnectionChanged) + Send + Sync>;
+
+/// While offline, how often the service is asked whether it is back.
+const RECONNECT_PROBE: std::time::Duration = std::time::Duration::from_secs(5);
+
 struct Active {
     mode: Mode,
     workspace: Workspace,
     key_last_four: Option<String>,
     sandbox: Option<SandboxHandle>,
-    forwarder: JoinHandle<()>,
+    /// Relays run events and connection changes; probes while offline.
+    tasks: Vec<JoinHandle<()>>,
 }
 
 /// Where committed run changes go: the window (a Tauri event) in the app, a recorder in tests.
@@ -51,6 +66,7 @@ pub type RunSink = std::sync::Arc<dyn Fn(RunRecord) + Send + Sync>;
 pub struct Session {
     app_data: PathBuf,
     sink: RunSink,
+    connection_sink: ConnectionSink,
     service_url: String,
     demo_speed: f64,
     keychain: Keychain,
@@ -84,12 +100,19 @@ impl Session {
         Self {
             app_data,
             sink,
+            connection_sink: std::sync::Arc::new(|_| {}),
             service_url: service_url.trim_end_matches('/').to_owned(),
             demo_speed,
             keychain,
             active: RwLock::new(None),
             restoring: std::sync::Arc::new(tokio::sync::Mutex::new(())),
         }
+    }
+
+    /// Sends connection changes somewhere (the window).
+    pub fn with_connection_sink(mut self, sink: ConnectionSink) -> Self {
+        self.connection_sink = sink;
+        self
     }
 
     /// Points "Connect your account" at another Lamina service (tests use the sandbox).
@@ -244,7 +267,10 @@ impl Session {
         };
         let key_last_four = (mode == Mode::Account).then(|| key.last_four());
         let workspace = Workspace::open(WorkspaceConfig::new(base_url, key, data_dir))?;
-        let forwarder = forward_events(self.sink.clone(), &workspace);
+        let tasks = vec![
+            forward_events(self.sink.clone(), &workspace),
+            forward_connection(self.connection_sink.clone(), &workspace),
+        ];
         let resumed = workspace.tracker.clone();
         tauri::async_runtime::spawn(async move {
             if let Err(error) = resumed.resume().await {
@@ -256,7 +282,7 @@ impl Session {
             workspace,
             key_last_four,
             sandbox,
-            forwarder,
+            tasks,
         });
         if let Some(previous) = previous {
             previous.close().await;
@@ -301,7 +327,9 @@ impl Session {
 
 impl Active {
     async fn close(self) {
-        self.forwarder.abort();
+        for task in self.tasks {
+            task.abort();
+        }
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown().await;
         }
@@ -320,6 +348,25 @@ fn forward_events(sink: RunSink, workspace: &Workspace) -> JoinHandle<()> {
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
+        }
+    })
+}
+
+/// Relays "online/offline" to the sink, and while offline asks the service every few seconds
+/// whether it is back (followers then wake at once).
+fn forward_connection(sink: ConnectionSink, workspace: &Workspace) -> JoinHandle<()> {
+    let tracker = workspace.tracker.clone();
+    let mut online = tracker.online();
+    tauri::async_runtime::spawn(async move {
+        let relay = async {
+            while online.changed().await.is_ok() {
+                let now = *online.borrow_and_update();
+                sink(ConnectionChanged { online: now });
+            }
+        };
+        tokio::select! {
+            () = tracker.watch_connection(RECONNECT_PROBE) => {}
+            () = relay => {}
         }
     })
 }

@@ -27,6 +27,7 @@ pub async fn list_apps(
     let search = search.filter(|s| !s.trim().is_empty());
     match workspace.client().list_apps(search.as_deref()).await {
         Ok(apps) => {
+            workspace.tracker.set_online(true);
             if search.is_none()
                 && let Ok(json) = serde_json::to_string(&apps)
             {
@@ -38,6 +39,9 @@ pub async fn list_apps(
             })
         }
         Err(error) if error.is_transient() => {
+            if error.is_unreachable() {
+                workspace.tracker.set_online(false);
+            }
             let cached: Option<Vec<AppSummary>> = workspace
                 .store()
                 .kv_get(CATALOG_KEY)

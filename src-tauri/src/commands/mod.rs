@@ -2,4 +2,6 @@
 
 pub mod account;
 pub mod apps;
+pub mod files;
+pub mod history;
 pub mod runs;

@@ -1,7 +1,9 @@
 import { useEffect, useState } from "react";
+import { useBackend } from "../lib/backend/context";
 import { CheckIcon, CopyIcon } from "./Icons";
 
 export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
+  const backend = useBackend();
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
   useEffect(() => {
     if (!copied) return;
@@ -13,8 +15,8 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
       type="button"
       className="btn btn-ghost btn-small"
       onClick={() => {
-        navigator.clipboard
-          .writeText(text)
+        backend
+          .copyText(text)
           .then(() => setCopied("yes"))
           .catch(() => setCopied("failed"));
       }}

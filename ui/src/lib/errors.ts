@@ -16,6 +16,7 @@ const FALLBACK: Record<AppErrorKind, string> = {
   keychain: "Your computer's keychain isn't available, so your key can't be kept safely.",
   storage: "Lamina couldn't save to this computer. Check there is free disk space.",
   internal: "Something went wrong. Please try again.",
+  conflict: "This changed in the meantime. Have another look and try again.",
 };
 
 export interface Friendly {

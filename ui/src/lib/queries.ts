@@ -1,26 +1,17 @@
 // Backend state through TanStack Query: one key per resource, run events folded into the cache.
-import {
-  keepPreviousData,
-  useMutation,
-  useQuery,
-  useQueryClient,
-  type QueryClient,
-} from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useBackend } from "./backend/context";
 import type { AccountStatus, Inputs, RunRecord } from "./backend/types";
 import { isTransient } from "./errors";
+import { keys } from "./keys";
+import { applyRun, createRefresher } from "./run-cache";
 import { useUi } from "./store";
 
-export const RUNS_LIMIT = 100;
+export { keys };
+export { upsertRun } from "./run-cache";
 
-export const keys = {
-  account: ["account"] as const,
-  catalog: (search: string) => ["catalog", search] as const,
-  app: (appId: string) => ["app", appId] as const,
-  lastInputs: (appId: string) => ["lastInputs", appId] as const,
-  runs: ["runs"] as const,
-};
+export const RUNS_LIMIT = 100;
 
 export function retryTransient(failureCount: number, error: unknown): boolean {
   return failureCount < 2 && isTransient(error);
@@ -28,19 +19,6 @@ export function retryTransient(failureCount: number, error: unknown): boolean {
 
 export function isInFlight(run: RunRecord): boolean {
   return run.status === "starting" || run.status === "queued" || run.status === "running";
-}
-
-/** Puts a run into the cached list: newer `updatedAt` wins, list stays newest first. */
-export function upsertRun(client: QueryClient, run: RunRecord): void {
-  client.setQueryData<RunRecord[]>(keys.runs, (old) => {
-    if (!old) return old;
-    const existing = old.find((r) => r.localId === run.localId);
-    if (existing && existing.updatedAt > run.updatedAt) return old;
-    const rest = old.filter((r) => r.localId !== run.localId);
-    return [run, ...rest].sort((a, b) =>
-      a.createdAt === b.createdAt ? 0 : a.createdAt < b.createdAt ? 1 : -1,
-    );
-  });
 }
 
 export function useAccount() {
@@ -155,16 +133,42 @@ export function useStartRun() {
     mutationFn: ({ appId, inputs }: { appId: string; inputs: Inputs }) =>
       backend.startRun(appId, inputs),
     onSuccess: (run, { appId, inputs }) => {
-      upsertRun(client, run);
+      applyRun(client, run);
+      void client.invalidateQueries({ queryKey: keys.historyAll });
+      void client.invalidateQueries({ queryKey: keys.historyApps });
       // What the backend now remembers as this app's last inputs.
       client.setQueryData(keys.lastInputs(appId), inputs);
     },
   });
 }
 
-/** Folds every `runUpdated` event into the cache for as long as the caller is mounted. */
+/**
+ * Folds every `runUpdated` event into the caches for as long as the caller is mounted. A run
+ * seen for the first time, or in a new state, also refreshes History and Gallery.
+ */
 export function useRunEvents(): void {
   const backend = useBackend();
   const client = useQueryClient();
-  useEffect(() => backend.onRunUpdated((run) => upsertRun(client, run)), [backend, client]);
+  useEffect(() => {
+    const refresher = createRefresher(client);
+    const lastState = new Map<string, string>();
+    const stop = backend.onRunUpdated((run) => {
+      const held = applyRun(client, run);
+      if (!held || lastState.get(run.localId) !== run.status) refresher.schedule();
+      lastState.set(run.localId, run.status);
+    });
+    return () => {
+      stop();
+      refresher.cancel();
+    };
+  }, [backend, client]);
+}
+
+export function useRun(localId: string) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: keys.run(localId),
+    queryFn: () => backend.getRun(localId),
+    retry: retryTransient,
+  });
 }

@@ -1012,11 +1012,25 @@ pub(crate) fn error_from_response(
         100..=399 => ApiErrorKind::Decode,
         _ => ApiErrorKind::Server,
     };
-    ApiError::new(kind, detail)
+    let out_of_credits = status == 402
+        || code
+            .as_deref()
+            .is_some_and(|c| c.to_ascii_uppercase().contains("CREDIT"));
+    let mut error = ApiError::new(kind, detail)
         .with_status(status)
         .with_code(code)
-        .with_request_id(request_id)
+        .with_request_id(request_id);
+    if out_of_credits {
+        // The docs leave the status of exhausted credits open; a 402 or a credit code is the
+        // likeliest sign, and "forbidden" alone would send people looking at their key.
+        error.message = OUT_OF_CREDITS.to_owned();
+    }
+    error
 }
+
+/// What a shop owner reads when the workspace has no credits left.
+pub const OUT_OF_CREDITS: &str =
+    "Your Lamina workspace is out of credits. Add credits in your Lamina account, then try again.";
 
 fn detail_text(item: &Value) -> Option<String> {
     match item {
@@ -1281,6 +1295,15 @@ mod tests {
                 kind
             );
         }
+        // Exhausted credits read as such, whether by status or by the service's code.
+        let broke = error_from_response(402, &HeaderMap::new(), b"", false);
+        assert_eq!(broke.kind, ApiErrorKind::Forbidden);
+        assert_eq!(broke.message, OUT_OF_CREDITS);
+        let body = br#"{"error":{"code":"INSUFFICIENT_CREDITS","message":"No credits"}}"#;
+        let coded = error_from_response(403, &HeaderMap::new(), body, false);
+        assert_eq!(coded.message, OUT_OF_CREDITS);
+        let plain = error_from_response(403, &HeaderMap::new(), b"", false);
+        assert_ne!(plain.message, OUT_OF_CREDITS);
         // A 400 without details still names its reason.
         let error = error_from_response(
             400,

@@ -116,6 +116,12 @@ impl ApiError {
         )
     }
 
+    /// The service could not be reached at all (as opposed to answering with an error): the
+    /// app is offline, or the service is down for everyone.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self.kind, ApiErrorKind::Network | ApiErrorKind::Timeout)
+    }
+
     pub fn retry_after(&self) -> Option<Duration> {
         match self.kind {
             ApiErrorKind::RateLimited {

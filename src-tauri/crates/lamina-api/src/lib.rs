@@ -17,7 +17,7 @@ pub mod validate;
 pub mod webhook;
 
 pub use budget::{BudgetConfig, RequestBudget};
-pub use client::{ApiGeneration, ClientConfig, LaminaClient};
+pub use client::{ApiGeneration, ClientConfig, LaminaClient, OUT_OF_CREDITS};
 pub use error::{ApiError, ApiErrorKind, FieldError};
 pub use key::ApiKey;
 pub use models::*;

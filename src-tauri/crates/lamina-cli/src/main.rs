@@ -123,7 +123,7 @@ impl From<CoreError> for Failure {
     fn from(error: CoreError) -> Self {
         match error {
             CoreError::Api(error) => (*error).into(),
-            CoreError::UnknownRun(_) => Self::usage(error.to_string()),
+            CoreError::UnknownRun(_) | CoreError::Conflict(_) => Self::usage(error.to_string()),
             CoreError::Store(error) => Self {
                 code: 4,
                 message: error.to_string(),

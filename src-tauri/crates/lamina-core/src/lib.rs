@@ -4,6 +4,7 @@
 
 pub mod credentials;
 pub mod delivery;
+pub mod history;
 pub mod outputs;
 pub mod record;
 pub mod store;
@@ -11,9 +12,10 @@ pub mod tracker;
 pub mod workspace;
 
 pub use delivery::{DeliveryMode, PollCadence};
+pub use history::{GalleryItem, GalleryPage, HistoryApp, HistoryPage, HistoryQuery};
 pub use record::{OutputRecord, RunError, RunRecord, RunState, StoredFile};
 pub use store::{Store, StoreError};
-pub use tracker::{CoreError, Tracker, TrackerConfig};
+pub use tracker::{CoreError, RunCandidate, Tracker, TrackerConfig};
 pub use workspace::{Workspace, WorkspaceConfig};
 
 /// The desktop app's bundle identifier: names the keychain entry and the data folder, so the app

@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use lamina_api::{ApiError, Inputs, Output, OutputKind, OutputStatus, RunStatus};
+use lamina_api::{
+    ApiError, ApiErrorKind, FieldError, Inputs, Output, OutputKind, OutputStatus, RunStatus,
+};
 use serde::{Deserialize, Serialize};
 
 /// The local lifecycle. `Starting` and `Unknown` exist only here: the first is an intent whose
@@ -74,18 +76,30 @@ impl RunState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunError {
-    /// Machine-readable kind (`unauthorized`, `invalidInput`, `network`, `unknown`, ...).
+    /// Machine-readable kind (`unauthorized`, `outOfCredits`, `invalidInput`, `network`,
+    /// `unknown`, `notStarted`, ...).
     pub kind: String,
     pub message: String,
     pub detail: String,
+    /// The inputs the service refused, for "Please check …" (invalid input only).
+    #[serde(default)]
+    pub fields: Vec<FieldError>,
 }
 
 impl RunError {
     pub fn from_api(error: &ApiError) -> Self {
-        let kind = serde_json::to_value(&error.kind)
-            .ok()
-            .and_then(|v| v.get("kind").and_then(|k| k.as_str().map(str::to_owned)))
-            .unwrap_or_else(|| "unknown".into());
+        let kind = if error.message == lamina_api::OUT_OF_CREDITS {
+            "outOfCredits".to_owned()
+        } else {
+            serde_json::to_value(&error.kind)
+                .ok()
+                .and_then(|v| v.get("kind").and_then(|k| k.as_str().map(str::to_owned)))
+                .unwrap_or_else(|| "unknown".into())
+        };
+        let fields = match &error.kind {
+            ApiErrorKind::InvalidInput { fields } => fields.clone(),
+            _ => Vec::new(),
+        };
         let message = if error.outcome_unknown {
             "We couldn't confirm this run started. Check it before trying again.".to_owned()
         } else {
@@ -102,6 +116,7 @@ impl RunError {
             kind,
             message,
             detail,
+            fields,
         }
     }
 }
@@ -116,6 +131,10 @@ pub struct StoredFile {
     pub bytes: u64,
     pub width: Option<u32>,
     pub height: Option<u32>,
+    /// A small WebP beside the file for galleries; `None` for videos, older rows, or when it
+    /// could not be made (the file itself is still good).
+    #[serde(default)]
+    pub thumbnail: Option<PathBuf>,
 }
 
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -135,6 +154,9 @@ pub struct OutputRecord {
     pub file: Option<StoredFile>,
     /// Why the file could not be kept (refused, damaged, download failed).
     pub file_error: Option<String>,
+    /// Kept as a favourite by the user.
+    #[serde(default)]
+    pub starred: bool,
 }
 
 impl OutputRecord {

@@ -21,6 +21,10 @@ impl StoreError {
     pub fn missing(id: &str) -> Self {
         Self(format!("run {id} is not in history"))
     }
+
+    pub fn other(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -70,6 +74,10 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (local_id, idx)
     );
     CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    // 2: favourites, and the gallery's newest-first walk over kept images.
+    "ALTER TABLE outputs ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX outputs_starred ON outputs(starred) WHERE starred = 1;
+    CREATE INDEX runs_app_created ON runs(app_id, created_at DESC);",
 ];
 
 /// What is known before the POST: enough to show, replay and reconcile the run.
@@ -132,7 +140,7 @@ impl Store {
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions), so a
         // poisoned lock is still safe to use.
         self.conn
@@ -206,6 +214,7 @@ impl Store {
             kind: "unknown".into(),
             message: "We couldn't confirm this run started. Check it before trying again.".into(),
             detail: "The app stopped before the service answered the start request.".into(),
+            fields: Vec::new(),
         };
         Ok(self.lock().execute(
             "UPDATE runs SET state = ?1, error = ?2, updated_at = ?3 WHERE state = ?4",
@@ -216,6 +225,42 @@ impl Store {
                 RunState::Starting.as_str()
             ],
         )?)
+    }
+
+    /// Ties an unconfirmed intent to the service's run the person picked, clearing the
+    /// "unknown" error, then records the run's state.
+    pub fn link_run(&self, local_id: &str, run: &Run) -> Result<RunRecord, StoreError> {
+        self.lock().execute(
+            "UPDATE runs SET run_id = ?2, error = NULL, state = ?3, updated_at = ?4
+             WHERE local_id = ?1 AND run_id IS NULL",
+            params![
+                local_id,
+                run.run_id,
+                RunState::Queued.as_str(),
+                millis(Utc::now())
+            ],
+        )?;
+        self.apply_run(local_id, run)?;
+        self.require(local_id)
+    }
+
+    /// Ends a run locally with our own explanation (e.g. "never started").
+    pub fn close_with_error(
+        &self,
+        local_id: &str,
+        state: RunState,
+        error: &RunError,
+    ) -> Result<RunRecord, StoreError> {
+        self.lock().execute(
+            "UPDATE runs SET state = ?2, error = ?3, updated_at = ?4 WHERE local_id = ?1",
+            params![
+                local_id,
+                state.as_str(),
+                serde_json::to_string(error)?,
+                millis(Utc::now())
+            ],
+        )?;
+        self.require(local_id)
     }
 
     /// Applies the service's view of a run. Returns the new record only if something changed, so
@@ -356,7 +401,7 @@ impl Store {
         )
     }
 
-    fn query_runs(
+    pub(crate) fn query_runs(
         &self,
         sql: &str,
         args: impl rusqlite::Params,
@@ -388,7 +433,8 @@ impl Store {
     }
 }
 
-const SELECT_RUN: &str = "SELECT local_id, run_id, app_id, app_name, inputs, base_url, webhook_url,
+pub(crate) const SELECT_RUN: &str =
+    "SELECT local_id, run_id, app_id, app_name, inputs, base_url, webhook_url,
     state, error_message, error, created_at, started_at, completed_at, updated_at FROM runs";
 
 fn read_run(row: &Row<'_>) -> rusqlite::Result<Result<RunRecord, StoreError>> {
@@ -418,7 +464,7 @@ fn read_run(row: &Row<'_>) -> rusqlite::Result<Result<RunRecord, StoreError>> {
 
 fn with_outputs(conn: &Connection, mut run: RunRecord) -> Result<RunRecord, StoreError> {
     let mut statement = conn.prepare_cached(
-        "SELECT idx, output_id, label, kind, status, value, error, file, file_error
+        "SELECT idx, output_id, label, kind, status, value, error, file, file_error, starred
          FROM outputs WHERE local_id = ?1 ORDER BY idx",
     )?;
     let rows = statement.query_map([&run.local_id], |row| {
@@ -436,6 +482,7 @@ fn with_outputs(conn: &Connection, mut run: RunRecord) -> Result<RunRecord, Stor
                 error: row.get(6)?,
                 file: None,
                 file_error: row.get(8)?,
+                starred: row.get(9)?,
             },
             file,
         ))
@@ -485,10 +532,10 @@ fn parse_enum<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).unwrap_or_default()
 }
 
-fn millis(time: DateTime<Utc>) -> i64 {
+pub(crate) fn millis(time: DateTime<Utc>) -> i64 {
     time.timestamp_millis()
 }
 
-fn from_millis(ms: i64) -> DateTime<Utc> {
+pub(crate) fn from_millis(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }

@@ -11,13 +11,16 @@ use lamina_api::{
     ApiError, ApiErrorKind, App, Inputs, LaminaClient, OutputKind, Run, RunFilter, RunStatus,
     StreamEvent, validate_inputs,
 };
-use tokio::sync::broadcast;
+use tokio::sync::{Notify, broadcast, watch};
 use tokio::time::Instant;
 
 use crate::delivery::{Capabilities, DeliveryMode, PollCadence, WorkKind};
 use crate::outputs::{OutputCache, OutputError};
 use crate::record::{RunRecord, RunState};
 use crate::store::{NewRun, Store, StoreError};
+
+mod reconcile;
+pub use reconcile::RunCandidate;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
@@ -28,6 +31,9 @@ pub enum CoreError {
     Store(#[from] StoreError),
     #[error("No run with id {0} is in your history.")]
     UnknownRun(String),
+    /// The request makes no sense for the run as it is now (message in plain words).
+    #[error("{0}")]
+    Conflict(String),
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +81,10 @@ struct Inner {
     /// Runs being polled, for checking many with one list request.
     polled: Mutex<HashMap<String, PolledRun>>,
     list: tokio::sync::Mutex<ListSnapshot>,
+    /// Whether the service answered the last time anyone asked (false: "offline").
+    online: watch::Sender<bool>,
+    /// Wakes every follower waiting out a backoff, when the connection comes back.
+    reconnected: Notify,
 }
 
 struct PolledRun {
@@ -129,6 +139,7 @@ impl From<CoreError> for StepError {
             CoreError::Api(e) => Self::Api(*e),
             CoreError::Store(e) => Self::Store(e),
             CoreError::UnknownRun(id) => Self::Store(StoreError::missing(&id)),
+            CoreError::Conflict(message) => Self::Store(StoreError::other(message)),
         }
     }
 }
@@ -159,6 +170,8 @@ impl Tracker {
                 caps: Mutex::new(caps),
                 polled: Mutex::new(HashMap::new()),
                 list: tokio::sync::Mutex::new(ListSnapshot::default()),
+                online: watch::Sender::new(true),
+                reconnected: Notify::new(),
             }),
         }
     }
@@ -176,7 +189,12 @@ impl Tracker {
         self.inner.events.subscribe()
     }
 
-    fn emit(&self, record: &RunRecord) {
+    /// Tells subscribers about a change committed outside the tracker (e.g. a star).
+    pub fn announce(&self, record: &RunRecord) {
+        self.emit(record);
+    }
+
+    pub(crate) fn emit(&self, record: &RunRecord) {
         // No subscribers is fine: the store is the truth, events are a projection.
         let _ = self.inner.events.send(record.clone());
     }
@@ -257,6 +275,7 @@ impl Tracker {
                 Ok(()) => {
                     failing_since = None;
                     attempt = 0;
+                    self.set_online(true);
                 }
                 Err(StepError::Unsupported(endpoint)) => self.mark_unsupported(endpoint),
                 Err(StepError::Store(error)) => return Err(error.into()),
@@ -271,8 +290,15 @@ impl Tracker {
                         return Err(error.into());
                     }
                     attempt += 1;
+                    if error.is_unreachable() {
+                        self.set_online(false);
+                    }
                     tracing::info!(run = %run_id, kind = ?error.kind, "service unavailable, will retry");
-                    tokio::time::sleep(retry_delay(&error, attempt)).await;
+                    // Reconnecting cuts the backoff short: runs update as soon as the network is back.
+                    tokio::select! {
+                        () = tokio::time::sleep(retry_delay(&error, attempt)) => {}
+                        () = self.inner.reconnected.notified() => {}
+                    }
                 }
                 Err(StepError::Api(error)) => return Err(error.into()),
             }

@@ -30,7 +30,7 @@ pub(crate) async fn respond(
             state.sleep(HANG_FOR).await;
             render(&ApiError::injected(504), flavor, rid)
         }
-        FaultKind::Drop => dropped(
+        FaultKind::Drop | FaultKind::Lost => dropped(
             "application/json",
             Bytes::from_static(b"{\"data\": {\"status\": \"runn"),
             4096,

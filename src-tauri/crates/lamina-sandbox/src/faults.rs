@@ -18,6 +18,9 @@ pub enum FaultKind {
     Hang,
     /// Headers and part of the body, then a broken connection.
     Drop,
+    /// The request is carried out (a run really starts), then the answer breaks off like
+    /// `Drop`: the client cannot know whether it worked.
+    Lost,
     /// 200 with a truncated, JSON-looking body.
     MalformedJson,
     /// `/files` only: the image cut short.
@@ -176,6 +179,7 @@ fn parse_kind(text: &str) -> Result<FaultKind, String> {
         }
         "hang" => FaultKind::Hang,
         "drop" => FaultKind::Drop,
+        "lost" => FaultKind::Lost,
         "malformed" => FaultKind::MalformedJson,
         "truncated-image" => FaultKind::TruncatedImage,
         "huge-image" => FaultKind::HugeImage,
@@ -184,7 +188,7 @@ fn parse_kind(text: &str) -> Result<FaultKind, String> {
         other => {
             return Err(format!(
                 "unknown kind {other:?} (expected 500, 502, 503, 429, slow, hang, drop, \
-                 malformed, truncated-image, huge-image, wrong-content-type or svg)"
+                 lost, malformed, truncated-image, huge-image, wrong-content-type or svg)"
             ));
         }
     };

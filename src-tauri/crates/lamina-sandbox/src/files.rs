@@ -34,6 +34,8 @@ enum Misbehave {
     Svg,
     WrongType,
     Html,
+    /// A small, valid PNG claiming 16000×16000 pixels.
+    Bomb,
 }
 
 pub(crate) async fn output(
@@ -155,6 +157,7 @@ fn lab_fault(record: &RunRecord) -> Option<Misbehave> {
         Some("SVG instead of image") => Some(Misbehave::Svg),
         Some("Wrong content type") => Some(Misbehave::WrongType),
         Some("HTML page") => Some(Misbehave::Html),
+        Some("Decompression bomb") => Some(Misbehave::Bomb),
         _ => None,
     }
 }
@@ -225,6 +228,7 @@ fn serve(
             Bytes::from_static(HTML_PAGE.as_bytes()),
             "text/html; charset=utf-8",
         ),
+        Some(Misbehave::Bomb) => (images::bomb(), "image/png"),
         Some(Misbehave::Huge) => return huge(),
     };
     if drop_connection {

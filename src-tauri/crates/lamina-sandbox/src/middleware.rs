@@ -63,11 +63,13 @@ pub(crate) async fn api(
         .flatten();
     state.stats.record_request(&route_key, start_of_app);
 
+    let mut lose_answer = false;
     if let Some(kind) = state.faults.take(method.as_str(), &path) {
         match kind {
             FaultKind::Slow { ms } => {
                 state.sleep(Duration::from_millis(ms)).await;
             }
+            FaultKind::Lost => lose_answer = true,
             other => return fault_responses::respond(&state, other, flavor, &rid).await,
         }
     }
@@ -108,6 +110,9 @@ pub(crate) async fn api(
             }
         }
     };
+    if lose_answer {
+        return fault_responses::respond(&state, FaultKind::Lost, flavor, &rid).await;
+    }
     set_rate_headers(
         response.headers_mut(),
         decision.limit,

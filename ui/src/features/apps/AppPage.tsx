@@ -10,7 +10,8 @@ import { useUi } from "../../lib/store";
 import { RunsPanel } from "../runs/RunsPanel";
 import { DynamicForm, useDynamicFormState } from "./DynamicForm";
 
-export function AppPage({ appId }: { appId: string }) {
+/** `prefill`: inputs to start from (e.g. "Open in form" from History) instead of the last ones. */
+export function AppPage({ appId, prefill }: { appId: string; prefill?: Inputs }) {
   const navigate = useUi((s) => s.navigate);
   const app = useApp(appId);
   const last = useLastInputs(appId);
@@ -21,7 +22,7 @@ export function AppPage({ appId }: { appId: string }) {
     </button>
   );
 
-  if (app.isPending || (last.isPending && !last.isError)) {
+  if (app.isPending || (!prefill && last.isPending && !last.isError)) {
     return (
       <div className="page app-page" data-testid="app-page">
         {back}
@@ -42,7 +43,12 @@ export function AppPage({ appId }: { appId: string }) {
     );
   }
   return (
-    <AppWorkspace key={app.data.appId} app={app.data} lastInputs={last.data ?? null} back={back} />
+    <AppWorkspace
+      key={app.data.appId}
+      app={app.data}
+      lastInputs={prefill ?? last.data ?? null}
+      back={back}
+    />
   );
 }
 

@@ -1,18 +1,11 @@
-import { useEffect, useState, type CSSProperties } from "react";
+import type { CSSProperties } from "react";
 import { EmptyState, ErrorState } from "../../components/States";
 import { OfflineIcon, SearchIcon } from "../../components/Icons";
 import type { AppSummary } from "../../lib/backend/types";
+import { useOnline } from "../../lib/connection";
 import { useCatalog } from "../../lib/queries";
 import { useUi } from "../../lib/store";
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return debounced;
-}
+import { useDebounced } from "../../lib/useDebounced";
 
 export function CatalogPage() {
   const search = useUi((s) => s.catalogSearch);
@@ -21,6 +14,8 @@ export function CatalogPage() {
   const query = useDebounced(search, 200);
   const catalog = useCatalog(query);
   const apps = catalog.data?.apps ?? [];
+  // While the whole app is offline the shell's banner says so; this one covers a stale catalog.
+  const online = useOnline();
 
   return (
     <div className="page catalog-page">
@@ -43,7 +38,7 @@ export function CatalogPage() {
         </label>
       </header>
 
-      {catalog.data?.offline && (
+      {catalog.data?.offline && online && (
         <div className="banner" role="status" data-testid="offline-banner">
           <OfflineIcon />
           <span>

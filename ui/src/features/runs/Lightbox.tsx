@@ -1,39 +1,92 @@
 import * as Dialog from "@radix-ui/react-dialog";
-import type { KeyboardEvent } from "react";
-import { ChevronLeftIcon, ChevronRightIcon, CloseIcon } from "../../components/Icons";
+import { useRef, type KeyboardEvent } from "react";
+import {
+  ChevronLeftIcon,
+  ChevronRightIcon,
+  CloseIcon,
+  OpenIcon,
+  StarIcon,
+  ZoomInIcon,
+  ZoomOutIcon,
+} from "../../components/Icons";
+import { Spinner } from "../../components/States";
+import { useZoom } from "./useZoom";
 
 export interface LightboxItem {
   src: string;
   label: string;
+  /** A second line: the app and when (Gallery). */
+  caption?: string;
+  starred?: boolean;
 }
 
-/** Full-window view of one image: Esc closes, ←/→ step through the run's images. */
+/**
+ * Full-window view of one image. ←/→ (Home/End) step through `count` images (the current one is `item`,
+ * undefined while it loads); +/− zoom, 0 fits, double-click toggles 100%, drag pans; S stars;
+ * Esc closes and focus goes back where it was.
+ */
 export function Lightbox({
-  items,
+  count,
   index,
+  item,
   onIndexChange,
   onClose,
+  onToggleStar,
+  onOpenRun,
+  onCloseFocus,
+  wrap = true,
 }: {
-  items: LightboxItem[];
+  count: number;
   index: number | null;
+  item: LightboxItem | undefined;
   onIndexChange: (index: number) => void;
   onClose: () => void;
+  onToggleStar?: () => void;
+  onOpenRun?: () => void;
+  /** Takes over returning focus on close (e.g. to a grid item that was scrolled away). */
+  onCloseFocus?: () => void;
+  /** Past the last image comes the first (a run's few images) or nothing (the Gallery). */
+  wrap?: boolean;
 }) {
-  const open = index !== null && items[index] !== undefined;
-  const item = index !== null ? items[index] : undefined;
-  const count = items.length;
+  const open = index !== null && index >= 0 && index < count;
+  const zoom = useZoom(`${index}:${item?.src ?? ""}`);
+  const img = useRef<HTMLImageElement>(null);
+
   const step = (delta: number) => {
     if (index === null || count === 0) return;
-    onIndexChange((index + delta + count) % count);
+    const next = index + delta;
+    if (wrap) onIndexChange((next + count) % count);
+    else if (next >= 0 && next < count) onIndexChange(next);
   };
+  const naturalRatio = () => {
+    const el = img.current;
+    if (!el || !el.naturalWidth || !el.clientWidth) return 1;
+    return el.naturalWidth / el.clientWidth;
+  };
+  const percent = Math.round(zoom.scale * 100);
+
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === "ArrowRight") {
-      e.preventDefault();
-      step(1);
-    } else if (e.key === "ArrowLeft") {
-      e.preventDefault();
-      step(-1);
+    if (e.metaKey || e.ctrlKey || e.altKey) return;
+    const keys: Record<string, () => void> = {
+      ArrowRight: () => step(1),
+      ArrowLeft: () => step(-1),
+      Home: () => count > 0 && onIndexChange(0),
+      End: () => count > 0 && onIndexChange(count - 1),
+      "+": zoom.zoomIn,
+      "=": zoom.zoomIn,
+      "-": zoom.zoomOut,
+      _: zoom.zoomOut,
+      "0": zoom.fit,
+      "1": () => zoom.toggleActual(naturalRatio()),
+    };
+    if (onToggleStar) {
+      keys.s = onToggleStar;
+      keys.S = onToggleStar;
     }
+    const action = keys[e.key];
+    if (!action) return;
+    e.preventDefault();
+    action();
   };
 
   return (
@@ -45,17 +98,87 @@ export function Lightbox({
           data-testid="lightbox"
           onKeyDown={onKeyDown}
           aria-describedby={undefined}
+          onCloseAutoFocus={(e) => {
+            if (!onCloseFocus) return;
+            e.preventDefault();
+            onCloseFocus();
+          }}
         >
           <div className="lightbox-bar">
-            <Dialog.Title className="lightbox-title">{item?.label ?? "Image"}</Dialog.Title>
+            <div className="lightbox-heading">
+              <Dialog.Title className="lightbox-title">{item?.label ?? "Image"}</Dialog.Title>
+              {item?.caption && <span className="lightbox-caption">{item.caption}</span>}
+            </div>
             {count > 1 && index !== null && (
               <span className="lightbox-count">
                 {index + 1} of {count}
               </span>
             )}
-            <Dialog.Close className="icon-btn" aria-label="Close">
-              <CloseIcon />
-            </Dialog.Close>
+            <div className="lightbox-tools">
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Zoom out"
+                title="Zoom out (−)"
+                data-testid="lightbox-zoom-out"
+                disabled={!zoom.zoomed}
+                onClick={zoom.zoomOut}
+              >
+                <ZoomOutIcon />
+              </button>
+              <button
+                type="button"
+                className="lightbox-zoom"
+                data-testid="lightbox-zoom-level"
+                aria-label={
+                  zoom.zoomed
+                    ? `Zoomed to ${percent}%. Fit to window`
+                    : "Fitted to window. Show actual size"
+                }
+                title={zoom.zoomed ? "Fit to window (0)" : "Actual size (1)"}
+                onClick={() => zoom.toggleActual(naturalRatio())}
+              >
+                {zoom.zoomed ? `${percent}%` : "Fit"}
+              </button>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Zoom in"
+                title="Zoom in (+)"
+                data-testid="lightbox-zoom-in"
+                onClick={zoom.zoomIn}
+              >
+                <ZoomInIcon />
+              </button>
+              {onToggleStar && (
+                <button
+                  type="button"
+                  className={`icon-btn star-btn${item?.starred ? " is-starred" : ""}`}
+                  aria-label={item?.starred ? "Unstar" : "Star"}
+                  aria-pressed={item?.starred ?? false}
+                  title={item?.starred ? "Unstar (S)" : "Star (S)"}
+                  data-testid="lightbox-star"
+                  disabled={!item}
+                  onClick={onToggleStar}
+                >
+                  <StarIcon filled={item?.starred ?? false} />
+                </button>
+              )}
+              {onOpenRun && (
+                <button
+                  type="button"
+                  className="btn btn-small lightbox-open-run"
+                  data-testid="lightbox-open-run"
+                  disabled={!item}
+                  onClick={onOpenRun}
+                >
+                  <OpenIcon size={14} /> Open run
+                </button>
+              )}
+              <Dialog.Close className="icon-btn" aria-label="Close" title="Close (Esc)">
+                <CloseIcon />
+              </Dialog.Close>
+            </div>
           </div>
           <div className="lightbox-stage">
             {count > 1 && (
@@ -63,17 +186,44 @@ export function Lightbox({
                 type="button"
                 className="icon-btn lightbox-nav prev"
                 aria-label="Previous image"
+                data-testid="lightbox-prev"
+                disabled={!wrap && index === 0}
                 onClick={() => step(-1)}
               >
                 <ChevronLeftIcon size={20} />
               </button>
             )}
-            {item && <img src={item.src} alt={item.label} data-testid="lightbox-image" />}
+            <div
+              className={`lightbox-canvas${zoom.zoomed ? " is-zoomed" : ""}`}
+              onWheel={zoom.onWheel}
+              onPointerDown={zoom.onPointerDown}
+              onPointerMove={zoom.onPointerMove}
+              onPointerUp={zoom.onPointerUp}
+              onPointerCancel={zoom.onPointerUp}
+              onDoubleClick={() => zoom.toggleActual(naturalRatio())}
+            >
+              {item ? (
+                <img
+                  ref={img}
+                  src={item.src}
+                  alt={item.label}
+                  data-testid="lightbox-image"
+                  draggable={false}
+                  style={{
+                    transform: `translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})`,
+                  }}
+                />
+              ) : (
+                <Spinner label="Loading image" />
+              )}
+            </div>
             {count > 1 && (
               <button
                 type="button"
                 className="icon-btn lightbox-nav next"
                 aria-label="Next image"
+                data-testid="lightbox-next"
+                disabled={!wrap && index === count - 1}
                 onClick={() => step(1)}
               >
                 <ChevronRightIcon size={20} />

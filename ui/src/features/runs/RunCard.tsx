@@ -6,6 +6,7 @@ import { InlineError } from "../../components/States";
 import { useBackend } from "../../lib/backend/context";
 import type { Inputs, OutputRecord, RunRecord } from "../../lib/backend/types";
 import { isInFlight, useStartRun } from "../../lib/queries";
+import { useUi } from "../../lib/store";
 import { Lightbox, type LightboxItem } from "./Lightbox";
 import { STATUS_LABEL, elapsedMs, failureDetails, failureMessage, formatElapsed } from "./status";
 
@@ -40,6 +41,7 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
   const inFlight = isInFlight(run);
   const now = useNow(inFlight);
   const rerun = useStartRun();
+  const openRun = useUi((s) => s.openRun);
   const [lightbox, setLightbox] = useState<number | null>(null);
 
   const failure = failureMessage(run);
@@ -135,7 +137,18 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
       )}
 
       <footer className="run-actions">
-        {(run.status === "failed" || run.status === "unknown" || run.status === "cancelled") && (
+        {run.status === "unknown" && (
+          // Never re-sent blindly: it may have started (and been charged) already.
+          <button
+            type="button"
+            className="btn"
+            data-testid="check-run"
+            onClick={() => openRun(run.localId)}
+          >
+            Check this run
+          </button>
+        )}
+        {(run.status === "failed" || run.status === "cancelled") && (
           <button
             type="button"
             className="btn"
@@ -173,7 +186,8 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
       {rerun.isError && <InlineError error={rerun.error} />}
 
       <Lightbox
-        items={images.map((i) => i.item)}
+        count={images.length}
+        item={lightbox !== null ? images[lightbox]?.item : undefined}
         index={lightbox !== null && lightbox >= 0 ? lightbox : null}
         onIndexChange={setLightbox}
         onClose={() => setLightbox(null)}

@@ -1,14 +1,33 @@
 import type { ReactNode } from "react";
-import { AppsIcon, SettingsIcon, SparkIcon } from "../../components/Icons";
+import {
+  AppsIcon,
+  GalleryIcon,
+  HistoryIcon,
+  SettingsIcon,
+  SparkIcon,
+} from "../../components/Icons";
+import { Toaster } from "../../components/Toaster";
 import type { AccountStatus } from "../../lib/backend/types";
+import { useConnectionEvents } from "../../lib/connection";
 import { useRunEvents } from "../../lib/queries";
-import { useUi } from "../../lib/store";
+import { useUi, type Route } from "../../lib/store";
 import { AppPage } from "../apps/AppPage";
 import { CatalogPage } from "../apps/CatalogPage";
+import { GalleryPage } from "../gallery/GalleryPage";
+import { HistoryPage } from "../history/HistoryPage";
 import { SettingsPage } from "../settings/SettingsPage";
+import { OfflineBanner } from "./OfflineBanner";
+
+const NAV: { page: Route["page"]; label: string; icon: ReactNode; also?: Route["page"] }[] = [
+  { page: "apps", label: "Apps", icon: <AppsIcon />, also: "app" },
+  { page: "history", label: "History", icon: <HistoryIcon /> },
+  { page: "gallery", label: "Gallery", icon: <GalleryIcon /> },
+  { page: "settings", label: "Settings", icon: <SettingsIcon /> },
+];
 
 export function Shell({ account }: { account: AccountStatus }) {
   useRunEvents();
+  useConnectionEvents();
   const route = useUi((s) => s.route);
   const navigate = useUi((s) => s.navigate);
   const requestKeyForm = useUi((s) => s.requestKeyForm);
@@ -16,7 +35,13 @@ export function Shell({ account }: { account: AccountStatus }) {
   let page: ReactNode;
   switch (route.page) {
     case "app":
-      page = <AppPage appId={route.appId} />;
+      page = <AppPage appId={route.appId} prefill={route.prefill} />;
+      break;
+    case "history":
+      page = <HistoryPage />;
+      break;
+    case "gallery":
+      page = <GalleryPage />;
       break;
     case "settings":
       page = <SettingsPage account={account} />;
@@ -24,8 +49,6 @@ export function Shell({ account }: { account: AccountStatus }) {
     default:
       page = <CatalogPage />;
   }
-
-  const inApps = route.page === "apps" || route.page === "app";
 
   return (
     <div className="shell">
@@ -37,24 +60,20 @@ export function Shell({ account }: { account: AccountStatus }) {
           Lamina
         </div>
         <nav className="nav" aria-label="Main">
-          <button
-            type="button"
-            className="nav-item"
-            data-testid="nav-apps"
-            aria-current={inApps ? "page" : undefined}
-            onClick={() => navigate({ page: "apps" })}
-          >
-            <AppsIcon /> Apps
-          </button>
-          <button
-            type="button"
-            className="nav-item"
-            data-testid="nav-settings"
-            aria-current={route.page === "settings" ? "page" : undefined}
-            onClick={() => navigate({ page: "settings" })}
-          >
-            <SettingsIcon /> Settings
-          </button>
+          {NAV.map((item) => (
+            <button
+              key={item.page}
+              type="button"
+              className="nav-item"
+              data-testid={`nav-${item.page}`}
+              aria-current={
+                route.page === item.page || route.page === item.also ? "page" : undefined
+              }
+              onClick={() => navigate({ page: item.page } as Route)}
+            >
+              {item.icon} {item.label}
+            </button>
+          ))}
         </nav>
         <div className="sidebar-foot">
           {account.mode === "demo" && (
@@ -75,7 +94,11 @@ export function Shell({ account }: { account: AccountStatus }) {
           )}
         </div>
       </aside>
-      <main className="main">{page}</main>
+      <main className="main">
+        <OfflineBanner />
+        {page}
+      </main>
+      <Toaster />
     </div>
   );
 }

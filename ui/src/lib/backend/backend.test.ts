@@ -10,6 +10,7 @@ vi.mock("@tauri-apps/api/core", () => ({
 
 const listeners: ((e: { payload: RunRecord }) => void)[] = [];
 const unlisten = vi.fn();
+const connectionListeners: ((e: { payload: { online: boolean } }) => void)[] = [];
 vi.mock("./bindings", () => ({
   commands: {
     accountStatus: vi.fn(async () => ({
@@ -30,12 +31,24 @@ vi.mock("./bindings", () => ({
     listApps: vi.fn(async () => {
       throw "Command list_apps not found";
     }),
+    searchRuns: vi.fn(async () => ({ status: "ok", data: { runs: [], total: 0 } })),
+    copyText: vi.fn(async () => ({ status: "ok", data: null })),
+    markRunNotStarted: vi.fn(async () => ({
+      status: "error",
+      error: { kind: "conflict", message: "Already confirmed.", detail: "", fields: [] },
+    })),
   },
   events: {
     runUpdated: {
       listen: vi.fn(async (cb: (e: { payload: RunRecord }) => void) => {
         listeners.push(cb);
         return unlisten;
+      }),
+    },
+    connectionChanged: {
+      listen: vi.fn(async (cb: (e: { payload: { online: boolean } }) => void) => {
+        connectionListeners.push(cb);
+        return () => {};
       }),
     },
   },
@@ -61,7 +74,24 @@ describe("tauri backend", () => {
 
   it("serves images through the lamina protocol by local id and index", async () => {
     const { createTauriBackend } = await import("./tauri");
-    expect(createTauriBackend().mediaUrl("run-1", 2)).toBe("lamina://localhost/run-1/2");
+    const backend = createTauriBackend();
+    expect(backend.mediaUrl("run-1", 2)).toBe("lamina://localhost/run-1/2");
+    expect(backend.mediaUrl("run-1", 2, "full")).toBe("lamina://localhost/run-1/2");
+    expect(backend.mediaUrl("run-1", 2, "thumb")).toBe("lamina://localhost/run-1/2/thumb");
+  });
+
+  it("unwraps the history, file and connection commands", async () => {
+    const { createTauriBackend } = await import("./tauri");
+    const backend = createTauriBackend();
+    expect(await backend.searchRuns({} as never)).toEqual({ runs: [], total: 0 });
+    await expect(backend.copyText("x")).resolves.toBeUndefined();
+    await expect(backend.markRunNotStarted("l1")).rejects.toMatchObject({ kind: "conflict" });
+
+    const seen: boolean[] = [];
+    backend.onConnectionChanged((online) => seen.push(online));
+    await vi.waitFor(() => expect(connectionListeners).toHaveLength(1));
+    connectionListeners[0]!({ payload: { online: false } });
+    expect(seen).toEqual([false]);
   });
 
   it("forwards run events and unsubscribes even before listening finished", async () => {

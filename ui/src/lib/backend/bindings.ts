@@ -22,10 +22,33 @@ export const commands = {
 	getRun: (localId: string) => typedError<RunRecord_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_run", { localId })),
 	/**  The inputs last sent for an app, to prefill its form. */
 	lastInputs: (appId: string) => typedError<{ [key in string]: string } | null, AppError_Serialize>(__TAURI_INVOKE("last_inputs", { appId })),
+	searchRuns: (query: HistoryQuery_Deserialize) => typedError<HistoryPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("search_runs", { query })),
+	gallery: (query: HistoryQuery_Deserialize) => typedError<GalleryPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("gallery", { query })),
+	historyApps: () => typedError<HistoryApp[], AppError_Serialize>(__TAURI_INVOKE("history_apps")),
+	setStarred: (localId: string, index: number, starred: boolean) => typedError<RunRecord_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_starred", { localId, index, starred })),
+	/**  Runs in the service's list that could be this unconfirmed one. */
+	findUnknownRun: (localId: string) => typedError<RunCandidate_Serialize[], AppError_Serialize>(__TAURI_INVOKE("find_unknown_run", { localId })),
+	/**  The person picked the service's run that is this one: link it and follow it to the end. */
+	linkUnknownRun: (localId: string, runId: string) => typedError<RunRecord_Serialize, AppError_Serialize>(__TAURI_INVOKE("link_unknown_run", { localId, runId })),
+	/**  The person checked: the service has no such run, so it never started. */
+	markRunNotStarted: (localId: string) => typedError<RunRecord_Serialize, AppError_Serialize>(__TAURI_INVOKE("mark_run_not_started", { localId })),
+	/**  Saves outputs of a run: one through a "Save as" dialog, several into a chosen folder. */
+	saveOutputs: (localId: string, indexes: number[], format: ExportFormat) => typedError<SaveOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("save_outputs", { localId, indexes, format })),
+	/**  Puts a kept image on the clipboard as an image (pastes into chat, mail, design tools). */
+	copyImage: (localId: string, index: number) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("copy_image", { localId, index })),
+	/**  Copies text (a run id, a run's JSON for support) to the clipboard. */
+	copyText: (text: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("copy_text", { text })),
+	/**  Opens the file manager with the kept file selected. */
+	revealOutput: (localId: string, index: number) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("reveal_output", { localId, index })),
+	/**  Whether the service answered the last request (false: the UI shows the offline banner). */
+	connectionStatus: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("connection_status")),
+	/**  "Try again now" on the offline banner: one probe; followers wake at once if it answers. */
+	reconnect: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("reconnect")),
 };
 
 /** Events */
 export const events = {
+	connectionChanged: makeEvent<ConnectionChanged, ConnectionChanged>("connection-changed"),
 	runUpdated: makeEvent<RunUpdated_Serialize, RunUpdated_Deserialize>("run-updated"),
 };
 
@@ -72,7 +95,9 @@ export type AppCatalog_Serialize = {
 
 export type AppError = AppError_Serialize | AppError_Deserialize;
 
-export type AppErrorKind = "unauthorized" | "forbidden" | "notFound" | "invalidInput" | "rateLimited" | "server" | "network" | "timeout" | "decode" | "keychain" | "storage" | "internal";
+export type AppErrorKind = "unauthorized" | "forbidden" | "notFound" | "invalidInput" | "rateLimited" | "server" | "network" | "timeout" | "decode" | "keychain" | "storage" | 
+/**  The request does not fit the run as it is now (e.g. checking a run already confirmed). */
+"conflict" | "internal";
 
 export type AppError_Deserialize = {
 	kind: AppErrorKind,
@@ -135,6 +160,23 @@ export type App_Serialize = {
 	parameters: Parameter_Serialize[],
 };
 
+/**
+ *  The service became reachable or unreachable ("offline — runs will update when the
+ *  connection returns").
+ */
+export type ConnectionChanged = {
+	online: boolean,
+};
+
+/**  The file format of an export. */
+export type ExportFormat = { format: "png" } | 
+/**  `quality` 1–100. */
+{ format: "jpeg"; quality: number } | 
+/**  Lossy WebP, `quality` 0–100; alpha is kept. */
+{ format: "webp"; quality: number } | 
+/**  The bytes as downloaded, unchanged (the size option does not apply). */
+{ format: "original" };
+
 /**  One field's problem, from local validation or from the service's `details`. */
 export type FieldError = FieldError_Serialize | FieldError_Deserialize;
 
@@ -150,6 +192,100 @@ export type FieldError_Serialize = {
 	/**  Parameter name, when known (the service's older `details` are free text). */
 	field: string | null,
 	reason: string,
+};
+
+/**  One kept image, for the gallery grid. */
+export type GalleryItem = GalleryItem_Serialize | GalleryItem_Deserialize;
+
+/**  One kept image, for the gallery grid. */
+export type GalleryItem_Deserialize = {
+	localId: string,
+	index: number,
+	appId: string,
+	appName: string,
+	label?: string | null,
+	file: StoredFile_Deserialize,
+	starred: boolean,
+	createdAt: string,
+};
+
+/**  One kept image, for the gallery grid. */
+export type GalleryItem_Serialize = {
+	localId: string,
+	index: number,
+	appId: string,
+	appName: string,
+	label: string | null,
+	file: StoredFile_Serialize,
+	starred: boolean,
+	createdAt: string,
+};
+
+export type GalleryPage = GalleryPage_Serialize | GalleryPage_Deserialize;
+
+export type GalleryPage_Deserialize = {
+	items: GalleryItem_Deserialize[],
+	total: number,
+};
+
+export type GalleryPage_Serialize = {
+	items: GalleryItem_Serialize[],
+	total: number,
+};
+
+/**  An app that appears in history, for the filter menu. */
+export type HistoryApp = {
+	appId: string,
+	appName: string,
+	runs: number,
+};
+
+export type HistoryPage = HistoryPage_Serialize | HistoryPage_Deserialize;
+
+export type HistoryPage_Deserialize = {
+	runs: RunRecord_Deserialize[],
+	/**  How many runs match the query in all (for the scroll height). */
+	total: number,
+};
+
+export type HistoryPage_Serialize = {
+	runs: RunRecord_Serialize[],
+	/**  How many runs match the query in all (for the scroll height). */
+	total: number,
+};
+
+export type HistoryQuery = HistoryQuery_Serialize | HistoryQuery_Deserialize;
+
+export type HistoryQuery_Deserialize = {
+	/**  Words found in the app's name, the inputs, or the run id (case-insensitive). */
+	text?: string | null,
+	appId?: string | null,
+	/**  Empty: every state. */
+	states?: RunState[],
+	/**  Runs created at or after this instant. */
+	from?: string | null,
+	/**  Runs created before this instant. */
+	to?: string | null,
+	/**  Only runs with at least one starred output. */
+	starredOnly?: boolean,
+	limit?: number,
+	offset?: number,
+};
+
+export type HistoryQuery_Serialize = {
+	/**  Words found in the app's name, the inputs, or the run id (case-insensitive). */
+	text: string | null,
+	appId: string | null,
+	/**  Empty: every state. */
+	states: RunState[],
+	/**  Runs created at or after this instant. */
+	from: string | null,
+	/**  Runs created before this instant. */
+	to: string | null,
+	/**  Only runs with at least one starred output. */
+	starredOnly: boolean,
+	limit: number,
+	offset: number,
 };
 
 export type Mode = "demo" | "account" | "none";
@@ -175,6 +311,8 @@ export type OutputRecord_Deserialize = {
 	file?: StoredFile_Deserialize | null,
 	/**  Why the file could not be kept (refused, damaged, download failed). */
 	fileError?: string | null,
+	/**  Kept as a favourite by the user. */
+	starred?: boolean,
 };
 
 export type OutputRecord_Serialize = {
@@ -190,6 +328,8 @@ export type OutputRecord_Serialize = {
 	file: StoredFile_Serialize | null,
 	/**  Why the file could not be kept (refused, damaged, download failed). */
 	fileError: string | null,
+	/**  Kept as a favourite by the user. */
+	starred: boolean,
 };
 
 export type OutputStatus = OutputStatus_Serialize | OutputStatus_Deserialize;
@@ -231,12 +371,50 @@ export type Parameter_Serialize = {
 	accept?: string[],
 };
 
+/**  A run in the service's list that could be the one whose start was never confirmed. */
+export type RunCandidate = RunCandidate_Serialize | RunCandidate_Deserialize;
+
+/**  A run in the service's list that could be the one whose start was never confirmed. */
+export type RunCandidate_Deserialize = {
+	runId: string,
+	status: RunStatus_Deserialize,
+	createdAt?: string | null,
+};
+
+/**  A run in the service's list that could be the one whose start was never confirmed. */
+export type RunCandidate_Serialize = {
+	runId: string,
+	status: RunStatus_Serialize,
+	createdAt: string | null,
+};
+
 /**  A failure in words for people (`message`) with the raw text for support (`detail`). */
-export type RunError = {
-	/**  Machine-readable kind (`unauthorized`, `invalidInput`, `network`, `unknown`, ...). */
+export type RunError = RunError_Serialize | RunError_Deserialize;
+
+/**  A failure in words for people (`message`) with the raw text for support (`detail`). */
+export type RunError_Deserialize = {
+	/**
+	 *  Machine-readable kind (`unauthorized`, `outOfCredits`, `invalidInput`, `network`,
+	 *  `unknown`, `notStarted`, ...).
+	 */
 	kind: string,
 	message: string,
 	detail: string,
+	/**  The inputs the service refused, for "Please check …" (invalid input only). */
+	fields?: FieldError_Deserialize[],
+};
+
+/**  A failure in words for people (`message`) with the raw text for support (`detail`). */
+export type RunError_Serialize = {
+	/**
+	 *  Machine-readable kind (`unauthorized`, `outOfCredits`, `invalidInput`, `network`,
+	 *  `unknown`, `notStarted`, ...).
+	 */
+	kind: string,
+	message: string,
+	detail: string,
+	/**  The inputs the service refused, for "Please check …" (invalid input only). */
+	fields: FieldError_Serialize[],
 };
 
 export type RunRecord = RunRecord_Serialize | RunRecord_Deserialize;
@@ -255,7 +433,7 @@ export type RunRecord_Deserialize = {
 	/**  The service's top-level `errorMessage`, verbatim. */
 	errorMessage?: string | null,
 	/**  Our own failure (start refused, outcome unknown), in friendly and raw words. */
-	error?: RunError | null,
+	error?: RunError_Deserialize | null,
 	outputs: OutputRecord_Deserialize[],
 	createdAt: string,
 	startedAt?: string | null,
@@ -277,7 +455,7 @@ export type RunRecord_Serialize = {
 	/**  The service's top-level `errorMessage`, verbatim. */
 	errorMessage: string | null,
 	/**  Our own failure (start refused, outcome unknown), in friendly and raw words. */
-	error: RunError | null,
+	error: RunError_Serialize | null,
 	outputs: OutputRecord_Serialize[],
 	createdAt: string,
 	startedAt: string | null,
@@ -291,6 +469,12 @@ export type RunRecord_Serialize = {
  */
 export type RunState = "starting" | "unknown" | "queued" | "running" | "completed" | "failed" | "cancelled";
 
+export type RunStatus = RunStatus_Serialize | RunStatus_Deserialize;
+
+export type RunStatus_Deserialize = "queued" | "running" | "completed" | "failed" | "cancelled" | string;
+
+export type RunStatus_Serialize = "queued" | "running" | "completed" | "failed" | "cancelled" | "unknown";
+
 /**  A run changed (committed to history first). */
 export type RunUpdated = RunUpdated_Serialize | RunUpdated_Deserialize;
 
@@ -299,6 +483,24 @@ export type RunUpdated_Deserialize = RunRecord_Deserialize;
 
 /**  A run changed (committed to history first). */
 export type RunUpdated_Serialize = RunRecord_Serialize;
+
+export type SaveOutcome = SaveOutcome_Serialize | SaveOutcome_Deserialize;
+
+export type SaveOutcome_Deserialize = {
+	/**  How many files were written (0 when the person cancelled the dialog). */
+	saved: number,
+	cancelled: boolean,
+	/**  Where they went, for "Saved to …" (a folder or a file name, shown to the person). */
+	location?: string | null,
+};
+
+export type SaveOutcome_Serialize = {
+	/**  How many files were written (0 when the person cancelled the dialog). */
+	saved: number,
+	cancelled: boolean,
+	/**  Where they went, for "Saved to …" (a folder or a file name, shown to the person). */
+	location: string | null,
+};
 
 /**  An output downloaded into the local folder. */
 export type StoredFile = StoredFile_Serialize | StoredFile_Deserialize;
@@ -310,6 +512,11 @@ export type StoredFile_Deserialize = {
 	bytes: number,
 	width?: number | null,
 	height?: number | null,
+	/**
+	 *  A small WebP beside the file for galleries; `None` for videos, older rows, or when it
+	 *  could not be made (the file itself is still good).
+	 */
+	thumbnail?: string | null,
 };
 
 /**  An output downloaded into the local folder. */
@@ -319,6 +526,11 @@ export type StoredFile_Serialize = {
 	bytes: number,
 	width: number | null,
 	height: number | null,
+	/**
+	 *  A small WebP beside the file for galleries; `None` for videos, older rows, or when it
+	 *  could not be made (the file itself is still good).
+	 */
+	thumbnail: string | null,
 };
 
 /* Tauri Specta runtime */

@@ -6,9 +6,17 @@ import type {
   AppCatalog,
   AppError,
   AppErrorKind,
+  ExportFormat,
   FieldError,
+  GalleryPage,
+  HistoryApp,
+  HistoryPage,
+  HistoryQuery,
   Inputs,
+  MediaVariant,
+  RunCandidate,
   RunRecord,
+  SaveOutcome,
 } from "./types";
 
 export interface Backend {
@@ -34,8 +42,44 @@ export interface Backend {
 
   /** Every change of every run. Returns the unsubscribe function (safe to call at once). */
   onRunUpdated(callback: (run: RunRecord) => void): () => void;
-  /** Address of a downloaded output's file, for <img>/<video>. Only meaningful when `output.file` is set. */
-  mediaUrl(localId: string, index: number): string;
+  /**
+   * Address of a downloaded output's file, for <img>/<video>. Only meaningful when `output.file`
+   * is set. "thumb" is a 512 px preview (the original when there is none).
+   */
+  mediaUrl(localId: string, index: number, variant?: MediaVariant): string;
+
+  // --- history (local only: works offline) ---------------------------------------------------
+  /** One page of history matching the query, newest first, with the total number of matches. */
+  searchRuns(query: HistoryQuery): Promise<HistoryPage>;
+  /** Kept images of the runs matching the query (`starredOnly`: starred images only). */
+  gallery(query: HistoryQuery): Promise<GalleryPage>;
+  /** Apps that appear in history, most used first, for the filter menu. */
+  historyApps(): Promise<HistoryApp[]>;
+  setStarred(localId: string, index: number, starred: boolean): Promise<RunRecord>;
+
+  // --- runs whose start was never confirmed (status "unknown") -----------------------------
+  /** Runs in the service's list that could be this one (same app, around the same time). */
+  findUnknownRun(localId: string): Promise<RunCandidate[]>;
+  /** The person picked the service's run that is this one; it is then followed to the end. */
+  linkUnknownRun(localId: string, runId: string): Promise<RunRecord>;
+  /** The service has no such run: it never started (state "failed", error kind "notStarted"). */
+  markRunNotStarted(localId: string): Promise<RunRecord>;
+
+  // --- files --------------------------------------------------------------------------------
+  /** Opens the native save dialog (one index: "Save as"; several: a folder) and writes them. */
+  saveOutputs(localId: string, indexes: number[], format: ExportFormat): Promise<SaveOutcome>;
+  copyImage(localId: string, index: number): Promise<void>;
+  copyText(text: string): Promise<void>;
+  /** Opens the file manager with the kept file selected. */
+  revealOutput(localId: string, index: number): Promise<void>;
+
+  // --- connection ---------------------------------------------------------------------------
+  /** Whether the service answered the last request. */
+  connectionStatus(): Promise<boolean>;
+  /** Probes the service now; resolves to whether it answered. */
+  reconnect(): Promise<boolean>;
+  /** Every change of the connection. Returns the unsubscribe function. */
+  onConnectionChanged(callback: (online: boolean) => void): () => void;
   /** Address to preview a link the user typed into a `url` field, or null when previews are off. */
   inputPreviewUrl(url: string): string | null;
 }
@@ -53,6 +97,7 @@ const KINDS: readonly AppErrorKind[] = [
   "keychain",
   "storage",
   "internal",
+  "conflict",
 ];
 
 /** A failed backend call: carries the typed AppError. Switch on `kind`, never on the message. */
@@ -115,5 +160,13 @@ export async function createBackend(): Promise<Backend> {
     return createTauriBackend();
   }
   const { MemoryBackend } = await import("./memory");
-  return new MemoryBackend({ stepMs: 700 });
+  // Browser-only conveniences: `?demo` opens the demo workspace, `?seed=2000` fills history.
+  const params = new URLSearchParams(window.location.search);
+  const backend = new MemoryBackend({
+    stepMs: 700,
+    mode: params.has("demo") || params.has("seed") ? "demo" : "none",
+  });
+  const seed = Number(params.get("seed"));
+  if (seed > 0) backend.seedHistory(Math.min(seed, 20_000));
+  return backend;
 }

@@ -20,6 +20,37 @@ async function unwrap<T>(call: () => Promise<Result<T, AppError>>): Promise<T> {
   throw BackendError.from(result.error);
 }
 
+/** Commands with no answer resolve to `null`; the Backend says `void`. */
+async function done(call: Promise<unknown>): Promise<void> {
+  await call;
+}
+
+/** Subscribes to a typed event; the returned function also works before `listen` resolved. */
+function subscribe<T>(
+  event: { listen: (cb: (e: { payload: T }) => void) => Promise<() => void> },
+  name: string,
+  callback: (payload: T) => void,
+): () => void {
+  let stopped = false;
+  let unlisten: (() => void) | null = null;
+  event
+    .listen((e) => {
+      if (!stopped) callback(e.payload);
+    })
+    .then((fn) => {
+      if (stopped) fn();
+      else unlisten = fn;
+    })
+    .catch((error: unknown) => {
+      console.error(`could not subscribe to ${name}`, error);
+    });
+  return () => {
+    stopped = true;
+    unlisten?.();
+    unlisten = null;
+  };
+}
+
 export function createTauriBackend(): Backend {
   return {
     kind: "tauri",
@@ -34,32 +65,34 @@ export function createTauriBackend(): Backend {
     listRuns: (limit, offset) => unwrap(() => commands.listRuns(limit, offset)),
     getRun: (localId) => unwrap(() => commands.getRun(localId)),
 
-    onRunUpdated(callback: (run: RunRecord) => void) {
-      let stopped = false;
-      let unlisten: (() => void) | null = null;
-      events.runUpdated
-        .listen((event) => {
-          if (!stopped) callback(event.payload);
-        })
-        .then((fn) => {
-          if (stopped) fn();
-          else unlisten = fn;
-        })
-        .catch((error: unknown) => {
-          console.error("could not subscribe to run updates", error);
-        });
-      return () => {
-        stopped = true;
-        unlisten?.();
-        unlisten = null;
-      };
-    },
+    searchRuns: (query) => unwrap(() => commands.searchRuns(query)),
+    gallery: (query) => unwrap(() => commands.gallery(query)),
+    historyApps: () => unwrap(() => commands.historyApps()),
+    setStarred: (localId, index, starred) =>
+      unwrap(() => commands.setStarred(localId, index, starred)),
+    findUnknownRun: (localId) => unwrap(() => commands.findUnknownRun(localId)),
+    linkUnknownRun: (localId, runId) => unwrap(() => commands.linkUnknownRun(localId, runId)),
+    markRunNotStarted: (localId) => unwrap(() => commands.markRunNotStarted(localId)),
+    saveOutputs: (localId, indexes, format) =>
+      unwrap(() => commands.saveOutputs(localId, indexes, format)),
+    copyImage: (localId, index) => done(unwrap(() => commands.copyImage(localId, index))),
+    copyText: (text) => done(unwrap(() => commands.copyText(text))),
+    revealOutput: (localId, index) => done(unwrap(() => commands.revealOutput(localId, index))),
+    connectionStatus: () => unwrap(() => commands.connectionStatus()),
+    reconnect: () => unwrap(() => commands.reconnect()),
+
+    onRunUpdated: (callback: (run: RunRecord) => void) =>
+      subscribe(events.runUpdated, "run updates", callback),
+    onConnectionChanged: (callback: (online: boolean) => void) =>
+      subscribe(events.connectionChanged, "connection changes", (p) => callback(p.online)),
 
     // Served by Rust (src-tauri/src/media.rs) from the local output cache by opaque id, never
     // the remote output URL. convertFileSrc gives the platform's form of the scheme
     // (lamina://localhost/… or http://lamina.localhost/… on Windows) but percent-encodes a "/",
-    // so the index is appended as its own path segment: <base>/<localId>/<index>.
-    mediaUrl: (localId, index) => `${convertFileSrc(localId, "lamina")}/${index}`,
+    // so the index (and the variant) are appended as their own path segments:
+    // <base>/<localId>/<index>[/thumb].
+    mediaUrl: (localId, index, variant = "full") =>
+      `${convertFileSrc(localId, "lamina")}/${index}${variant === "thumb" ? "/thumb" : ""}`,
 
     // The preview of a pasted link loads the link itself; the window's CSP decides whether
     // that is allowed (img-src). Swap this for a Rust-side proxy protocol if that is preferred.

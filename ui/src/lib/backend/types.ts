@@ -1,24 +1,37 @@
 // The only place the app imports backend types from: re-exports of the generated bindings.
 // Commands return the Rust *serialize* shapes (tauri-specta names them `X_Serialize`), so those
-// are the types the UI works with.
+// are the types the UI works with. A query sent to Rust uses the serialize shape too (every
+// field present), which the deserialize side accepts.
 export type {
   AccountStatus_Serialize as AccountStatus,
   App_Serialize as App,
   AppCatalog_Serialize as AppCatalog,
   AppError_Serialize as AppError,
+  AppErrorKind,
   AppSummary_Serialize as AppSummary,
+  ExportFormat,
   FieldError_Serialize as FieldError,
+  GalleryItem_Serialize as GalleryItem,
+  GalleryPage_Serialize as GalleryPage,
+  HistoryApp,
+  HistoryPage_Serialize as HistoryPage,
+  HistoryQuery_Serialize as HistoryQuery,
   OutputRecord_Serialize as OutputRecord,
   Parameter_Serialize as Parameter,
   ParameterKind_Serialize as ParameterKind,
-  RunError,
+  RunCandidate_Serialize as RunCandidate,
+  RunError_Serialize as RunError,
   RunRecord_Serialize as RunRecord,
   RunState,
+  RunStatus_Serialize as RunStatus,
+  SaveOutcome_Serialize as SaveOutcome,
   StoredFile_Serialize as StoredFile,
 } from "./bindings";
 
-import type { AppError_Serialize, RunRecord_Serialize } from "./bindings";
+import type { RunRecord_Serialize } from "./bindings";
 
 /** Input values keyed by parameter name, exactly as sent to `startRun`. */
 export type Inputs = RunRecord_Serialize["inputs"];
-export type AppErrorKind = AppError_Serialize["kind"];
+
+/** Which file of an output to show: the original, or the 512 px thumbnail. */
+export type MediaVariant = "full" | "thumb";

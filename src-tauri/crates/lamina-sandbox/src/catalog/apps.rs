@@ -230,10 +230,10 @@ pub(crate) fn build(base_url: &str) -> Vec<AppDef> {
                 FAULT_LAB,
                 "Fault Lab",
                 "A developer tool of the sandbox: generates one image whose download misbehaves \
-                 the way you choose (truncated, huge, SVG, wrong content type or an HTML page), \
-                 to check how your integration copes.",
+                 the way you choose (truncated, huge, SVG, wrong content type, an HTML page or a \
+                 decompression bomb), to check how your integration copes.",
                 false,
-                vec![options("Fault", &FAULT_LAB_OPTIONS, "None")],
+                vec![options("Fault", &fault_lab_choices(), "None")],
                 vec![out(
                     FAULT_LAB,
                     0,
@@ -306,4 +306,12 @@ fn out(
         shape,
         fails_with: None,
     }
+}
+
+/// The Fault Lab's `Fault` choices: the shared list, then the decompression bomb (a small PNG
+/// claiming 16000×16000 pixels, which a client must refuse before allocating them).
+fn fault_lab_choices() -> Vec<&'static str> {
+    let mut choices = FAULT_LAB_OPTIONS.to_vec();
+    choices.push("Decompression bomb");
+    choices
 }

@@ -1,5 +1,6 @@
 //! Output files: procedural stills and animations encoded with the `image` crate.
 
+mod bomb;
 mod draw;
 
 use std::io::Cursor;
@@ -9,6 +10,8 @@ use image::codecs::jpeg::JpegEncoder;
 use image::{Delay, DynamicImage, Frame, ImageFormat};
 
 use crate::catalog::Format;
+
+pub(crate) use bomb::bomb;
 
 /// Long side of generated stills, in pixels.
 pub(crate) const LONG_SIDE: u32 = 1024;
@@ -105,7 +108,7 @@ pub(crate) fn png_prefix(width: u32, height: u32, idat_len: u32) -> Vec<u8> {
     ihdr.extend_from_slice(&height.to_be_bytes());
     // 8-bit RGB, deflate, adaptive filtering, no interlace.
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut out = png_signature();
     out.extend_from_slice(&13u32.to_be_bytes());
     out.extend_from_slice(&ihdr);
     out.extend_from_slice(&crc32(&ihdr).to_be_bytes());
@@ -114,7 +117,22 @@ pub(crate) fn png_prefix(width: u32, height: u32, idat_len: u32) -> Vec<u8> {
     out
 }
 
-/// CRC-32 (IEEE), bitwise: only ever run over a 17-byte chunk.
+fn png_signature() -> Vec<u8> {
+    b"\x89PNG\r\n\x1a\n".to_vec()
+}
+
+/// A whole PNG chunk: length, type, data, CRC.
+fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut body = kind.to_vec();
+    body.extend_from_slice(data);
+    let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
+    let mut out = len.to_be_bytes().to_vec();
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&crc32(&body).to_be_bytes());
+    out
+}
+
+/// CRC-32 (IEEE), bitwise: only ever run over small chunks (at most a few hundred KB, once).
 fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = 0xffff_ffffu32;
     for b in bytes {

@@ -1,8 +1,16 @@
 //! The output cache: each output downloaded once, streamed to a temporary file under a size cap,
 //! recognised by its bytes (never by `Content-Type`), and for images decoded under limits before
-//! it is kept. SVG, HTML and anything unrecognised are refused with a clear reason.
+//! it is kept, with a thumbnail beside it. SVG, HTML and anything unrecognised are refused with a
+//! clear reason. The original bytes are what is kept: thumbnails and exports are made from them.
 
-use std::io::Cursor;
+mod banded;
+mod decode;
+mod export;
+mod fast_png;
+mod sniff;
+mod thumbnail;
+mod unfilter;
+
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
@@ -10,10 +18,20 @@ use tokio::io::AsyncWriteExt;
 
 use crate::record::StoredFile;
 
+pub use decode::{DecodedImage, decode_image, decode_rgba};
+pub use export::{ExportFormat, StoredExport, export_image};
+pub use sniff::{Sniffed, sniff};
+pub use thumbnail::{THUMBNAIL_SIDE, Thumbnail, make_thumbnail};
+
+/// What this app agrees to download and decode. The defaults keep a decompression bomb (a small
+/// file claiming huge dimensions) from costing more than a few hundred MB of memory.
 #[derive(Debug, Clone)]
 pub struct OutputLimits {
+    /// Largest download, in bytes.
     pub max_bytes: u64,
+    /// Largest width or height, in pixels.
     pub max_dimension: u32,
+    /// Most memory one decode may need (pixels and the decoder's own buffers), in bytes.
     pub max_alloc_bytes: u64,
 }
 
@@ -22,7 +40,8 @@ impl Default for OutputLimits {
         Self {
             max_bytes: 200 * 1024 * 1024,
             max_dimension: 16_384,
-            max_alloc_bytes: 512 * 1024 * 1024,
+            // An 8192×8192 RGBA picture; more is refused before decoding.
+            max_alloc_bytes: 256 * 1024 * 1024,
         }
     }
 }
@@ -41,72 +60,6 @@ pub enum OutputError {
     Disk(String),
 }
 
-/// What the first bytes say a file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sniffed {
-    Png,
-    Jpeg,
-    WebP,
-    Gif,
-    Mp4,
-    WebM,
-}
-
-impl Sniffed {
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Png => "png",
-            Self::Jpeg => "jpg",
-            Self::WebP => "webp",
-            Self::Gif => "gif",
-            Self::Mp4 => "mp4",
-            Self::WebM => "webm",
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Self::Png => "image/png",
-            Self::Jpeg => "image/jpeg",
-            Self::WebP => "image/webp",
-            Self::Gif => "image/gif",
-            Self::Mp4 => "video/mp4",
-            Self::WebM => "video/webm",
-        }
-    }
-
-    fn is_image(self) -> bool {
-        matches!(self, Self::Png | Self::Jpeg | Self::WebP | Self::Gif)
-    }
-}
-
-pub fn sniff(head: &[u8]) -> Result<Sniffed, OutputError> {
-    let starts = |magic: &[u8]| head.starts_with(magic);
-    if starts(b"\x89PNG\r\n\x1a\n") {
-        Ok(Sniffed::Png)
-    } else if starts(&[0xFF, 0xD8, 0xFF]) {
-        Ok(Sniffed::Jpeg)
-    } else if head.len() >= 12 && &head[0..4] == b"RIFF" && &head[8..12] == b"WEBP" {
-        Ok(Sniffed::WebP)
-    } else if starts(b"GIF87a") || starts(b"GIF89a") {
-        Ok(Sniffed::Gif)
-    } else if head.len() >= 8 && &head[4..8] == b"ftyp" {
-        Ok(Sniffed::Mp4)
-    } else if starts(&[0x1A, 0x45, 0xDF, 0xA3]) {
-        Ok(Sniffed::WebM)
-    } else {
-        let text = String::from_utf8_lossy(&head[..head.len().min(256)]).to_ascii_lowercase();
-        let what = if text.contains("<svg") {
-            "an SVG drawing"
-        } else if text.contains("<html") || text.contains("<!doctype") {
-            "a web page"
-        } else {
-            "an unknown kind of file"
-        };
-        Err(OutputError::Unsupported(what.into()))
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct OutputCache {
     dir: PathBuf,
@@ -121,6 +74,10 @@ impl OutputCache {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    pub fn limits(&self) -> &OutputLimits {
+        &self.limits
     }
 
     /// Downloads `url` as output `index` of run `local_id`, validates it and keeps it.
@@ -197,51 +154,90 @@ impl OutputCache {
     ) -> Result<StoredFile, OutputError> {
         let limits = self.limits.clone();
         let path = partial.to_owned();
-        // Decoding is CPU-bound: keep it off the async workers.
-        let (kind, dimensions) = tokio::task::spawn_blocking(move || inspect(&path, &limits))
+        // Decoding and thumbnailing are CPU-bound: keep them off the async workers.
+        let inspected = tokio::task::spawn_blocking(move || inspect(&path, &limits))
             .await
             .map_err(|e| OutputError::Undecodable(e.to_string()))??;
+        let kind = inspected.kind;
         let final_path = run_dir.join(format!("{index}.{}", kind.extension()));
         tokio::fs::rename(partial, &final_path)
             .await
             .map_err(|e| OutputError::Disk(e.to_string()))?;
+        let thumbnail = match inspected.thumbnail {
+            Some(thumbnail) => save_thumbnail(run_dir, index, &thumbnail).await,
+            None => None,
+        };
         Ok(StoredFile {
             path: final_path,
             content_type: kind.content_type().into(),
             bytes,
-            width: dimensions.map(|d| d.0),
-            height: dimensions.map(|d| d.1),
+            width: inspected.dimensions.map(|d| d.0),
+            height: inspected.dimensions.map(|d| d.1),
+            thumbnail,
         })
     }
 }
 
+/// What a downloaded file turned out to be.
+struct Inspected {
+    kind: Sniffed,
+    dimensions: Option<(u32, u32)>,
+    thumbnail: Option<Thumbnail>,
+}
+
 /// Sniffs the file and, for images, decodes it fully under limits (a truncated or bomb image
-/// fails here rather than in a viewer).
-fn inspect(
-    path: &Path,
-    limits: &OutputLimits,
-) -> Result<(Sniffed, Option<(u32, u32)>), OutputError> {
-    let data = std::fs::read(path).map_err(|e| OutputError::Disk(e.to_string()))?;
+/// fails here rather than in a viewer), then makes the thumbnail from the same decode.
+fn inspect(path: &Path, limits: &OutputLimits) -> Result<Inspected, OutputError> {
+    let data = read_file(path, limits)?;
     let kind = sniff(&data)?;
     if !kind.is_image() {
-        return Ok((kind, None));
+        return Ok(Inspected {
+            kind,
+            dimensions: None,
+            thumbnail: None,
+        });
     }
-    let mut reader = image::ImageReader::new(Cursor::new(&data));
-    reader.set_format(match kind {
-        Sniffed::Png => image::ImageFormat::Png,
-        Sniffed::Jpeg => image::ImageFormat::Jpeg,
-        Sniffed::WebP => image::ImageFormat::WebP,
-        _ => image::ImageFormat::Gif,
-    });
-    let mut image_limits = image::Limits::default();
-    image_limits.max_image_width = Some(limits.max_dimension);
-    image_limits.max_image_height = Some(limits.max_dimension);
-    image_limits.max_alloc = Some(limits.max_alloc_bytes);
-    reader.limits(image_limits);
-    let decoded = reader
-        .decode()
-        .map_err(|e| OutputError::Undecodable(e.to_string()))?;
-    Ok((kind, Some((decoded.width(), decoded.height()))))
+    let (dimensions, thumbnail) = thumbnail::decode_with_thumbnail(&data, kind, limits)?;
+    // The picture itself is fine: a thumbnail that fails only costs the gallery a fallback.
+    let thumbnail = thumbnail
+        .inspect_err(|e| tracing::warn!(path = %path.display(), "no thumbnail: {e}"))
+        .ok();
+    Ok(Inspected {
+        kind,
+        dimensions: Some(dimensions),
+        thumbnail,
+    })
+}
+
+/// Writes `<index>.thumb.webp` beside the output (via a temporary name, so a reader never sees
+/// half a thumbnail); `None`, logged, if it cannot.
+async fn save_thumbnail(run_dir: &Path, index: usize, thumbnail: &Thumbnail) -> Option<PathBuf> {
+    let path = run_dir.join(format!("{index}.thumb.{}", Thumbnail::EXTENSION));
+    let partial = run_dir.join(format!("{index}.thumb.part"));
+    let written = match tokio::fs::write(&partial, &thumbnail.bytes).await {
+        Ok(()) => tokio::fs::rename(&partial, &path).await,
+        Err(e) => Err(e),
+    };
+    match written {
+        Ok(()) => Some(path),
+        Err(e) => {
+            tracing::warn!(path = %path.display(), "thumbnail not saved: {e}");
+            let _ = tokio::fs::remove_file(&partial).await;
+            None
+        }
+    }
+}
+
+/// The whole file, refused unread if it is larger than the limits allow.
+pub(crate) fn read_file(path: &Path, limits: &OutputLimits) -> Result<Vec<u8>, OutputError> {
+    let disk = |e: std::io::Error| OutputError::Disk(e.to_string());
+    let len = std::fs::metadata(path).map_err(disk)?.len();
+    if len > limits.max_bytes {
+        return Err(OutputError::TooLarge {
+            limit_mb: limits.max_bytes / (1024 * 1024),
+        });
+    }
+    std::fs::read(path).map_err(disk)
 }
 
 fn sanitize(id: &str) -> String {
@@ -265,27 +261,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sniffs_by_bytes_and_names_what_it_refuses() {
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n....").unwrap(), Sniffed::Png);
-        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 ").unwrap(), Sniffed::WebP);
-        assert_eq!(sniff(b"\0\0\0\x18ftypmp42").unwrap(), Sniffed::Mp4);
-        let svg = sniff(b"<?xml version=\"1.0\"?><svg xmlns=").unwrap_err();
-        assert_eq!(svg, OutputError::Unsupported("an SVG drawing".into()));
-        let html = sniff(b"<!DOCTYPE html><html>").unwrap_err();
-        assert_eq!(html, OutputError::Unsupported("a web page".into()));
+    fn inspect_keeps_dimensions_and_makes_a_thumbnail() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("0.part");
+        let image = image::RgbImage::from_fn(800, 600, |x, y| image::Rgb([x as u8, y as u8, 7]));
+        image::DynamicImage::ImageRgb8(image)
+            .save_with_format(&path, image::ImageFormat::Png)
+            .unwrap();
+        let inspected = inspect(&path, &OutputLimits::default()).unwrap();
+        assert_eq!(inspected.kind, Sniffed::Png);
+        assert_eq!(inspected.dimensions, Some((800, 600)));
+        let thumbnail = inspected.thumbnail.unwrap();
+        assert_eq!((thumbnail.width, thumbnail.height), (512, 384));
     }
 
     #[test]
-    fn refuses_a_png_header_claiming_huge_dimensions() {
+    fn a_video_is_kept_without_decoding_or_thumbnail() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("bomb.png");
-        // Signature + IHDR for 100000 x 100000 RGBA, no image data.
-        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
-        png.extend_from_slice(&100_000u32.to_be_bytes());
-        png.extend_from_slice(&100_000u32.to_be_bytes());
-        png.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
-        std::fs::write(&path, png).unwrap();
-        let error = inspect(&path, &OutputLimits::default()).unwrap_err();
-        assert!(matches!(error, OutputError::Undecodable(_)), "{error:?}");
+        let path = dir.path().join("0.part");
+        std::fs::write(&path, b"\0\0\0\x18ftypmp42 and then some frames").unwrap();
+        let inspected = inspect(&path, &OutputLimits::default()).unwrap();
+        assert_eq!(inspected.kind, Sniffed::Mp4);
+        assert!(inspected.dimensions.is_none() && inspected.thumbnail.is_none());
+    }
+
+    #[test]
+    fn stored_files_from_before_thumbnails_still_parse() {
+        let old = r#"{"path":"/x/0.png","contentType":"image/png","bytes":3,"width":1,"height":1}"#;
+        let file: StoredFile = serde_json::from_str(old).unwrap();
+        assert_eq!(file.thumbnail, None);
     }
 }

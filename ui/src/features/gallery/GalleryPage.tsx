@@ -1,0 +1,170 @@
+import { useRef, useState } from "react";
+import { ImageIcon, SearchIcon } from "../../components/Icons";
+import { EmptyState, ErrorState } from "../../components/States";
+import { useBackend } from "../../lib/backend/context";
+import type { GalleryItem } from "../../lib/backend/types";
+import { hasFilters, useGalleryPages, useHistoryApps } from "../../lib/history";
+import { useStar } from "../../lib/run-actions";
+import { NO_FILTERS, useUi } from "../../lib/store";
+import { relativeTime } from "../../lib/time";
+import { useDebounced } from "../../lib/useDebounced";
+import { FilterBar } from "../history/FilterBar";
+import { useFindShortcut } from "../history/useFindShortcut";
+import { Lightbox } from "../runs/Lightbox";
+import { GalleryGrid, type Range } from "./GalleryGrid";
+
+const FIRST_RANGE: Range = [0, 40];
+
+/** Every kept image, newest first, as a grid of thumbnails with a lightbox. Works offline. */
+export function GalleryPage() {
+  const backend = useBackend();
+  const filters = useUi((s) => s.galleryFilters);
+  const setFilters = useUi((s) => s.setGalleryFilters);
+  const navigate = useUi((s) => s.navigate);
+  const openRun = useUi((s) => s.openRun);
+  const star = useStar();
+  const searchRef = useRef<HTMLInputElement>(null);
+  useFindShortcut(searchRef);
+
+  const text = useDebounced(filters.text, 200);
+  const query = { ...filters, text };
+  const queryKey = JSON.stringify(query);
+  const [view, setView] = useState({ key: queryKey, range: FIRST_RANGE, active: 0 });
+  const current = view.key === queryKey ? view : { key: queryKey, range: FIRST_RANGE, active: 0 };
+  const [opened, setLightbox] = useState<number | null>(null);
+  const [focusRequest, setFocusRequest] = useState<{ index: number } | null>(null);
+
+  const ranges: Range[] = [current.range];
+  const lightbox = opened;
+  if (lightbox !== null) ranges.push([Math.max(0, lightbox - 1), lightbox + 1]);
+  const gallery = useGalleryPages(query, ranges);
+  const apps = useHistoryApps();
+  const total = gallery.total;
+  const filtered = hasFilters(query);
+  // Unstarring in the Starred view removes the image: the lightbox moves on to the next one.
+  const shownIndex =
+    lightbox === null || total === undefined
+      ? lightbox
+      : total === 0
+        ? null
+        : Math.min(lightbox, total - 1);
+
+  const setRange = (range: Range) =>
+    setView((v) =>
+      v.key === queryKey && v.range[0] === range[0] && v.range[1] === range[1]
+        ? v
+        : { ...current, range },
+    );
+  const setActive = (active: number) => setView((v) => ({ ...current, range: v.range, active }));
+  const toggleStar = (g: GalleryItem) =>
+    star.mutate({ localId: g.localId, index: g.index, starred: !g.starred });
+  const shown = shownIndex !== null ? gallery.item(shownIndex) : undefined;
+
+  let body;
+  if (gallery.isPending) {
+    body = (
+      <div className="gallery-grid gallery-loading" aria-busy="true" aria-label="Loading images">
+        {Array.from({ length: 10 }, (_, i) => (
+          <div key={i} className="gallery-tile skeleton" />
+        ))}
+      </div>
+    );
+  } else if (gallery.error && total === undefined) {
+    body = (
+      <ErrorState
+        error={gallery.error}
+        title="Your images couldn't be loaded"
+        onRetry={gallery.refetch}
+      />
+    );
+  } else if (!total) {
+    body = filtered ? (
+      <EmptyState icon={<SearchIcon size={22} />} title="No images match these filters">
+        <button
+          type="button"
+          className="btn"
+          data-testid="gallery-no-matches-clear"
+          onClick={() => setFilters(NO_FILTERS)}
+        >
+          Clear filters
+        </button>
+      </EmptyState>
+    ) : (
+      <EmptyState icon={<ImageIcon size={22} />} title="No images yet">
+        <p>Images you generate are kept on this computer and show up here.</p>
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid="gallery-empty-action"
+          onClick={() => navigate({ page: "apps" })}
+        >
+          Pick an app
+        </button>
+      </EmptyState>
+    );
+  } else {
+    body = (
+      <GalleryGrid
+        total={total}
+        item={gallery.item}
+        active={Math.min(current.active, total - 1)}
+        focusRequest={focusRequest}
+        onActive={setActive}
+        onOpen={setLightbox}
+        onToggleStar={toggleStar}
+        onRange={setRange}
+        resetKey={queryKey}
+        dimmed={gallery.isPlaceholder}
+      />
+    );
+  }
+
+  return (
+    <div className="page gallery-page" data-testid="gallery-screen">
+      <header className="page-header history-header">
+        <h1>Gallery</h1>
+        <span className="history-count" data-testid="gallery-count" aria-live="polite">
+          {total === undefined
+            ? ""
+            : `${total.toLocaleString()} ${filtered ? "matching " : ""}image${total === 1 ? "" : "s"}`}
+        </span>
+      </header>
+      <FilterBar
+        prefix="gallery"
+        filters={filters}
+        onChange={setFilters}
+        apps={apps.data ?? []}
+        searchRef={searchRef}
+        placeholder="Search images"
+      />
+      <section className="gallery-results" aria-label="Images">
+        {body}
+      </section>
+      <Lightbox
+        count={total ?? 0}
+        index={shownIndex}
+        wrap={false}
+        item={
+          shown && {
+            src: backend.mediaUrl(shown.localId, shown.index),
+            label: shown.label ?? `Image ${shown.index + 1}`,
+            caption: `${shown.appName} · ${relativeTime(shown.createdAt)}`,
+            starred: shown.starred,
+          }
+        }
+        onIndexChange={(i) => {
+          setLightbox(i);
+          setActive(i);
+        }}
+        onClose={() => setLightbox(null)}
+        onCloseFocus={() => setFocusRequest({ index: Math.min(current.active, (total ?? 1) - 1) })}
+        onToggleStar={() => shown && toggleStar(shown)}
+        onOpenRun={() => {
+          if (!shown) return;
+          setLightbox(null);
+          openRun(shown.localId);
+        }}
+      />
+    </div>
+  );
+}

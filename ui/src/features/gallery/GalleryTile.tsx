@@ -1,0 +1,85 @@
+import type { CSSProperties } from "react";
+import { StarIcon } from "../../components/Icons";
+import { useBackend } from "../../lib/backend/context";
+import type { GalleryItem } from "../../lib/backend/types";
+import { absoluteTime } from "../../lib/time";
+
+/** One kept image: opens the lightbox; the star shows on hover (always when starred). */
+export function GalleryTile({
+  item,
+  index,
+  active,
+  style,
+  onOpen,
+  onFocus,
+  onToggleStar,
+}: {
+  item: GalleryItem | undefined;
+  index: number;
+  active: boolean;
+  style: CSSProperties;
+  onOpen: () => void;
+  onFocus: () => void;
+  onToggleStar: () => void;
+}) {
+  const backend = useBackend();
+  if (!item) {
+    return (
+      <div role="gridcell" className="gallery-cell" style={style}>
+        <div
+          className="gallery-tile skeleton"
+          tabIndex={active ? 0 : -1}
+          data-index={index}
+          aria-label="Loading image"
+          onFocus={onFocus}
+        />
+      </div>
+    );
+  }
+  const label = item.label ?? `Image ${item.index + 1}`;
+  return (
+    <div
+      role="gridcell"
+      className={`gallery-cell${item.starred ? " is-starred" : ""}`}
+      style={style}
+    >
+      <button
+        type="button"
+        className="gallery-tile"
+        tabIndex={active ? 0 : -1}
+        data-testid="gallery-item"
+        data-index={index}
+        data-local-id={item.localId}
+        data-output-index={item.index}
+        data-starred={item.starred}
+        aria-label={`${label}, ${item.appName}, ${absoluteTime(item.createdAt)}${item.starred ? ", starred" : ""}`}
+        title={`${item.appName} · ${label}`}
+        onClick={onOpen}
+        onFocus={onFocus}
+      >
+        <img
+          src={backend.mediaUrl(item.localId, item.index, "thumb")}
+          alt=""
+          loading="lazy"
+          decoding="async"
+          draggable={false}
+        />
+        <span className="gallery-caption" aria-hidden="true">
+          {item.appName}
+        </span>
+      </button>
+      <button
+        type="button"
+        className={`icon-btn gallery-star star-btn${item.starred ? " is-starred" : ""}`}
+        tabIndex={-1}
+        aria-label={item.starred ? `Unstar ${label}` : `Star ${label}`}
+        aria-pressed={item.starred}
+        title={item.starred ? "Unstar (S)" : "Star (S)"}
+        data-testid="gallery-star"
+        onClick={onToggleStar}
+      >
+        <StarIcon size={16} filled={item.starred} />
+      </button>
+    </div>
+  );
+}

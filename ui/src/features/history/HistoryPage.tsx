@@ -1,0 +1,144 @@
+import { useRef, useState } from "react";
+import { HistoryIcon, SearchIcon } from "../../components/Icons";
+import { EmptyState, ErrorState } from "../../components/States";
+import { hasFilters, useHistoryApps, useHistoryPages } from "../../lib/history";
+import { NO_FILTERS, useUi } from "../../lib/store";
+import { useDebounced } from "../../lib/useDebounced";
+import { RunDetail } from "../run-detail/RunDetail";
+import { FilterBar } from "./FilterBar";
+import { HistoryList, type Range } from "./HistoryList";
+import { ROW_HEIGHT } from "./HistoryRow";
+import { useFindShortcut } from "./useFindShortcut";
+
+const FIRST_RANGE: Range = [0, 30];
+
+/** Every run ever started on this computer, newest first, searchable; details on the side. */
+export function HistoryPage() {
+  const filters = useUi((s) => s.historyFilters);
+  const setFilters = useUi((s) => s.setHistoryFilters);
+  const selected = useUi((s) => s.selectedRun);
+  const select = useUi((s) => s.selectRun);
+  const navigate = useUi((s) => s.navigate);
+  const searchRef = useRef<HTMLInputElement>(null);
+  useFindShortcut(searchRef);
+
+  const text = useDebounced(filters.text, 200);
+  const query = { ...filters, text };
+  const queryKey = JSON.stringify(query);
+  // The rows on screen, for the current filters only (new filters start at the top).
+  const [rangeState, setRangeState] = useState({ key: queryKey, range: FIRST_RANGE });
+  const range = rangeState.key === queryKey ? rangeState.range : FIRST_RANGE;
+  const onRange = (r: Range) =>
+    setRangeState((s) =>
+      s.key === queryKey && s.range[0] === r[0] && s.range[1] === r[1]
+        ? s
+        : { key: queryKey, range: r },
+    );
+
+  const history = useHistoryPages(query, [range]);
+  /** Closes the side panel; the keyboard goes back to the run's row. */
+  const close = (localId: string) => {
+    select(null);
+    setTimeout(() => {
+      const rows = document.querySelectorAll<HTMLElement>('[data-testid="history-row"]');
+      [...rows].find((r) => r.dataset.localId === localId)?.focus({ preventScroll: true });
+    });
+  };
+  const apps = useHistoryApps();
+  const total = history.total;
+  const filtered = hasFilters(query);
+
+  let body;
+  if (history.isPending) {
+    body = (
+      <div className="history-list" aria-busy="true" aria-label="Loading runs">
+        {Array.from({ length: 6 }, (_, i) => (
+          <div key={i} className="history-row is-loading" style={{ height: ROW_HEIGHT }}>
+            <span className="history-thumb skeleton" />
+            <div className="history-main">
+              <span className="skeleton skeleton-line short" />
+              <span className="skeleton skeleton-line" />
+            </div>
+          </div>
+        ))}
+      </div>
+    );
+  } else if (history.error && total === undefined) {
+    body = (
+      <ErrorState
+        error={history.error}
+        title="Your history couldn't be loaded"
+        onRetry={history.refetch}
+      />
+    );
+  } else if (!total) {
+    body = filtered ? (
+      <EmptyState icon={<SearchIcon size={22} />} title="No runs match these filters">
+        <p>Try other words or a wider date range.</p>
+        <button
+          type="button"
+          className="btn"
+          data-testid="history-no-matches-clear"
+          onClick={() => setFilters(NO_FILTERS)}
+        >
+          Clear filters
+        </button>
+      </EmptyState>
+    ) : (
+      <EmptyState icon={<HistoryIcon size={22} />} title="No runs yet">
+        <p>Every run you start is kept here, with its images, even when you're offline.</p>
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid="history-empty-action"
+          onClick={() => navigate({ page: "apps" })}
+        >
+          Pick an app
+        </button>
+      </EmptyState>
+    );
+  } else {
+    body = (
+      <HistoryList
+        total={total}
+        item={history.item}
+        selectedId={selected}
+        onSelect={(run) => select(run.localId)}
+        onRange={onRange}
+        resetKey={queryKey}
+        dimmed={history.isPlaceholder}
+      />
+    );
+  }
+
+  return (
+    <div className="page history-page" data-testid="history-screen">
+      <header className="page-header history-header">
+        <h1>History</h1>
+        <span className="history-count" data-testid="history-count" aria-live="polite">
+          {total === undefined
+            ? ""
+            : `${total.toLocaleString()} ${filtered ? "matching " : ""}run${total === 1 ? "" : "s"}`}
+        </span>
+      </header>
+      <FilterBar
+        prefix="history"
+        filters={filters}
+        onChange={setFilters}
+        apps={apps.data ?? []}
+        searchRef={searchRef}
+        placeholder="Search runs"
+        withStatus
+        withDates
+      />
+      <div className={`history-body${selected ? " has-detail" : ""}`}>
+        <section className="history-results" aria-label="Runs">
+          {body}
+        </section>
+        {selected && (
+          <RunDetail key={selected} localId={selected} onClose={() => close(selected)} />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import type { RunRecord } from "../../lib/backend/types";
+import { shortLink } from "../runs/summary";
+
+/** Every input as it was sent. Links show their file name and open nothing (they're remote). */
+export function RunInputs({ run }: { run: RunRecord }) {
+  const entries = Object.entries(run.inputs).filter(
+    (e): e is [string, string] => typeof e[1] === "string",
+  );
+  return (
+    <section className="detail-section" aria-labelledby="detail-inputs">
+      <h3 id="detail-inputs" className="detail-heading">
+        Details you gave
+      </h3>
+      {entries.length === 0 ? (
+        <p className="muted">No details: the app's defaults were used.</p>
+      ) : (
+        <dl className="detail-inputs" data-testid="run-inputs">
+          {entries.map(([key, value]) => (
+            <div key={key} className="detail-input">
+              <dt>{key}</dt>
+              <dd title={value}>{/^https?:\/\//i.test(value) ? shortLink(value) : value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}

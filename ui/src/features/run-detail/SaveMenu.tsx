@@ -1,0 +1,151 @@
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import type { ExportFormat } from "../../lib/backend/types";
+import { useSaveOutputs } from "../../lib/run-actions";
+import { usePrefs } from "../../lib/store";
+
+type FormatName = ExportFormat["format"];
+
+const FORMATS: { value: FormatName; label: string; hint: string }[] = [
+  { value: "png", label: "PNG", hint: "Every detail kept. Larger files." },
+  { value: "jpeg", label: "JPEG", hint: "Small files that open anywhere." },
+  { value: "webp", label: "WebP", hint: "The smallest files, for the web." },
+  { value: "original", label: "Original", hint: "The file exactly as Lamina made it." },
+];
+
+function toFormat(name: FormatName, quality: number): ExportFormat {
+  return name === "jpeg" || name === "webp" ? { format: name, quality } : { format: name };
+}
+
+/** "Save…" with a small menu: format (PNG / JPEG / WebP / Original) and quality, then the
+ *  native save dialog (one image: "Save as"; several: a folder). */
+export function SaveMenu({
+  localId,
+  indexes,
+  testId,
+  placement = "down",
+  className = "btn",
+  children,
+}: {
+  localId: string;
+  indexes: number[];
+  testId: string;
+  placement?: "up" | "down";
+  className?: string;
+  children: ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  const preferred = usePrefs((s) => s.exportFormat);
+  const setPreferred = usePrefs((s) => s.setExportFormat);
+  const [name, setName] = useState<FormatName>(preferred.format);
+  const [quality, setQuality] = useState("quality" in preferred ? preferred.quality : 90);
+  const save = useSaveOutputs();
+  const root = useRef<HTMLDivElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const id = useId();
+
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: PointerEvent) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener("pointerdown", onDown);
+    return () => document.removeEventListener("pointerdown", onDown);
+  }, [open]);
+
+  const close = () => {
+    setOpen(false);
+    trigger.current?.focus();
+  };
+  const confirm = () => {
+    const format = toFormat(name, quality);
+    setPreferred(format);
+    save.mutate({ localId, indexes, format });
+    close();
+  };
+  const lossy = name === "jpeg" || name === "webp";
+  const many = indexes.length > 1;
+
+  return (
+    <div
+      className="popover-anchor"
+      ref={root}
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && open) {
+          e.stopPropagation();
+          close();
+        }
+      }}
+    >
+      <button
+        ref={trigger}
+        type="button"
+        className={className}
+        data-testid={testId}
+        aria-expanded={open}
+        aria-controls={open ? id : undefined}
+        aria-haspopup="dialog"
+        disabled={save.isPending || indexes.length === 0}
+        onClick={() => {
+          // Each opening starts from the format chosen last (in any Save menu).
+          if (!open) {
+            setName(preferred.format);
+            if ("quality" in preferred) setQuality(preferred.quality);
+          }
+          setOpen(!open);
+        }}
+      >
+        {children}
+      </button>
+      {open && (
+        <div
+          id={id}
+          className={`popover popover-${placement}`}
+          role="dialog"
+          aria-label={many ? `Save ${indexes.length} images` : "Save image"}
+          data-testid="save-menu"
+        >
+          <div className="segmented" role="radiogroup" aria-label="Format">
+            {FORMATS.map((f) => (
+              <button
+                key={f.value}
+                type="button"
+                role="radio"
+                className="segment"
+                aria-checked={name === f.value}
+                data-testid={`save-format-${f.value}`}
+                autoFocus={name === f.value}
+                onClick={() => setName(f.value)}
+              >
+                {f.label}
+              </button>
+            ))}
+          </div>
+          <p className="popover-hint">{FORMATS.find((f) => f.value === name)?.hint}</p>
+          {lossy && (
+            <label className="quality-field">
+              <span>Quality</span>
+              <input
+                type="range"
+                min={40}
+                max={100}
+                step={1}
+                value={quality}
+                data-testid="save-quality"
+                onChange={(e) => setQuality(Number(e.target.value))}
+              />
+              <output>{quality}</output>
+            </label>
+          )}
+          <button
+            type="button"
+            className="btn btn-primary btn-block"
+            data-testid="save-confirm"
+            onClick={confirm}
+          >
+            {many ? `Save ${indexes.length} images…` : "Save image…"}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

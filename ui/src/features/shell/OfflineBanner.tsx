@@ -1,0 +1,30 @@
+import { OfflineIcon } from "../../components/Icons";
+import { useOnline, useReconnect } from "../../lib/connection";
+
+/** A calm note while the service can't be reached; History and Gallery keep working. */
+export function OfflineBanner() {
+  const online = useOnline();
+  const reconnect = useReconnect();
+  if (online) return null;
+  const stillOffline = reconnect.isSuccess && reconnect.data === false;
+  return (
+    <div className="banner offline-banner" role="status" data-testid="offline-banner">
+      <OfflineIcon />
+      <span>
+        You're offline — runs will update when the connection returns.
+        {stillOffline && !reconnect.isPending && (
+          <span className="muted"> Still no connection.</span>
+        )}
+      </span>
+      <button
+        type="button"
+        className="btn btn-small"
+        data-testid="offline-retry"
+        disabled={reconnect.isPending}
+        onClick={() => reconnect.mutate()}
+      >
+        {reconnect.isPending ? "Checking…" : "Try again"}
+      </button>
+    </div>
+  );
+}

@@ -220,6 +220,33 @@ class LaminaDesktop(unittest.TestCase):
         self.assertIn("capacity", details.lower())
         self.shot("11-history-failed-details")
 
+        # (9) The Gallery shows the kept images; the lightbox opens on Enter and closes on Esc.
+        self.click("nav-gallery")
+        self.find("gallery-screen")
+        items = self.wait.until(
+            lambda d: (lambda i: i if len(i) >= 2 else None)(d.find_elements(*testid("gallery-item")))
+        )
+        self.shot("12-gallery")
+        items[0].click()
+        box = self.find("lightbox")
+        full = box.find_element(By.TAG_NAME, "img")
+        WebDriverWait(self.driver, 30).until(
+            lambda d: d.execute_script(
+                "const i = arguments[0]; return i.complete && i.naturalWidth > 0;", full
+            )
+        )
+        self.assertEqual(
+            self.driver.execute_script("return arguments[0].naturalWidth;", full),
+            1024,
+            "the lightbox shows the original, not the thumbnail",
+        )
+        time.sleep(0.6)  # let the opening animation settle for the screenshot
+        self.shot("13-lightbox")
+        from selenium.webdriver.common.keys import Keys
+
+        self.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+        self.wait.until(ec.invisibility_of_element_located(testid("lightbox")))
+
 
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result

@@ -209,9 +209,13 @@ export function Lightbox({
                   alt={item.label}
                   data-testid="lightbox-image"
                   draggable={false}
-                  style={{
-                    transform: `translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})`,
-                  }}
+                  // No transform at fit: WebKitGTK paints a transformed <img> as its own layer,
+                  // which some GPU-less setups (and WebDriver screenshots) show as blank.
+                  style={
+                    zoom.zoomed
+                      ? { transform: `translate(${zoom.x}px, ${zoom.y}px) scale(${zoom.scale})` }
+                      : undefined
+                  }
                 />
               ) : (
                 <Spinner label="Loading image" />

@@ -10,8 +10,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use super::fast_png::{self, RowSink};
-use super::{OutputError, OutputLimits, Sniffed, read_file, sniff};
+use super::{OutputError, OutputLimits, Sniffed, fast_png, read_file, sniff};
 use image::{ColorType, DynamicImage, ImageDecoder, ImageFormat};
 
 /// A validated, fully decoded picture: 8-bit RGB, or RGBA when it has an alpha channel.
@@ -86,17 +85,6 @@ pub(crate) fn decode(
     kind: Sniffed,
     limits: &OutputLimits,
 ) -> Result<DecodedImage, OutputError> {
-    decode_with(data, kind, limits, None)
-}
-
-/// [`decode`], showing `sink` the rows as they are decoded where the decoder allows it (the
-/// PNG fast path); otherwise the sink is never called.
-pub(crate) fn decode_with(
-    data: &[u8],
-    kind: Sniffed,
-    limits: &OutputLimits,
-    sink: Option<&mut (dyn RowSink + Send)>,
-) -> Result<DecodedImage, OutputError> {
     let decoder = open(data, image_format(kind)?, limits)?;
     let (width, height) = decoder.dimensions();
     let color = decoder.color_type();
@@ -120,7 +108,7 @@ pub(crate) fn decode_with(
     {
         // Its buffers in flight are a few MB beside the picture: no further check needed.
         drop(decoder);
-        return fast_png::decode(&layout, sink);
+        return fast_png::decode(&layout);
     }
     if kind == Sniffed::Jpeg && !jpeg_is_complete(data) {
         return Err(OutputError::Undecodable("the file ends too early".into()));

@@ -83,26 +83,8 @@ fn ihdr(content: &[u8]) -> Option<Layout<'static>> {
     })
 }
 
-/// The first `available` rows of a picture being decoded, final already.
-pub(crate) struct Rows<'a> {
-    pub width: usize,
-    pub height: usize,
-    pub alpha: bool,
-    pub available: usize,
-    pub data: &'a [u8],
-}
-
-/// Work that can start on the rows decoded so far (scaling a thumbnail band by band), run on
-/// the unfiltering thread, which waits for the inflater most of the time anyway.
-pub(crate) trait RowSink {
-    fn rows(&mut self, rows: &Rows<'_>);
-}
-
 /// Decodes a located PNG (its dimensions already checked against the limits).
-pub(crate) fn decode(
-    layout: &Layout<'_>,
-    sink: Option<&mut (dyn RowSink + Send)>,
-) -> Result<DecodedImage, OutputError> {
+pub(crate) fn decode(layout: &Layout<'_>) -> Result<DecodedImage, OutputError> {
     let too_large = || damaged("too large");
     let stride = layout
         .width
@@ -116,7 +98,7 @@ pub(crate) fn decode(
     let data = std::thread::scope(|scope| {
         let rows = scope.spawn(move || {
             verify_crcs(&layout.chunks)?;
-            unfilter_rows(received, to_recycle, layout, stride, sink)
+            unfilter_rows(received, to_recycle, layout, stride)
         });
         let inflated = inflate(&layout.idat, filtered_len, to_unfilter, recycled);
         let rows = rows
@@ -200,14 +182,12 @@ fn inflate(
     Ok(())
 }
 
-/// Reassembles rows from the inflated buffers, unfilters each into the picture, and shows the
-/// sink the rows finished so far after each buffer.
+/// Reassembles rows from the inflated buffers and unfilters each into the picture.
 fn unfilter_rows(
     received: Receiver<(Vec<u8>, usize)>,
     recycle: SyncSender<Vec<u8>>,
     layout: &Layout<'_>,
     stride: usize,
-    mut sink: Option<&mut (dyn RowSink + Send)>,
 ) -> Result<Vec<u8>, OutputError> {
     let mut pixels = vec![0; stride * layout.height];
     let zeros = vec![0; stride];
@@ -243,15 +223,6 @@ fn unfilter_rows(
         }
         // The inflater may already have finished: a closed recycle channel is fine.
         let _ = recycle.try_send(buffer);
-        if let Some(sink) = sink.as_deref_mut() {
-            sink.rows(&Rows {
-                width: layout.width,
-                height: layout.height,
-                alpha: layout.channels == 4,
-                available: row,
-                data: &pixels[..row * stride],
-            });
-        }
     }
     if row < layout.height {
         return Err(ends_early());

@@ -34,7 +34,7 @@ fn every_filter_decodes_exactly() {
         ] {
             let (png, pixels) = encoded(613, 301, channels, filter);
             let layout = layout(&png).unwrap().expect("8-bit RGB(A)");
-            let decoded = decode(&layout, None).unwrap();
+            let decoded = decode(&layout).unwrap();
             assert_eq!((decoded.width, decoded.height), (613, 301));
             assert_eq!(decoded.alpha, channels == 4);
             assert!(decoded.data == pixels, "{channels} channels, {filter:?}");
@@ -45,7 +45,7 @@ fn every_filter_decodes_exactly() {
 #[test]
 fn damage_anywhere_is_an_error() {
     let (png, _) = encoded(300, 200, 3, FilterType::Adaptive);
-    let check = |bytes: &[u8]| layout(bytes).and_then(|l| decode(&l.expect("layout"), None));
+    let check = |bytes: &[u8]| layout(bytes).and_then(|l| decode(&l.expect("layout")));
     // Cut inside the image data.
     let error = check(&png[..png.len() * 2 / 5]).unwrap_err();
     assert!(error.to_string().contains("ends too early"), "{error}");

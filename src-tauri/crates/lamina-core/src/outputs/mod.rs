@@ -3,7 +3,6 @@
 //! it is kept, with a thumbnail beside it. SVG, HTML and anything unrecognised are refused with a
 //! clear reason. The original bytes are what is kept: thumbnails and exports are made from them.
 
-mod banded;
 mod decode;
 mod export;
 mod fast_png;

@@ -7,8 +7,7 @@ use std::path::Path;
 use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, MulDiv, PixelType, ResizeAlg, ResizeOptions, Resizer};
 
-use super::banded::Banded;
-use super::decode::{DecodedImage, decode_with};
+use super::decode::{DecodedImage, decode};
 use super::{OutputError, OutputLimits, Sniffed, read_file, sniff};
 
 /// Longest side of a thumbnail, in pixels.
@@ -44,23 +43,15 @@ pub fn make_thumbnail(path: &Path, limits: &OutputLimits) -> Result<Thumbnail, O
 pub(crate) type Decoded = ((u32, u32), Result<Thumbnail, OutputError>);
 
 /// The validated decode (its error refuses the file) and the thumbnail (its error only costs
-/// the thumbnail). Where the decoder allows, the thumbnail is scaled while decoding.
+/// the thumbnail).
 pub(crate) fn decode_with_thumbnail(
     data: &[u8],
     kind: Sniffed,
     limits: &OutputLimits,
 ) -> Result<Decoded, OutputError> {
-    let mut banded = Banded::new(THUMBNAIL_SIDE);
-    let pixels = if std::env::var_os("TMP_NO_BANDS").is_some() { decode_with(data, kind, limits, None)? } else { decode_with(data, kind, limits, Some(&mut banded))? };
+    let pixels = decode(data, kind, limits)?;
     let size = (pixels.width, pixels.height);
-    let thumbnail = match banded.finish() {
-        Some(small) => {
-            drop(pixels);
-            encode_thumbnail(&small)
-        }
-        None => thumbnail_of(pixels),
-    };
-    Ok((size, thumbnail))
+    Ok((size, thumbnail_of(pixels)))
 }
 
 /// Scales decoded pixels down (never up) and encodes them.

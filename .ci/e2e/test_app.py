@@ -10,7 +10,12 @@ import time
 import unittest
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support import expected_conditions as ec
@@ -19,6 +24,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 APP = os.environ["LAMINA_APP_BINARY"]
 ARTIFACTS = os.environ.get("E2E_ARTIFACTS", "artifacts/e2e")
 DRIVER = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4444")
+
+
+# Run events re-render lists while a test reads them: a stale element is retried, not a failure.
+LIVE_UPDATES = (StaleElementReferenceException,)
 
 
 def testid(name):
@@ -38,7 +47,7 @@ class LaminaDesktop(unittest.TestCase):
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": APP})
         cls.driver = webdriver.Remote(command_executor=DRIVER, options=options)
-        cls.wait = WebDriverWait(cls.driver, 30)
+        cls.wait = WebDriverWait(cls.driver, 30, ignored_exceptions=LIVE_UPDATES)
         # The session can start while the web view is still navigating to the app: wait until
         # the app's page has loaded, riding out "unload" errors from that first navigation.
         deadline = time.time() + 30
@@ -63,6 +72,18 @@ class LaminaDesktop(unittest.TestCase):
 
     def find(self, name):
         return self.wait.until(ec.visibility_of_element_located(testid(name)))
+
+    def wait_text(self, name, needle):
+        """The element's text once it contains `needle`; re-finds it if a live update replaced it."""
+
+        def text(d):
+            try:
+                found = d.find_element(*testid(name)).text
+            except (StaleElementReferenceException, NoSuchElementException):
+                return None
+            return found if needle in found else None
+
+        return self.wait.until(text)
 
     def click(self, name):
         self.wait.until(ec.element_to_be_clickable(testid(name))).click()
@@ -120,11 +141,11 @@ class LaminaDesktop(unittest.TestCase):
         self.click("generate")
         card = self.find("run-card")
         self.shot("05-run-started")
-        WebDriverWait(self.driver, 90).until(
+        WebDriverWait(self.driver, 90, ignored_exceptions=LIVE_UPDATES).until(
             lambda d: d.find_element(*testid("run-card")).get_attribute("data-status") == "completed"
         )
         image = self.wait.until(ec.visibility_of_element_located(testid("output-image")))
-        WebDriverWait(self.driver, 30).until(
+        WebDriverWait(self.driver, 30, ignored_exceptions=LIVE_UPDATES).until(
             lambda d: d.execute_script(
                 "const i = arguments[0]; return i.complete && i.naturalWidth > 0 && i.naturalHeight > 0;",
                 image,
@@ -140,7 +161,7 @@ class LaminaDesktop(unittest.TestCase):
         # (5) The failing app: friendly message, raw detail behind Details.
         self.open_app("Virtual Try-On")
         self.click("generate")
-        WebDriverWait(self.driver, 90).until(
+        WebDriverWait(self.driver, 90, ignored_exceptions=LIVE_UPDATES).until(
             lambda d: any(
                 c.get_attribute("data-status") == "failed"
                 for c in d.find_elements(*testid("run-card"))
@@ -173,7 +194,7 @@ class LaminaDesktop(unittest.TestCase):
         self.assertTrue({"completed", "failed"} <= statuses, statuses)
         done = next(r for r in rows if r.get_attribute("data-status") == "completed")
         thumb = done.find_element(*testid("history-thumb"))
-        WebDriverWait(self.driver, 30).until(
+        WebDriverWait(self.driver, 30, ignored_exceptions=LIVE_UPDATES).until(
             lambda d: d.execute_script(
                 "const i = arguments[0]; return i.complete && i.naturalWidth > 0;", thumb
             )
@@ -186,23 +207,21 @@ class LaminaDesktop(unittest.TestCase):
 
         # (7) Rerun from History: a new run with the same inputs.
         done.click()
-        detail = self.find("run-detail")
-        self.assertIn("A ceramic mug on a sunlit table", detail.text)
+        self.wait_text("run-detail", "A ceramic mug on a sunlit table")
         self.click("rerun-button")
-        WebDriverWait(self.driver, 30).until(
+        WebDriverWait(self.driver, 30, ignored_exceptions=LIVE_UPDATES).until(
             lambda d: len(d.find_elements(*testid("history-row"))) >= 3
             or len(d.find_elements(*testid("run-card"))) >= 1
         )
         self.click("nav-history")
-        rows = WebDriverWait(self.driver, 90).until(
+        rows = WebDriverWait(self.driver, 90, ignored_exceptions=LIVE_UPDATES).until(
             lambda d: (lambda r: r if len(r) >= 3 and r[0].get_attribute("data-status") == "completed" else None)(
                 d.find_elements(*testid("history-row"))
             )
         )
         rows[0].click()
-        detail = self.find("run-detail")
-        self.assertIn("A ceramic mug on a sunlit table", detail.text)
-        self.assertIn("16:9", detail.text)
+        detail = self.wait_text("run-detail", "A ceramic mug on a sunlit table")
+        self.assertIn("16:9", detail)
         self.shot("10-rerun-completed")
 
         # (8) The failed run still shows its details after the restart.
@@ -230,7 +249,7 @@ class LaminaDesktop(unittest.TestCase):
         items[0].click()
         box = self.find("lightbox")
         full = box.find_element(By.TAG_NAME, "img")
-        WebDriverWait(self.driver, 30).until(
+        WebDriverWait(self.driver, 30, ignored_exceptions=LIVE_UPDATES).until(
             lambda d: d.execute_script(
                 "const i = arguments[0]; return i.complete && i.naturalWidth > 0;", full
             )

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use lamina_core::outputs::Thumbnail;
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
@@ -76,7 +77,7 @@ async fn serve(session: &Session, path: &str) -> Result<(String, Vec<u8>), Statu
         .and_then(|o| o.file.clone())
         .ok_or(StatusCode::NOT_FOUND)?;
     let (path, content_type) = match (&file.thumbnail, thumbnail) {
-        (Some(thumb), true) => (thumb.clone(), thumbnail_type(thumb)),
+        (Some(thumb), true) => (thumb.clone(), Thumbnail::CONTENT_TYPE.to_owned()),
         _ => (file.path.clone(), file.content_type.clone()),
     };
     if !ALLOWED_TYPES.contains(&content_type.as_str()) {
@@ -89,17 +90,6 @@ async fn serve(session: &Session, path: &str) -> Result<(String, Vec<u8>), Statu
         .await
         .map_err(|_| StatusCode::NOT_FOUND)?;
     Ok((content_type, bytes))
-}
-
-/// Thumbnails are written by the core in one of these formats.
-fn thumbnail_type(path: &Path) -> String {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("webp") => "image/webp",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("png") => "image/png",
-        _ => "application/octet-stream",
-    }
-    .to_owned()
 }
 
 /// The file really lives in the output cache (no symlink or `..` escapes).

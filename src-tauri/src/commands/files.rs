@@ -204,11 +204,9 @@ fn file_name(record: &RunRecord, index: u32, file: &StoredFile, format: &ExportF
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("-");
-    let extension = match format {
-        ExportFormat::Png => "png",
-        ExportFormat::Jpeg { .. } => "jpg",
-        ExportFormat::Webp { .. } => "webp",
-        ExportFormat::Original => file
+    let extension = match format.kind() {
+        Some(kind) => kind.extension(),
+        None => file
             .path
             .extension()
             .and_then(|e| e.to_str())

@@ -153,10 +153,9 @@ impl Store {
         args.push(Value::Integer(page_size(query.limit)));
         args.push(Value::Integer(i64::from(query.offset)));
         let n = args.len();
-        let select = SELECT_RUN.replace(" FROM runs", " FROM runs r");
         let runs = self.query_runs(
             &format!(
-                "{select}{filter} ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?{} OFFSET ?{n}",
+                "{SELECT_RUN}{filter} ORDER BY r.created_at DESC, r.rowid DESC LIMIT ?{} OFFSET ?{n}",
                 n - 1
             ),
             rusqlite::params_from_iter(args.iter()),

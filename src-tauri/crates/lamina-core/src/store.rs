@@ -435,7 +435,7 @@ impl Store {
 
 pub(crate) const SELECT_RUN: &str =
     "SELECT local_id, run_id, app_id, app_name, inputs, base_url, webhook_url,
-    state, error_message, error, created_at, started_at, completed_at, updated_at FROM runs";
+    state, error_message, error, created_at, started_at, completed_at, updated_at FROM runs r";
 
 fn read_run(row: &Row<'_>) -> rusqlite::Result<Result<RunRecord, StoreError>> {
     let inputs: String = row.get(4)?;

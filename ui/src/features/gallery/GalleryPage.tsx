@@ -9,6 +9,7 @@ import { NO_FILTERS, useUi } from "../../lib/store";
 import { relativeTime } from "../../lib/time";
 import { useDebounced } from "../../lib/useDebounced";
 import { FilterBar } from "../history/FilterBar";
+import { ResultCount } from "../history/ResultCount";
 import { useFindShortcut } from "../history/useFindShortcut";
 import { Lightbox } from "../runs/Lightbox";
 import { GalleryGrid, type Range } from "./GalleryGrid";
@@ -123,11 +124,7 @@ export function GalleryPage() {
     <div className="page gallery-page" data-testid="gallery-screen">
       <header className="page-header history-header">
         <h1>Gallery</h1>
-        <span className="history-count" data-testid="gallery-count" aria-live="polite">
-          {total === undefined
-            ? ""
-            : `${total.toLocaleString()} ${filtered ? "matching " : ""}image${total === 1 ? "" : "s"}`}
-        </span>
+        <ResultCount total={total} filtered={filtered} noun="image" testId="gallery-count" />
       </header>
       <FilterBar
         prefix="gallery"

@@ -8,6 +8,7 @@ import { RunDetail } from "../run-detail/RunDetail";
 import { FilterBar } from "./FilterBar";
 import { HistoryList, type Range } from "./HistoryList";
 import { ROW_HEIGHT } from "./HistoryRow";
+import { ResultCount } from "./ResultCount";
 import { useFindShortcut } from "./useFindShortcut";
 
 const FIRST_RANGE: Range = [0, 30];
@@ -115,11 +116,7 @@ export function HistoryPage() {
     <div className="page history-page" data-testid="history-screen">
       <header className="page-header history-header">
         <h1>History</h1>
-        <span className="history-count" data-testid="history-count" aria-live="polite">
-          {total === undefined
-            ? ""
-            : `${total.toLocaleString()} ${filtered ? "matching " : ""}run${total === 1 ? "" : "s"}`}
-        </span>
+        <ResultCount total={total} filtered={filtered} noun="run" testId="history-count" />
       </header>
       <FilterBar
         prefix="history"

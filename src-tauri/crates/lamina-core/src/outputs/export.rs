@@ -35,6 +35,18 @@ pub enum ExportFormat {
     Original,
 }
 
+impl ExportFormat {
+    /// The file kind an export in this format produces; `None` keeps the source's own kind.
+    pub fn kind(self) -> Option<Sniffed> {
+        match self {
+            Self::Png => Some(Sniffed::Png),
+            Self::Jpeg { .. } => Some(Sniffed::Jpeg),
+            Self::Webp { .. } => Some(Sniffed::WebP),
+            Self::Original => None,
+        }
+    }
+}
+
 /// What an export wrote.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -363,6 +363,24 @@ impl LaminaClient {
                 }
                 Err(AttemptError::NotSent(e)) => return Err(e),
                 Err(AttemptError::NoAnswer(e)) => return Err(e.with_outcome_unknown(true)),
+                // A 429 is the service saying it did not act: waiting as told and asking again
+                // cannot start a second run.
+                Err(AttemptError::Status(e))
+                    if matches!(e.kind, ApiErrorKind::RateLimited { .. })
+                        && attempt < self.inner.max_read_attempts
+                        && e.retry_after().is_none_or(|wait| wait <= MAX_RETRY_WAIT) =>
+                {
+                    let delay = e
+                        .retry_after()
+                        .unwrap_or_else(|| backoff(attempt, jitter()));
+                    tracing::debug!(
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        "run start was rate limited; trying again"
+                    );
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
                 Err(AttemptError::Status(e)) => {
                     // A gateway error means the service behind it may or may not have acted.
                     let unknown = matches!(e.http_status, Some(502 | 504));

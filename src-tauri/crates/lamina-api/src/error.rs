@@ -142,7 +142,7 @@ pub fn friendly_message(kind: &ApiErrorKind) -> &'static str {
         ApiErrorKind::NotFound => "This app or run could not be found in your workspace.",
         ApiErrorKind::InvalidInput { .. } => "Some of the details need another look.",
         ApiErrorKind::RateLimited { .. } => {
-            "Lamina is busy with your other requests. We'll try again in a moment."
+            "Lamina is busy with your other requests. Wait a moment and try again."
         }
         ApiErrorKind::Server => "Lamina had a problem on its side. Please try again shortly.",
         ApiErrorKind::Network => "Can't reach Lamina. Check your internet connection.",

@@ -279,7 +279,11 @@ impl Tracker {
                 }
                 Err(StepError::Unsupported(endpoint)) => self.mark_unsupported(endpoint),
                 Err(StepError::Store(error)) => return Err(error.into()),
-                Err(StepError::Api(error)) if error.is_transient() => {
+                // An unreadable status answer (cut short on its way, say) is asked again like
+                // an unavailable service: giving up would leave the run unfollowed until restart.
+                Err(StepError::Api(error))
+                    if error.is_transient() || error.kind == ApiErrorKind::Decode =>
+                {
                     let since = *failing_since.get_or_insert_with(Instant::now);
                     if self
                         .inner

@@ -2,6 +2,7 @@
 //! store and the tracker, opened from one configuration.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use lamina_api::{ApiGeneration, ApiKey, BudgetConfig, ClientConfig, LaminaClient};
 
@@ -19,6 +20,8 @@ pub struct WorkspaceConfig {
     pub tracker: TrackerConfig,
     /// Where outputs are downloaded; default `<data dir>/outputs`.
     pub outputs_dir: Option<PathBuf>,
+    /// Silence allowed while waiting for an answer; `None` keeps the client's default.
+    pub read_timeout: Option<Duration>,
 }
 
 impl WorkspaceConfig {
@@ -31,6 +34,7 @@ impl WorkspaceConfig {
             budget: BudgetConfig::default(),
             tracker: TrackerConfig::default(),
             outputs_dir: None,
+            read_timeout: None,
         }
     }
 }
@@ -47,6 +51,9 @@ impl Workspace {
         let mut client_config = ClientConfig::new(config.base_url, config.api_key);
         client_config.generation = config.generation;
         client_config.budget = config.budget;
+        if let Some(read_timeout) = config.read_timeout {
+            client_config.read_timeout = read_timeout;
+        }
         let client = LaminaClient::new(client_config)?;
         let store = Store::open(&history_path(&config.data_dir))?;
         let outputs_dir = config

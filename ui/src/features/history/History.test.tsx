@@ -134,7 +134,10 @@ describe("History", () => {
     await user.click(rows()[0]!);
     const first = await screen.findByTestId("run-detail");
     expect(first).toHaveAttribute("data-local-id", rows()[0]!.dataset.localId);
-    await user.keyboard("{ArrowDown}{ArrowDown}");
+    // One key at a time, as a person presses them: focus moves after each render.
+    await user.keyboard("{ArrowDown}");
+    await waitFor(() => expect(rows()[1]).toHaveFocus());
+    await user.keyboard("{ArrowDown}");
     await waitFor(() =>
       expect(screen.getByTestId("run-detail")).toHaveAttribute(
         "data-local-id",

@@ -7,7 +7,7 @@
 //! `fast_png`; everything else goes through `image`, which decodes row by row into the final
 //! buffer.
 
-use std::io::Cursor;
+use std::io::{BufRead, Cursor, Seek};
 use std::path::Path;
 
 use super::{OutputError, OutputLimits, Sniffed, fast_png, read_file, sniff};
@@ -76,7 +76,7 @@ pub(crate) fn dimensions(
     kind: Sniffed,
     limits: &OutputLimits,
 ) -> Result<(u32, u32), OutputError> {
-    Ok(open(data, image_format(kind)?, limits)?.dimensions())
+    Ok(open(Cursor::new(data), image_format(kind)?, limits)?.dimensions())
 }
 
 /// Checks the header against `limits`, then decodes the whole image.
@@ -85,7 +85,36 @@ pub(crate) fn decode(
     kind: Sniffed,
     limits: &OutputLimits,
 ) -> Result<DecodedImage, OutputError> {
-    let decoder = open(data, image_format(kind)?, limits)?;
+    let decoder = open(Cursor::new(data), image_format(kind)?, limits)?;
+    check_memory(&decoder, limits)?;
+    if kind == Sniffed::Png
+        && let Some(layout) = fast_png::layout(data)?
+    {
+        // Its buffers in flight are a few MB beside the picture: no further check needed.
+        drop(decoder);
+        return fast_png::decode(&layout);
+    }
+    if kind == Sniffed::Jpeg && !jpeg_is_complete(data) {
+        return Err(OutputError::Undecodable("the file ends too early".into()));
+    }
+    let image = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
+    Ok(DecodedImage::from_dynamic(image))
+}
+
+/// A PNG read from `reader` as it arrives (see `streamed`): the same limits and checks as
+/// [`decode`], through `image`'s own decoder.
+pub(crate) fn decode_png_stream<R: BufRead + Seek>(
+    reader: R,
+    limits: &OutputLimits,
+) -> Result<DecodedImage, OutputError> {
+    let decoder = open(reader, ImageFormat::Png, limits)?;
+    check_memory(&decoder, limits)?;
+    let image = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
+    Ok(DecodedImage::from_dynamic(image))
+}
+
+/// Refuses a picture whose decode would need more memory than `limits` allow, header read only.
+fn check_memory(decoder: &impl ImageDecoder, limits: &OutputLimits) -> Result<(), OutputError> {
     let (width, height) = decoder.dimensions();
     let color = decoder.color_type();
     let native = decoder.total_bytes();
@@ -103,18 +132,7 @@ pub(crate) fn decode(
             needed.div_ceil(1024 * 1024)
         )));
     }
-    if kind == Sniffed::Png
-        && let Some(layout) = fast_png::layout(data)?
-    {
-        // Its buffers in flight are a few MB beside the picture: no further check needed.
-        drop(decoder);
-        return fast_png::decode(&layout);
-    }
-    if kind == Sniffed::Jpeg && !jpeg_is_complete(data) {
-        return Err(OutputError::Undecodable("the file ends too early".into()));
-    }
-    let image = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
-    Ok(DecodedImage::from_dynamic(image))
+    Ok(())
 }
 
 /// The JPEG decoder fills a cut-off picture with grey rather than failing, so completeness is
@@ -138,16 +156,16 @@ fn image_format(kind: Sniffed) -> Result<ImageFormat, OutputError> {
 
 /// `image`'s decoder with the limits applied: reading the header checks the dimensions (and
 /// for PNG bounds what the decoder itself may allocate).
-fn open<'a>(
-    data: &'a [u8],
+fn open<'a, R: BufRead + Seek + 'a>(
+    reader: R,
     format: ImageFormat,
     limits: &OutputLimits,
-) -> Result<impl ImageDecoder + 'a, OutputError> {
+) -> Result<impl ImageDecoder + use<'a, R>, OutputError> {
     let mut image_limits = image::Limits::default();
     image_limits.max_image_width = Some(limits.max_dimension);
     image_limits.max_image_height = Some(limits.max_dimension);
     image_limits.max_alloc = Some(limits.max_alloc_bytes);
-    let mut reader = image::ImageReader::with_format(Cursor::new(data), format);
+    let mut reader = image::ImageReader::with_format(reader, format);
     reader.limits(image_limits);
     reader.into_decoder().map_err(undecodable)
 }

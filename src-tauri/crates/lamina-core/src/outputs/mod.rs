@@ -7,6 +7,7 @@ mod decode;
 mod export;
 mod fast_png;
 mod sniff;
+mod streamed;
 mod thumbnail;
 mod unfilter;
 
@@ -91,9 +92,18 @@ impl OutputCache {
             .await
             .map_err(|e| OutputError::Disk(e.to_string()))?;
         let partial = run_dir.join(format!("{index}.part"));
-        let result = self.download_to(url, &partial).await;
+        // A PNG is decoded while it downloads, on a blocking thread (see `streamed`).
+        let (arrivals, early_decode) = streamed::start(self.limits.clone());
+        let early_decode = tokio::task::spawn_blocking(early_decode);
+        let result = self.download_to(url, &partial, &arrivals).await;
+        if result.is_ok() {
+            arrivals.finish();
+        } else {
+            drop(arrivals);
+        }
+        let early = early_decode.await.ok().flatten();
         let outcome = match result {
-            Ok(bytes) => self.keep(&run_dir, index, &partial, bytes).await,
+            Ok(bytes) => self.keep(&run_dir, index, &partial, bytes, early).await,
             Err(error) => Err(error),
         };
         if outcome.is_err() {
@@ -102,7 +112,12 @@ impl OutputCache {
         outcome
     }
 
-    async fn download_to(&self, url: &str, path: &Path) -> Result<u64, OutputError> {
+    async fn download_to(
+        &self,
+        url: &str,
+        path: &Path,
+        arrivals: &streamed::Arrivals,
+    ) -> Result<u64, OutputError> {
         let response = self
             .http
             .get(url)
@@ -134,6 +149,7 @@ impl OutputCache {
             if written > limit {
                 return Err(too_large);
             }
+            arrivals.push(&chunk);
             file.write_all(&chunk)
                 .await
                 .map_err(|e| OutputError::Disk(e.to_string()))?;
@@ -150,13 +166,23 @@ impl OutputCache {
         index: usize,
         partial: &Path,
         bytes: u64,
+        early: Option<streamed::EarlyDecode>,
     ) -> Result<StoredFile, OutputError> {
-        let limits = self.limits.clone();
-        let path = partial.to_owned();
-        // Decoding and thumbnailing are CPU-bound: keep them off the async workers.
-        let inspected = tokio::task::spawn_blocking(move || inspect(&path, &limits))
-            .await
-            .map_err(|e| OutputError::Undecodable(e.to_string()))??;
+        let inspected = match early {
+            Some(early) => Inspected {
+                kind: Sniffed::Png,
+                dimensions: Some(early.dimensions),
+                thumbnail: early.thumbnail,
+            },
+            None => {
+                let limits = self.limits.clone();
+                let path = partial.to_owned();
+                // Decoding and thumbnailing are CPU-bound: keep them off the async workers.
+                tokio::task::spawn_blocking(move || inspect(&path, &limits))
+                    .await
+                    .map_err(|e| OutputError::Undecodable(e.to_string()))??
+            }
+        };
         let kind = inspected.kind;
         let final_path = run_dir.join(format!("{index}.{}", kind.extension()));
         tokio::fs::rename(partial, &final_path)

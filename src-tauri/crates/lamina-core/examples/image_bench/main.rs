@@ -6,6 +6,11 @@
 //! Lanczos3 resize to 512 px, `fast_image_resize`'s Lanczos3 to 512 px, our validated decode,
 //! and our whole thumbnail pipeline (`outputs::make_thumbnail`, the code the app runs) next to
 //! the baseline (decode + resize with `image`).
+//!
+//! Then the same picture arrives over HTTP (a local server pacing its writes to a given
+//! bandwidth): the app's `OutputCache::fetch`, which decodes while the download streams, against
+//! downloading to a file and then decoding and resizing with `image`. "After the last byte" is
+//! what a person waits once the network has delivered the file.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark fails loudly by design
 
@@ -87,7 +92,11 @@ fn main() {
         thumbnail.height,
         thumbnail.bytes.len() / 1024
     );
+    println!();
+    download::compare(&path);
 }
+
+mod download;
 
 fn row(what: &str, time: Duration) {
     println!("| {what} | {:.1} |", ms(time));

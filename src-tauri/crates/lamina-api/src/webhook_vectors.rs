@@ -221,3 +221,29 @@ const TEST_1024_MESSAGE: &[&str] = &[
     "b2eaaa707b4c4185c32eddcdd306705e4dc1ffc872eeee475a64dfac86aba41c0618983f8741c5ef68d3a101e8a3b8ca",
     "c60c905c15fc910840b94c00a0b9d0",
 ];
+
+#[test]
+fn small_order_keys_and_r_are_refused_by_the_strict_path() {
+    // The identity point as public key and as R, with S = 0: `[S]B = R + [k]A` holds for every
+    // message, so a lax verifier accepts this "signature" of anything. The Wycheproof set does
+    // not tell strict from lax verification; this does.
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let mut signature = [0u8; 64];
+    signature[..32].copy_from_slice(&identity);
+    let message = b"1774000000.{\"data\":{\"runId\":\"r1\",\"status\":\"completed\"}}";
+    let lax = ed25519_dalek::VerifyingKey::from_bytes(&identity).unwrap();
+    assert!(
+        ed25519_dalek::Verifier::verify(
+            &lax,
+            message,
+            &ed25519_dalek::Signature::from_bytes(&signature)
+        )
+        .is_ok(),
+        "the lax check accepts it"
+    );
+    assert_eq!(
+        strict_verify(&identity, message, &signature),
+        Err(WebhookError::BadSignature)
+    );
+}

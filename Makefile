@@ -73,5 +73,6 @@ check-layering:
 
 bench:
 	$(CARGO) run -q --release -p lamina-core --example delivery_bench
+	$(CARGO) run -q --release -p lamina-core --example webhook_bench
 	$(CARGO) run -q --release -p lamina-core --example image_bench
 	$(CARGO) run -q --release -p lamina-core --example history_bench

@@ -5,6 +5,7 @@
 
 mod commands;
 mod render;
+mod webhook;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,6 +65,9 @@ pub enum Command {
     Resume,
     /// Start the local Lamina-compatible server (same as `lamina-sandbox`).
     Sandbox(lamina_sandbox::cli::SandboxArgs),
+    /// Receive signed webhook deliveries (`listen`) or show the last ones (`deliveries`).
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
 }
 
 /// A failure with the exit code it maps to and words for stderr.

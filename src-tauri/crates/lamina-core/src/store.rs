@@ -78,6 +78,8 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE outputs ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX outputs_starred ON outputs(starred) WHERE starred = 1;
     CREATE INDEX runs_app_created ON runs(app_id, created_at DESC);",
+    // 3: batches and their rows, each row linked to the run it started.
+    crate::batch::store::MIGRATION,
 ];
 
 /// What is known before the POST: enough to show, replay and reconcile the run.

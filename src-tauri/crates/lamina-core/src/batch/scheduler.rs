@@ -33,13 +33,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
-use lamina_api::{ApiError, ApiErrorKind, App, RunFilter, RunStatus};
+use lamina_api::{ApiError, ApiErrorKind, App, RunFilter};
 use tokio::sync::{Notify, broadcast};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use super::plan::PlannedRow;
-use super::store::{BatchProgress, BatchRow, BatchRowState, BatchState, BatchSummary};
+use super::store::{BatchProgress, BatchRow, BatchRowState, BatchState, BatchSummary, RowLite};
 use crate::record::RunState;
 use crate::store::NewRun;
 use crate::tracker::{CoreError, Tracker};
@@ -135,8 +135,12 @@ impl BatchRunner {
     }
 
     pub fn progress(&self, batch_id: &str) -> Result<BatchProgress, CoreError> {
-        let rows = self.rows(batch_id)?;
-        Ok(self.tally(batch_id, &rows))
+        let store = self.inner.tracker.store();
+        let batch = store
+            .batch(batch_id)?
+            .ok_or_else(|| CoreError::UnknownRun(batch_id.to_owned()))?;
+        let rows = store.batch_row_states(batch_id)?;
+        Ok(self.tally(&batch, &rows))
     }
 
     /// No new rows start until [`BatchRunner::resume`]; started runs are still followed.
@@ -229,51 +233,59 @@ impl BatchRunner {
         let store = self.inner.tracker.store().clone();
         let app = store.batch_app(batch_id)?;
         // Any start of this batch left unanswered was sent by a driver that died.
-        for row in store.batch_rows(batch_id)? {
-            if let (BatchRowState::Starting, Some(run)) = (row.state, &row.run) {
-                store.mark_start_unanswered(&run.local_id)?;
+        for row in store.batch_row_states(batch_id)? {
+            if let (BatchRowState::Starting, Some(local_id)) = (row.state, &row.local_id) {
+                store.mark_start_unanswered(local_id)?;
             }
         }
-        let mut downloads: JoinSet<()> = JoinSet::new();
+        let mut downloads: JoinSet<String> = JoinSet::new();
+        // Runs whose download ended but left files pending (a storage error): not retried now.
+        let mut gave_up: HashSet<String> = HashSet::new();
         let mut downloading: HashSet<String> = HashSet::new();
         let mut reconciled: HashSet<String> = HashSet::new();
         let mut last_check: Option<Instant> = None;
         let mut backoff = Duration::ZERO;
         loop {
             while let Some(done) = downloads.try_join_next() {
-                if let Err(error) = done {
-                    tracing::warn!(%error, "a download task failed");
+                match done {
+                    Ok(local_id) => {
+                        downloading.remove(&local_id);
+                        gave_up.insert(local_id);
+                    }
+                    Err(error) => tracing::warn!(%error, "a download task failed"),
                 }
             }
             let batch = store
                 .batch(batch_id)?
                 .ok_or_else(|| CoreError::UnknownRun(batch_id.to_owned()))?;
-            let rows = store.batch_rows(batch_id)?;
-            downloading.retain(|id| {
-                rows.iter().any(|r| {
-                    r.run
-                        .as_ref()
-                        .is_some_and(|run| &run.local_id == id && !run.is_settled())
-                })
+            let rows = store.batch_row_states(batch_id)?;
+            // Only runs still pending after their download count as given up.
+            gave_up.retain(|id| {
+                rows.iter()
+                    .any(|r| r.local_id.as_ref() == Some(id) && r.pending_files)
             });
-            let progress = self.tally(batch_id, &rows);
-            let _ = self.inner.events.send(progress.clone());
+            let progress = self.tally(&batch, &rows);
+            let _ = self.inner.events.send(progress);
 
             // Finished runs whose outputs are not all kept yet: download (no budget needed).
             for row in &rows {
-                let Some(run) = &row.run else { continue };
-                if run.state.is_terminal()
-                    && !run.is_settled()
-                    && run.run_id.is_some()
+                let Some(local_id) = &row.local_id else {
+                    continue;
+                };
+                if row.terminal
+                    && row.pending_files
+                    && row.run_id.is_some()
+                    && !gave_up.contains(local_id)
                     && downloading.len() < self.inner.config.parallel_downloads.max(1)
-                    && downloading.insert(run.local_id.clone())
+                    && downloading.insert(local_id.clone())
                 {
                     let tracker = self.inner.tracker.clone();
-                    let local_id = run.local_id.clone();
+                    let local_id = local_id.clone();
                     downloads.spawn(async move {
                         if let Err(error) = tracker.follow(&local_id).await {
                             tracing::warn!(%error, run = %local_id, "could not keep a run's outputs");
                         }
+                        local_id
                     });
                 }
             }
@@ -281,13 +293,14 @@ impl BatchRunner {
             // Unconfirmed starts: reconciled once per driver (a tie waits for a person).
             if let Some(row) = rows.iter().find(|r| {
                 r.state == BatchRowState::Unknown
-                    && r.run.as_ref().is_some_and(|run| {
-                        run.run_id.is_none() && !reconciled.contains(&run.local_id)
-                    })
-            }) && let Some(run) = &row.run
+                    && r.run_id.is_none()
+                    && r.local_id
+                        .as_ref()
+                        .is_some_and(|id| !reconciled.contains(id))
+            }) && let Some(local_id) = &row.local_id
             {
-                reconciled.insert(run.local_id.clone());
-                self.reconcile(batch_id, row.index, &run.local_id).await?;
+                reconciled.insert(local_id.clone());
+                self.reconcile(batch_id, row.index, local_id).await?;
                 continue;
             }
 
@@ -295,33 +308,35 @@ impl BatchRunner {
                 .iter()
                 .filter(|r| r.state == BatchRowState::Waiting)
                 .count();
-            let in_flight: Vec<&BatchRow> = rows
+            let in_flight: Vec<&RowLite> = rows
                 .iter()
                 .filter(|r| {
                     matches!(r.state, BatchRowState::Queued | BatchRowState::Running)
-                        && r.run.as_ref().is_some_and(|run| run.run_id.is_some())
+                        && r.run_id.is_some()
                 })
                 .collect();
             let starting = batch.state == BatchState::Active && waiting > 0;
 
             if waiting == 0 && in_flight.is_empty() && downloading.is_empty() {
-                if rows.iter().all(BatchRow::is_settled) || downloads.is_empty() {
-                    while downloads.join_next().await.is_some() {}
-                    let rows = store.batch_rows(batch_id)?;
-                    if rows.iter().all(BatchRow::is_settled) || downloading.is_empty() {
-                        if batch.state != BatchState::Finished {
-                            store.set_batch_state(
-                                batch_id,
-                                BatchState::Finished,
-                                batch.reason.as_deref(),
-                            )?;
-                        }
-                        let progress = self.progress(batch_id)?;
-                        let _ = self.inner.events.send(progress.clone());
-                        return Ok(progress);
-                    }
+                let downloads_left = rows.iter().any(|r| {
+                    r.terminal
+                        && r.pending_files
+                        && r.run_id.is_some()
+                        && r.local_id.as_ref().is_some_and(|id| !gave_up.contains(id))
+                });
+                if downloads_left {
+                    continue;
                 }
-                continue;
+                if batch.state != BatchState::Finished {
+                    store.set_batch_state(
+                        batch_id,
+                        BatchState::Finished,
+                        batch.reason.as_deref(),
+                    )?;
+                }
+                let progress = self.progress(batch_id)?;
+                let _ = self.inner.events.send(progress.clone());
+                return Ok(progress);
             }
 
             let queued_starts = if starting { waiting } else { 0 };
@@ -337,7 +352,7 @@ impl BatchRunner {
                 continue;
             }
             if starting && let Some(row) = rows.iter().find(|r| r.state == BatchRowState::Waiting) {
-                match self.start_row(batch_id, &app, row).await {
+                match self.start_row(batch_id, &app, row.index).await {
                     Ok(()) => backoff = Duration::ZERO,
                     Err(error) => backoff = self.on_transient(error, backoff).await?,
                 }
@@ -357,7 +372,12 @@ impl BatchRunner {
             tokio::select! {
                 () = tokio::time::sleep(nap) => {}
                 () = notified => {}
-                Some(_) = downloads.join_next(), if !downloads.is_empty() => {}
+                Some(done) = downloads.join_next(), if !downloads.is_empty() => {
+                    if let Ok(local_id) = done {
+                        downloading.remove(&local_id);
+                        gave_up.insert(local_id);
+                    }
+                }
             }
         }
     }
@@ -383,25 +403,23 @@ impl BatchRunner {
     }
 
     /// One row: claim it, commit the intent, POST once (the budget decides when), record.
-    async fn start_row(&self, batch_id: &str, app: &App, row: &BatchRow) -> Result<(), CoreError> {
+    async fn start_row(&self, batch_id: &str, app: &App, index: u32) -> Result<(), CoreError> {
         let _exclusive = self.inner.start_lock.lock().await;
         let tracker = &self.inner.tracker;
         let store = tracker.store();
+        let inputs = store.batch_row_inputs(batch_id, index)?;
         let local_id = uuid::Uuid::new_v4().to_string();
-        store.claim_batch_row(batch_id, row.index, &local_id)?;
+        store.claim_batch_row(batch_id, index, &local_id)?;
         let intent = store.insert_intent(&NewRun {
             local_id: local_id.clone(),
             app,
-            inputs: &row.inputs,
+            inputs: &inputs,
             base_url: tracker.client().base_url(),
             webhook_url: None,
             created_at: Utc::now(),
         })?;
         tracker.announce(&intent);
-        let answer = tracker
-            .client()
-            .start_run(&app.app_id, &row.inputs, None)
-            .await;
+        let answer = tracker.client().start_run(&app.app_id, &inputs, None).await;
         self.log_request();
         match answer {
             Ok(run) => {
@@ -414,7 +432,7 @@ impl BatchRunner {
                 tracker.announce(&record);
                 if !error.outcome_unknown && (error.is_transient() || is_rate_limited(&error)) {
                     // Refused before it started anything: the row simply goes again later.
-                    store.release_batch_row(batch_id, row.index)?;
+                    store.release_batch_row(batch_id, index)?;
                     return Err(error.into());
                 }
                 if let Some(reason) = stops_the_batch(&error) {
@@ -459,18 +477,14 @@ impl BatchRunner {
 
     /// One look at the in-flight runs: the list (one request per 100 runs), then a GET for each
     /// run the list shows finished, while checks stay free of cost to the waiting starts.
-    async fn check(&self, in_flight: &[&BatchRow], queued_starts: usize) -> Result<(), CoreError> {
+    async fn check(&self, in_flight: &[&RowLite], queued_starts: usize) -> Result<(), CoreError> {
         let tracker = &self.inner.tracker;
         let store = tracker.store();
         let runs: Vec<(&str, &str)> = in_flight
             .iter()
-            .filter_map(|r| r.run.as_ref())
-            .filter_map(|run| run.run_id.as_deref().map(|id| (id, run.local_id.as_str())))
+            .filter_map(|r| r.run_id.as_deref().zip(r.local_id.as_deref()))
             .collect();
-        let oldest = in_flight
-            .iter()
-            .filter_map(|r| r.run.as_ref().map(|run| run.created_at))
-            .min();
+        let oldest = in_flight.iter().filter_map(|r| r.created_at).min();
         let mut listed: HashMap<String, lamina_api::Run> = HashMap::new();
         let mut offset = 0u32;
         loop {
@@ -556,12 +570,11 @@ impl BatchRunner {
         limit.saturating_sub(self.used_in_window()) > queued_starts
     }
 
-    fn tally(&self, batch_id: &str, rows: &[BatchRow]) -> BatchProgress {
-        let batch = self.inner.tracker.store().batch(batch_id).ok().flatten();
+    fn tally(&self, batch: &BatchSummary, rows: &[RowLite]) -> BatchProgress {
         let mut p = BatchProgress {
-            batch_id: batch_id.to_owned(),
-            state: batch.as_ref().map(|b| b.state),
-            reason: batch.and_then(|b| b.reason),
+            batch_id: batch.batch_id.clone(),
+            state: Some(batch.state),
+            reason: batch.reason.clone(),
             total: rows.len() as u32,
             ..BatchProgress::default()
         };
@@ -609,9 +622,4 @@ fn stops_the_batch(error: &ApiError) -> Option<String> {
         ApiErrorKind::Unauthorized | ApiErrorKind::Forbidden => Some(error.message.clone()),
         _ => None,
     }
-}
-
-#[allow(dead_code)]
-fn status_is_terminal(status: RunStatus) -> bool {
-    status.is_terminal()
 }

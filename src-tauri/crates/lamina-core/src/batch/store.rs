@@ -466,3 +466,77 @@ impl Store {
         Ok(())
     }
 }
+
+/// A row's scheduling state in one query (no outputs loaded): what the scheduler looks at on
+/// every step.
+#[derive(Debug, Clone)]
+pub(crate) struct RowLite {
+    pub index: u32,
+    pub state: BatchRowState,
+    pub local_id: Option<String>,
+    pub run_id: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub terminal: bool,
+    /// A finished output still waiting to be downloaded.
+    pub pending_files: bool,
+}
+
+impl RowLite {
+    pub fn is_settled(&self) -> bool {
+        match self.state {
+            BatchRowState::Waiting => false,
+            BatchRowState::Cancelled if self.local_id.is_none() => true,
+            _ => self.terminal && !self.pending_files,
+        }
+    }
+}
+
+impl Store {
+    pub(crate) fn batch_row_states(&self, batch_id: &str) -> Result<Vec<RowLite>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare_cached(
+            "SELECT b.idx, b.state, r.local_id, r.state, r.run_id, r.created_at,
+                EXISTS (SELECT 1 FROM outputs o WHERE o.local_id = r.local_id
+                        AND o.status = 'completed' AND o.file IS NULL AND o.file_error IS NULL
+                        AND o.kind IN ('image', 'video', 'audio') AND o.value LIKE 'http%')
+             FROM batch_rows b LEFT JOIN runs r ON r.local_id = b.local_id
+             WHERE b.batch_id = ?1 ORDER BY b.idx",
+        )?;
+        let rows = statement
+            .query_map([batch_id], |r| {
+                let row_state: String = r.get(1)?;
+                let local_id: Option<String> = r.get(2)?;
+                let run_state: Option<String> = r.get(3)?;
+                let run_state = run_state.as_deref().map(RunState::parse);
+                let state = match (row_state.as_str(), run_state) {
+                    (_, Some(run)) => BatchRowState::from_run(run),
+                    ("cancelled", None) => BatchRowState::Cancelled,
+                    _ => BatchRowState::Waiting,
+                };
+                Ok(RowLite {
+                    index: r.get(0)?,
+                    state,
+                    local_id,
+                    run_id: r.get(4)?,
+                    created_at: r.get::<_, Option<i64>>(5)?.map(from_millis),
+                    terminal: run_state.is_some_and(RunState::is_terminal),
+                    pending_files: r.get(6)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    pub(crate) fn batch_row_inputs(
+        &self,
+        batch_id: &str,
+        index: u32,
+    ) -> Result<Inputs, StoreError> {
+        let text: String = self.lock().query_row(
+            "SELECT inputs FROM batch_rows WHERE batch_id = ?1 AND idx = ?2",
+            params![batch_id, index],
+            |r| r.get(0),
+        )?;
+        Ok(serde_json::from_str(&text)?)
+    }
+}

@@ -481,16 +481,6 @@ pub(crate) struct RowLite {
     pub pending_files: bool,
 }
 
-impl RowLite {
-    pub fn is_settled(&self) -> bool {
-        match self.state {
-            BatchRowState::Waiting => false,
-            BatchRowState::Cancelled if self.local_id.is_none() => true,
-            _ => self.terminal && !self.pending_files,
-        }
-    }
-}
-
 impl Store {
     pub(crate) fn batch_row_states(&self, batch_id: &str) -> Result<Vec<RowLite>, StoreError> {
         let conn = self.lock();

@@ -75,3 +75,4 @@ bench:
 	$(CARGO) run -q --release -p lamina-core --example delivery_bench
 	$(CARGO) run -q --release -p lamina-core --example image_bench
 	$(CARGO) run -q --release -p lamina-core --example history_bench
+	$(CARGO) run -q --release -p lamina-core --example batch_bench

@@ -76,3 +76,4 @@ bench:
 	$(CARGO) run -q --release -p lamina-core --example webhook_bench
 	$(CARGO) run -q --release -p lamina-core --example image_bench
 	$(CARGO) run -q --release -p lamina-core --example history_bench
+	$(CARGO) run -q --release -p lamina-core --example batch_bench

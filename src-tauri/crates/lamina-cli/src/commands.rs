@@ -58,6 +58,7 @@ pub async fn dispatch(cli: Cli) -> Result<u8, Failure> {
             let workspace = open(&cli, None)?;
             crate::webhook::dispatch(&workspace, command, json).await
         }
+        Command::Batch(ref args) => crate::batch::batch(&cli, args).await,
         Command::Status { ref run_id } => {
             let workspace = open(&cli, None)?;
             let record = workspace.tracker.refresh(run_id).await?;

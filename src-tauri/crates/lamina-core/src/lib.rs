@@ -2,6 +2,7 @@
 //! that never loses a run, the delivery strategy, SQLite history, the output cache and the
 //! keychain. Knows nothing of Tauri or the UI.
 
+pub mod batch;
 pub mod credentials;
 pub mod delivery;
 pub mod history;

@@ -96,6 +96,8 @@ const MIGRATIONS: &[&str] = &[
         outcome     TEXT NOT NULL,
         reason      TEXT
     );",
+    // 4: batches and their rows, each row linked to the run it started.
+    crate::batch::store::MIGRATION,
 ];
 
 /// What is known before the POST: enough to show, replay and reconcile the run.

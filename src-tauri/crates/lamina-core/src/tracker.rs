@@ -734,7 +734,7 @@ fn retry_delay(error: &ApiError, attempt: u32) -> Duration {
     base.min(Duration::from_secs(30)).mul_f64(jitter)
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -79,7 +79,7 @@ bench-footprint: bundle
 
 # TypeScript types of commands and events, generated from Rust (never written by hand).
 bindings:
-	$(CARGO) run -q -p lamina-desktop --bin export-bindings -- ui/src/lib/backend/bindings.ts
+	$(CARGO) run -q -p lamina-desktop --features export-bindings --bin export-bindings -- ui/src/lib/backend/bindings.ts
 
 check-bindings: bindings
 	@git diff --exit-code -- ui/src/lib/backend/bindings.ts || \

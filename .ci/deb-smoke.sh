@@ -43,6 +43,7 @@ grep -q "^Description: Generate product images" <<<"$info" || fail "description:
 # Files: the binary, a desktop entry naming it, icons.
 bin=$root/usr/bin/lamina-desktop
 [ -x "$bin" ] || fail "no /usr/bin/lamina-desktop in the package"
+[ "$(ls "$root/usr/bin")" = lamina-desktop ] || fail "/usr/bin holds more than the app: $(ls "$root/usr/bin")"
 entry=$(ls "$root"/usr/share/applications/*.desktop)
 grep -Eq "^Exec=(/usr/bin/)?lamina-desktop( %[uUfF])?$" "$entry" || fail "desktop entry Exec: $(cat "$entry")"
 grep -qx "Name=Lamina Desktop" "$entry" || fail "desktop entry Name: $(cat "$entry")"
@@ -60,8 +61,8 @@ export LAMINA_DEMO=1 LAMINA_DATA_DIR=$work/data LAMINA_APP_BINARY=$bin LAMINA_EX
 export SMOKE_ARTIFACTS=$PWD/artifacts/deb-smoke
 mkdir -p "$SMOKE_ARTIFACTS"
 .ci/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-  port=4445
-  tauri-driver --port $port >"$SMOKE_ARTIFACTS/tauri-driver.log" 2>&1 &
+  port=4460
+  tauri-driver --port $port --native-port $((port + 1)) >"$SMOKE_ARTIFACTS/tauri-driver.log" 2>&1 &
   driver=$!
   for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
   set +e

@@ -43,6 +43,7 @@ def main():
         version = wait.until(
             lambda d: (lambda t: t if "…" not in t else None)(d.find_element(*testid("about-version")).text)
         )
+        time.sleep(0.3)  # let the version text paint before the screenshot
         driver.save_screenshot(os.path.join(ARTIFACTS, "about.png"))
         assert version == f"Version {VERSION}", f"About says {version!r}, the package is {VERSION}"
         print(f"deb-smoke: About says {version!r}")

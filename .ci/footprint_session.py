@@ -1,8 +1,10 @@
 """The scripted session of the footprint benchmark (.ci/bench-footprint.sh): on the demo workspace,
-wait for the catalog, open Hero Image, generate one image and wait until it is shown, then close
-the window so the app exits by itself (and /usr/bin/time, which wraps it, can report)."""
+wait for the catalog, open Hero Image, generate one image and wait until it is shown, then end the
+app so that /usr/bin/time, which wraps it, reports."""
 
 import os
+import signal
+import subprocess
 import sys
 import time
 
@@ -48,11 +50,15 @@ def main():
     t_run = time.monotonic() - t0
     print(f"session: catalog after {t_catalog:.2f} s, one run shown after {t_run:.2f} s", file=sys.stderr)
     time.sleep(1)
-    # Close the only window: the app exits normally, so the wrapping /usr/bin/time reports.
-    try:
-        driver.close()
-    except WebDriverException:
-        pass
+    # End the app itself (SIGTERM) before the WebDriver session ends: WebKitWebDriver would kill
+    # the process it started, /usr/bin/time, which then could not report.
+    time_pid = open(os.environ["FOOTPRINT_PID_FILE"]).read().strip()
+    children = subprocess.run(["pgrep", "-P", time_pid], capture_output=True, text=True).stdout.split()
+    for pid in children:
+        os.kill(int(pid), signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and os.path.getsize(os.environ["FOOTPRINT_TIME_FILE"]) == 0:
+        time.sleep(0.1)
     try:
         driver.quit()
     except WebDriverException:

@@ -4,13 +4,15 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help setup ui-deps ui-build demo sandbox test test-rust test-docs test-ui e2e bindings check-bindings fmt fmt-check lint bench check-layering
+.PHONY: help setup ui-deps ui-build demo sandbox test test-rust test-docs test-ui e2e bindings check-bindings fmt fmt-check lint bench check-layering bundle icons test-deb audit bench-footprint
 
 help:
 	@echo "make demo   - install what is needed and open the app on the demo workspace"
 	@echo "make test   - install what is needed and run every test"
 	@echo "make bench  - run the benchmarks and print their tables"
 	@echo "make lint   - rustfmt check, clippy -D warnings, layering check"
+	@echo "make bundle - release build and the Linux packages (.deb, .rpm) in target/release/bundle"
+	@echo "make bench-footprint - sizes, start-up time and memory of the release app (after bundle)"
 
 setup:
 	@bash .ci/setup.sh
@@ -29,7 +31,7 @@ demo: setup ui-build
 sandbox:
 	$(CARGO) run -q -p lamina-sandbox --bin lamina-sandbox -- --port 8787
 
-test: setup ui-build lint test-ui check-bindings test-rust test-docs e2e
+test: setup ui-build lint audit test-ui check-bindings test-rust test-docs e2e test-deb
 
 # The docs' own curl, JavaScript and Python examples against the sandbox.
 test-docs:
@@ -47,9 +49,37 @@ test-ui: ui-deps
 e2e:
 	bash .ci/e2e.sh
 
+# Installs the .deb into a clean root (dpkg -x) and launches the installed binary under Xvfb.
+# In `make test` it packages the debug build e2e made (seconds); see README "Install".
+test-deb:
+	bash .ci/deb-smoke.sh
+
+# cargo deny (advisories, licences, bans, sources) and npm audit --audit-level=high.
+audit:
+	bash .ci/audit.sh
+
+# Release build (LTO) and the installers; the version comes from Cargo.toml. Linux: .deb and .rpm
+# in target/release/bundle. The release workflow passes BUNDLES/TAURI_ARGS for macOS and Windows.
+TAURI := ui/node_modules/.bin/tauri
+BUNDLES ?= deb,rpm
+TAURI_ARGS ?=
+bundle: ui-deps
+	@[ "$$(uname -s)" != Linux ] || bash .ci/setup.sh
+	$(TAURI) build --ci --bundles $(BUNDLES) $(TAURI_ARGS)
+	@find $${CARGO_TARGET_DIR:-target} -maxdepth 5 -path '*/release/bundle/*' \( -name '*.deb' -o -name '*.rpm' -o -name '*.dmg' -o -name '*.msi' -o -name '*-setup.exe' \) -exec ls -l {} +
+
+# Every platform's icons from the one source image (desktop platforms only).
+icons: ui-deps
+	$(TAURI) icon icons/source.png -o icons
+	rm -rf icons/android icons/ios
+	cp icons/128x128.png ui/public/app-icon.png
+
+bench-footprint: bundle
+	bash .ci/bench-footprint.sh
+
 # TypeScript types of commands and events, generated from Rust (never written by hand).
 bindings:
-	$(CARGO) run -q -p lamina-desktop --bin export-bindings -- ui/src/lib/backend/bindings.ts
+	$(CARGO) run -q -p lamina-desktop --features export-bindings --bin export-bindings -- ui/src/lib/backend/bindings.ts
 
 check-bindings: bindings
 	@git diff --exit-code -- ui/src/lib/backend/bindings.ts || \
@@ -73,5 +103,7 @@ check-layering:
 
 bench:
 	$(CARGO) run -q --release -p lamina-core --example delivery_bench
+	$(CARGO) run -q --release -p lamina-core --example webhook_bench
 	$(CARGO) run -q --release -p lamina-core --example image_bench
 	$(CARGO) run -q --release -p lamina-core --example history_bench
+	$(CARGO) run -q --release -p lamina-core --example batch_bench

@@ -4,7 +4,9 @@
 mod commands;
 mod error;
 mod media;
+mod navigation;
 mod session;
+mod updates;
 
 use tauri::Manager;
 use tauri_specta::Event;
@@ -66,7 +68,13 @@ pub fn run() {
         .init();
     let builder = specta_builder();
     let context: tauri::Context<tauri::Wry> = tauri::generate_context!("tauri.conf.json");
-    let result = tauri::Builder::default()
+    let updates_on = updates::configured(context.config());
+    let mut tauri_builder = tauri::Builder::default();
+    if updates_on {
+        tauri_builder = tauri_builder.plugin(tauri_plugin_updater::Builder::new().build());
+    }
+    let result = tauri_builder
+        .plugin(navigation::guard())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
@@ -94,6 +102,9 @@ pub fn run() {
             let session = Session::new(app_data, sink).with_connection_sink(connection_sink);
             let guard = session.restore_guard();
             app.manage(session);
+            if updates_on {
+                updates::check_in_background(app.handle());
+            }
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let _restoring = guard;

@@ -118,21 +118,28 @@ impl WebhookVerifier {
         }
 
         let raw = hex::decode(signature_hex).map_err(|_| WebhookError::BadHex)?;
-        let bytes: [u8; 64] = raw
-            .as_slice()
-            .try_into()
-            .map_err(|_| WebhookError::WrongSignatureLength(raw.len()))?;
-        let signature = Signature::from_bytes(&bytes);
 
         let mut message = Vec::with_capacity(timestamp.len() + 1 + body.len());
         message.extend_from_slice(timestamp.as_bytes());
         message.push(b'.');
         message.extend_from_slice(body);
 
+        self.verify_signature(&message, &raw)
+    }
+
+    /// The cryptographic core of [`Self::verify`]: a signature of exactly 64 bytes that
+    /// ed25519-dalek's `verify_strict` accepts over `message` with one of the keys (strict:
+    /// canonical `S < L`, canonical `R`, no small-order keys or `R`). Exposed so the RFC 8032
+    /// and Wycheproof vectors run through the very code a delivery does.
+    pub fn verify_signature(&self, message: &[u8], signature: &[u8]) -> Result<(), WebhookError> {
+        let bytes: [u8; 64] = signature
+            .try_into()
+            .map_err(|_| WebhookError::WrongSignatureLength(signature.len()))?;
+        let signature = Signature::from_bytes(&bytes);
         if self
             .keys
             .iter()
-            .any(|key| key.verify_strict(&message, &signature).is_ok())
+            .any(|key| key.verify_strict(message, &signature).is_ok())
         {
             Ok(())
         } else {
@@ -171,6 +178,10 @@ fn decode_key(x: &str) -> Option<VerifyingKey> {
     let bytes: [u8; 32] = raw.try_into().ok()?;
     VerifyingKey::from_bytes(&bytes).ok()
 }
+
+#[cfg(test)]
+#[path = "webhook_vectors.rs"]
+mod vectors;
 
 #[cfg(test)]
 mod tests {

@@ -54,6 +54,11 @@ pub async fn dispatch(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Run(ref args) => run(&cli, args).await,
+        Command::Webhook(ref command) => {
+            let workspace = open(&cli, None)?;
+            crate::webhook::dispatch(&workspace, command, json).await
+        }
+        Command::Batch(ref args) => crate::batch::batch(&cli, args).await,
         Command::Status { ref run_id } => {
             let workspace = open(&cli, None)?;
             let record = workspace.tracker.refresh(run_id).await?;
@@ -162,7 +167,7 @@ fn collect_inputs(args: &RunArgs) -> Result<Inputs, Failure> {
     Ok(inputs)
 }
 
-fn open(cli: &Cli, outputs_dir: Option<PathBuf>) -> Result<Workspace, Failure> {
+pub(crate) fn open(cli: &Cli, outputs_dir: Option<PathBuf>) -> Result<Workspace, Failure> {
     let key = api_key()?;
     let data_dir = match &cli.data_dir {
         Some(dir) => dir.clone(),

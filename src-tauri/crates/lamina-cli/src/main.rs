@@ -3,8 +3,10 @@
 //! Exit codes: 0 done; 1 the run failed; 2 usage or input error (nothing sent); 3 authentication
 //! or permission; 4 network, server or rate limit after retries.
 
+mod batch;
 mod commands;
 mod render;
+mod webhook;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,8 +64,13 @@ pub enum Command {
     },
     /// Track every unfinished run to the end.
     Resume,
+    /// Every row of a CSV one run: validated first, started under the rate limit, exported.
+    Batch(batch::BatchArgs),
     /// Start the local Lamina-compatible server (same as `lamina-sandbox`).
     Sandbox(lamina_sandbox::cli::SandboxArgs),
+    /// Receive signed webhook deliveries (`listen`) or show the last ones (`deliveries`).
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
 }
 
 /// A failure with the exit code it maps to and words for stderr.

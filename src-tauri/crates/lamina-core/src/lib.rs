@@ -2,6 +2,7 @@
 //! that never loses a run, the delivery strategy, SQLite history, the output cache and the
 //! keychain. Knows nothing of Tauri or the UI.
 
+pub mod batch;
 pub mod credentials;
 pub mod delivery;
 pub mod history;
@@ -9,13 +10,14 @@ pub mod outputs;
 pub mod record;
 pub mod store;
 pub mod tracker;
+pub mod webhook;
 pub mod workspace;
 
 pub use delivery::{DeliveryMode, PollCadence};
 pub use history::{GalleryItem, GalleryPage, HistoryApp, HistoryPage, HistoryQuery};
 pub use record::{OutputRecord, RunError, RunRecord, RunState, StoredFile};
 pub use store::{Store, StoreError};
-pub use tracker::{CoreError, RunCandidate, Tracker, TrackerConfig};
+pub use tracker::{CoreError, DeliveryEffect, RunCandidate, Tracker, TrackerConfig};
 pub use workspace::{Workspace, WorkspaceConfig};
 
 /// The desktop app's bundle identifier: names the keychain entry and the data folder, so the app

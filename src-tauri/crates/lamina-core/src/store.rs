@@ -78,6 +78,26 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE outputs ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX outputs_starred ON outputs(starred) WHERE starred = 1;
     CREATE INDEX runs_app_created ON runs(app_id, created_at DESC);",
+    // 3: webhook deliveries: signatures already accepted (replay protection) and a log of the
+    // last deliveries (crate::webhook).
+    "CREATE TABLE webhook_seen (
+        signature  TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        timestamp  INTEGER NOT NULL,
+        seen_at    INTEGER NOT NULL
+    );
+    CREATE INDEX webhook_seen_at ON webhook_seen(seen_at);
+    CREATE TABLE webhook_deliveries (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        request_id  TEXT,
+        run_id      TEXT,
+        http_status INTEGER NOT NULL,
+        outcome     TEXT NOT NULL,
+        reason      TEXT
+    );",
+    // 4: batches and their rows, each row linked to the run it started.
+    crate::batch::store::MIGRATION,
 ];
 
 /// What is known before the POST: enough to show, replay and reconcile the run.

@@ -46,6 +46,9 @@ pub struct TrackerConfig {
     /// and `resume` picks it up). `None`: keep trying for as long as the process lives.
     pub give_up_after: Option<Duration>,
     pub download_outputs: bool,
+    /// While webhooks are on: how often a run is still checked, so a lost delivery never loses
+    /// a run (see [`crate::webhook`]).
+    pub webhook_fallback: Duration,
 }
 
 impl Default for TrackerConfig {
@@ -56,6 +59,7 @@ impl Default for TrackerConfig {
             wait_timeout_s: 60,
             give_up_after: None,
             download_outputs: true,
+            webhook_fallback: Duration::from_secs(30),
         }
     }
 }
@@ -85,6 +89,9 @@ struct Inner {
     online: watch::Sender<bool>,
     /// Wakes every follower waiting out a backoff, when the connection comes back.
     reconnected: Notify,
+    /// The public URL of a running webhook receiver: added to run starts, and followers wait for
+    /// deliveries (polling only at `webhook_fallback`).
+    webhook_url: Mutex<Option<String>>,
 }
 
 struct PolledRun {
@@ -172,6 +179,7 @@ impl Tracker {
                 list: tokio::sync::Mutex::new(ListSnapshot::default()),
                 online: watch::Sender::new(true),
                 reconnected: Notify::new(),
+                webhook_url: Mutex::new(None),
             }),
         }
     }
@@ -208,6 +216,8 @@ impl Tracker {
         webhook: Option<&str>,
     ) -> Result<RunRecord, CoreError> {
         let to_send = validate_inputs(app, inputs)?;
+        let default_webhook = self.webhook_url();
+        let webhook = webhook.or(default_webhook.as_deref());
         let local_id = uuid::Uuid::new_v4().to_string();
         let intent = self.inner.store.insert_intent(&NewRun {
             local_id: local_id.clone(),
@@ -266,7 +276,9 @@ impl Tracker {
         let mut attempt = 0u32;
         while !record.state.is_terminal() {
             let mode = self.capabilities().choose(self.inner.config.delivery);
+            let by_webhook = record.webhook_url.is_some() && self.webhook_url().is_some();
             let step = match mode {
+                _ if by_webhook => self.follow_webhook(run_id, &mut record).await,
                 DeliveryMode::Stream => self.follow_stream(run_id, &mut record).await,
                 DeliveryMode::Wait => self.follow_wait(run_id, &mut record).await,
                 _ => self.poll_once(run_id, &mut record).await,
@@ -632,6 +644,76 @@ impl Tracker {
     }
 }
 
+// ---- Webhook delivery (issue 7): the receiver in `crate::webhook` calls `apply_delivery`. ----
+impl Tracker {
+    /// Turns webhook delivery on (`Some(public URL)`) or off for runs started from now on.
+    pub fn set_webhook_url(&self, url: Option<String>) {
+        *lock(&self.inner.webhook_url) = url;
+    }
+
+    pub fn webhook_url(&self) -> Option<String> {
+        lock(&self.inner.webhook_url).clone()
+    }
+
+    /// A verified webhook delivery, applied through the same path as a polled result (persist,
+    /// then emit). A run that is already settled, or a delivery that changes nothing (a retry
+    /// after a lost 2xx), is a duplicate and changes nothing.
+    pub fn apply_delivery(&self, run: &Run) -> Result<DeliveryEffect, CoreError> {
+        let Some(record) = self.inner.store.find(&run.run_id)? else {
+            return Ok(DeliveryEffect::UnknownRun);
+        };
+        if record.state.is_terminal() {
+            return Ok(DeliveryEffect::Duplicate(record));
+        }
+        Ok(match self.apply(&record.local_id, run)? {
+            Some(updated) => DeliveryEffect::Applied(updated),
+            None => DeliveryEffect::Duplicate(record),
+        })
+    }
+
+    /// Waits for a delivery to settle the run (the receiver's `apply_delivery` emits it), and
+    /// reads the run once per `webhook_fallback` in case the delivery never comes.
+    async fn follow_webhook(&self, run_id: &str, record: &mut RunRecord) -> Result<(), StepError> {
+        let mut events = self.subscribe();
+        // A delivery may have landed before the subscription.
+        if let Some(current) = self.inner.store.get(&record.local_id)? {
+            *record = current;
+        }
+        let fallback = tokio::time::sleep(self.inner.config.webhook_fallback);
+        tokio::pin!(fallback);
+        while !record.state.is_terminal() {
+            tokio::select! {
+                () = &mut fallback => {
+                    let run = self.inner.client.get_run(run_id).await?;
+                    return self.absorb(record, &run).await;
+                }
+                event = events.recv() => match event {
+                    Ok(update) if update.local_id == record.local_id => *record = update,
+                    Ok(_) => {}
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        if let Some(current) = self.inner.store.get(&record.local_id)? {
+                            *record = current;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return Ok(()),
+                },
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a verified delivery did.
+#[derive(Debug, Clone)]
+pub enum DeliveryEffect {
+    /// The run changed; the new record was committed and emitted.
+    Applied(RunRecord),
+    /// Nothing new (a retry, or a run already settled): acknowledged and ignored.
+    Duplicate(RunRecord),
+    /// No run with that id in this history.
+    UnknownRun,
+}
+
 fn work_kind(record: &RunRecord) -> WorkKind {
     if record.outputs.iter().any(|o| o.kind == OutputKind::Video) {
         WorkKind::Video
@@ -652,7 +734,7 @@ fn retry_delay(error: &ApiError, attempt: u32) -> Duration {
     base.min(Duration::from_secs(30)).mul_f64(jitter)
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())

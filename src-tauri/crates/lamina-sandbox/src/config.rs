@@ -25,6 +25,9 @@ pub struct SandboxConfig {
     pub webhook_retry_delays: Vec<Duration>,
     /// Timeout of one webhook delivery attempt. Default 15 s.
     pub webhook_timeout: Duration,
+    /// Treats the first N 2xx answers to webhook attempts as lost (as if they timed out), so the
+    /// delivery is retried: tests of receiver idempotency. Default 0.
+    pub webhook_lost_answers: u32,
     /// `false` makes `/wait` and `/stream` answer 404 so clients exercise their polling fallback.
     pub long_poll: bool,
 }
@@ -44,6 +47,7 @@ impl Default for SandboxConfig {
                 Duration::from_secs(120),
             ],
             webhook_timeout: Duration::from_secs(15),
+            webhook_lost_answers: 0,
             long_poll: true,
         }
     }

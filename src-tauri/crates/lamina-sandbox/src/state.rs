@@ -29,6 +29,8 @@ pub(crate) struct AppState {
     /// Generated files by `runId/index` (or `samples/name`), made on first download.
     pub files: Mutex<HashMap<String, Bytes>>,
     pub http: reqwest::Client,
+    /// 2xx webhook answers still to be "lost" (`SandboxConfig::webhook_lost_answers`).
+    pub webhook_answers_to_lose: std::sync::atomic::AtomicU32,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -55,6 +57,7 @@ impl AppState {
             signer: WebhookSigner::generate(),
             files: Mutex::new(HashMap::new()),
             http,
+            webhook_answers_to_lose: std::sync::atomic::AtomicU32::new(config.webhook_lost_answers),
             shutdown,
             base_url,
             config,

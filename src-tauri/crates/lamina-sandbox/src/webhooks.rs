@@ -103,13 +103,23 @@ async fn attempt_once(state: &AppState, url: &str, run_id: &str, body: &str) -> 
         Ok(response) => {
             let ok = response.status().is_success();
             tracing::debug!(%url, status = %response.status(), "webhook attempt answered");
-            ok
+            ok && !lose_answer(state)
         }
         Err(err) => {
             tracing::debug!(%url, error = %err, "webhook attempt failed");
             false
         }
     }
+}
+
+/// Whether this 2xx answer is to be treated as lost (the receiver got the delivery, the sender
+/// never learnt it did).
+fn lose_answer(state: &AppState) -> bool {
+    use std::sync::atomic::Ordering;
+    state
+        .webhook_answers_to_lose
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ import type { AccountStatus } from "../../lib/backend/types";
 import { useConnectionEvents } from "../../lib/connection";
 import { useRunEvents } from "../../lib/queries";
 import { useUi, type Route } from "../../lib/store";
+import { AboutButton } from "../about/AboutDialog";
 import { AppPage } from "../apps/AppPage";
 import { CatalogPage } from "../apps/CatalogPage";
 import { GalleryPage } from "../gallery/GalleryPage";
@@ -92,6 +93,7 @@ export function Shell({ account }: { account: AccountStatus }) {
               </button>
             </div>
           )}
+          <AboutButton />
         </div>
       </aside>
       <main className="main">

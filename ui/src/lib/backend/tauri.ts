@@ -94,8 +94,8 @@ export function createTauriBackend(): Backend {
     mediaUrl: (localId, index, variant = "full") =>
       `${convertFileSrc(localId, "lamina")}/${index}${variant === "thumb" ? "/thumb" : ""}`,
 
-    // The preview of a pasted link loads the link itself; the window's CSP decides whether
-    // that is allowed (img-src). Swap this for a Rust-side proxy protocol if that is preferred.
-    inputPreviewUrl: (url) => url,
+    // No remote content in the app window (SECURITY.md): a pasted link is never loaded for a
+    // preview; the service fetches it, not the web view (the CSP has no https: image source).
+    inputPreviewUrl: () => null,
   };
 }

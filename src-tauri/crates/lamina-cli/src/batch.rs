@@ -1,0 +1,208 @@
+//! `lamina-cli batch APP_ID --csv FILE [--map COL=PARAM]... [--out DIR] [--name PATTERN]`: every
+//! row of a CSV one run, validated before anything is sent, scheduled under the request budget,
+//! and exported with names from a pattern and a manifest.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+use lamina_core::batch::{
+    BatchRunner, ExportOptions, Mapping, NamePattern, SchedulerConfig, Table, export_batch,
+    naming::DEFAULT_PATTERN, plan_rows,
+};
+use lamina_core::outputs::{ExportFormat, OutputLimits};
+
+use crate::{Cli, Failure};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Original,
+    Png,
+    Jpeg,
+    Webp,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    pub app_id: String,
+    /// The table: a CSV file (or tab-separated text); the first row names the columns.
+    #[arg(long, value_name = "FILE")]
+    pub csv: PathBuf,
+    /// Feed column COL to parameter PARAM (repeatable); `COL=-` keeps a column for names only.
+    #[arg(long = "map", value_name = "COL=PARAM")]
+    pub map: Vec<String>,
+    /// A constant for a parameter no column feeds (repeatable).
+    #[arg(long = "set", value_name = "PARAM=VALUE")]
+    pub set: Vec<String>,
+    /// Export the outputs into this folder (or this .zip) when the batch ends.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// File names: any column, {app}, {label}, {n}, {row}, {date}, {run}, {ext}.
+    #[arg(long = "name", value_name = "PATTERN", default_value = DEFAULT_PATTERN)]
+    pub name: String,
+    #[arg(long, value_enum, default_value_t = Format::Original)]
+    pub format: Format,
+    /// JPEG/WebP quality (1-100).
+    #[arg(long, default_value_t = 90)]
+    pub quality: u8,
+    /// Scale exports down to at most this many pixels on the longest side.
+    #[arg(long, value_name = "PX")]
+    pub size: Option<u32>,
+    /// Write a ZIP (the --out path, `.zip` added if missing) instead of a folder.
+    #[arg(long)]
+    pub zip: bool,
+    /// Validate the table and stop (nothing is sent).
+    #[arg(long)]
+    pub check: bool,
+}
+
+fn pairs(values: &[String], flag: &str) -> Result<Vec<(String, String)>, Failure> {
+    values
+        .iter()
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(a, b)| (a.trim().to_owned(), b.trim().to_owned()))
+                .ok_or_else(|| Failure::usage(format!("{flag} expects A=B, got \"{pair}\"")))
+        })
+        .collect()
+}
+
+pub async fn batch(cli: &Cli, args: &BatchArgs) -> Result<u8, Failure> {
+    let text = std::fs::read_to_string(&args.csv)
+        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", args.csv.display())))?;
+    let overrides = pairs(&args.map, "--map")?;
+    let constants = pairs(&args.set, "--set")?;
+    let table = Table::parse(&text).map_err(|e| Failure::usage(e.to_string()))?;
+    let pattern_columns = NamePattern::columns_used(&args.name);
+    NamePattern::parse(&args.name, &table.headers).map_err(|e| Failure::usage(e.to_string()))?;
+
+    let workspace = crate::commands::open(cli, None)?;
+    let app = workspace.client().get_app(&args.app_id).await?;
+    let mut mapping = Mapping::auto(&app, &table.headers, &overrides, &pattern_columns)
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    mapping.constants = constants.into_iter().collect();
+    let rows = plan_rows(&app, &table, &mapping).map_err(|e| Failure::usage(e.to_string()))?;
+    if args.check {
+        if cli.json {
+            println!(
+                "{}",
+                serde_json::json!({ "rows": rows.len(), "valid": true })
+            );
+        } else {
+            println!(
+                "{} rows are valid for \"{}\"; nothing was sent.",
+                rows.len(),
+                app.name
+            );
+        }
+        return Ok(0);
+    }
+
+    let runner = BatchRunner::new(workspace.tracker.clone(), SchedulerConfig::default());
+    let name = args
+        .csv
+        .file_name()
+        .map_or_else(|| "batch".to_owned(), |n| n.to_string_lossy().into_owned());
+    let batch = runner.create(&app, &name, &table.headers, &rows)?;
+    if !cli.json {
+        eprintln!(
+            "batch {}: {} rows of \"{}\" (at most {} starts a minute)",
+            batch.batch_id,
+            rows.len(),
+            app.name,
+            workspace.client().budget().config().limit
+        );
+    }
+    let started = Instant::now();
+    let mut events = runner.subscribe();
+    let quiet = cli.json;
+    let printer = tokio::spawn(async move {
+        let mut last = String::new();
+        while let Ok(p) = events.recv().await {
+            let line = format!(
+                "{}/{} done ({} completed, {} failed, {} in flight, {} waiting){}",
+                p.done(),
+                p.total,
+                p.completed,
+                p.failed,
+                p.in_flight,
+                p.waiting,
+                p.eta_s
+                    .map(|s| format!(", about {s} s left"))
+                    .unwrap_or_default()
+            );
+            if line != last && !quiet {
+                eprintln!("{line}");
+                last = line;
+            }
+        }
+    });
+    let result = runner.run(&batch.batch_id).await;
+    printer.abort();
+    let progress = result?;
+    if !cli.json {
+        eprintln!(
+            "{} completed, {} failed, {} unconfirmed in {:.1} s",
+            progress.completed,
+            progress.failed,
+            progress.unknown,
+            started.elapsed().as_secs_f64()
+        );
+    }
+
+    let mut report = None;
+    if let Some(out) = &args.out {
+        let dest = if args.zip && out.extension().is_none_or(|e| e != "zip") {
+            out.with_extension("zip")
+        } else {
+            out.clone()
+        };
+        let format = match args.format {
+            Format::Original => ExportFormat::Original,
+            Format::Png => ExportFormat::Png,
+            Format::Jpeg => ExportFormat::Jpeg {
+                quality: args.quality.clamp(1, 100),
+            },
+            Format::Webp => ExportFormat::Webp {
+                quality: args.quality.min(100),
+            },
+        };
+        let options = ExportOptions {
+            dest,
+            zip: args.zip,
+            pattern: args.name.clone(),
+            format,
+            longest_side: args.size,
+        };
+        let exported = export_batch(
+            workspace.store(),
+            &batch.batch_id,
+            &options,
+            &OutputLimits::default(),
+        )
+        .map_err(|e| Failure {
+            code: 4,
+            message: e.to_string(),
+            detail: None,
+        })?;
+        if !cli.json {
+            eprintln!(
+                "{} files and manifest.csv written to {}",
+                exported.files.len(),
+                exported.dest.display()
+            );
+        }
+        report = Some(exported);
+    }
+    if cli.json {
+        println!(
+            "{}",
+            serde_json::json!({ "batchId": batch.batch_id, "progress": progress, "export": report })
+        );
+    }
+    Ok(if progress.completed == progress.total {
+        0
+    } else {
+        1
+    })
+}

@@ -71,6 +71,19 @@ fn log_for(workspace: &Workspace, run_id: &str) -> Vec<DeliveryLogEntry> {
         .collect()
 }
 
+/// The receiver logs a delivery just after applying it, so a run may settle a moment before its
+/// log entry is written: wait for the entry.
+async fn logged_for(workspace: &Workspace, run_id: &str) -> Vec<DeliveryLogEntry> {
+    let started = std::time::Instant::now();
+    loop {
+        let entries = log_for(workspace, run_id);
+        if !entries.is_empty() || started.elapsed() > DEADLINE {
+            return entries;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn sandbox_deliveries_settle_completed_and_failed_runs_without_polling() {
     let server = sandbox(0).await;
@@ -110,7 +123,7 @@ async fn sandbox_deliveries_settle_completed_and_failed_runs_without_polling() {
     assert_eq!(done.webhook_url.as_deref(), Some(receiver.public_url()));
     assert!(done.outputs[0].file.as_ref().unwrap().path.is_file());
     let run_id = done.run_id.clone().unwrap();
-    let entries = log_for(&workspace, &run_id);
+    let entries = logged_for(&workspace, &run_id).await;
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(entries[0].outcome, DeliveryOutcome::Accepted);
     assert_eq!(entries[0].http_status, 200);
@@ -138,7 +151,7 @@ async fn sandbox_deliveries_settle_completed_and_failed_runs_without_polling() {
             .unwrap()
             .contains("capacity")
     );
-    let entries = log_for(&workspace, failed.run_id.as_deref().unwrap());
+    let entries = logged_for(&workspace, failed.run_id.as_deref().unwrap()).await;
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(entries[0].outcome, DeliveryOutcome::Accepted);
 

@@ -9,43 +9,24 @@
 
 use std::time::Duration;
 
-use lamina_api::{ApiKey, App, Inputs};
+use lamina_api::App;
 use lamina_core::delivery::DeliveryMode;
-use lamina_core::{PollCadence, RunRecord, RunState, Workspace, WorkspaceConfig};
-use lamina_sandbox::{DEMO_KEY, FaultRule, SandboxConfig, SandboxHandle, catalog};
+use lamina_core::{RunRecord, RunState, Workspace};
+use lamina_sandbox::{FaultRule, SandboxHandle, catalog};
 
 const SERVER_PROBLEM: &str = "Lamina had a problem on its side";
 const NOT_CONFIRMED: &str = "couldn't confirm this run started";
 const BUSY: &str = "Lamina is busy";
 
-async fn sandbox() -> SandboxHandle {
-    lamina_sandbox::start(SandboxConfig {
-        speed: 20.0,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
-}
+mod common;
+
+use common::{prompt, sandbox};
 
 fn workspace(server: &SandboxHandle, data: &std::path::Path, mode: DeliveryMode) -> Workspace {
-    let mut config =
-        WorkspaceConfig::new(server.base_url(), ApiKey::new(DEMO_KEY), data.to_owned());
-    config.tracker.delivery = mode;
-    config.tracker.cadence = PollCadence {
-        image: Duration::from_millis(300),
-        multi_step: Duration::from_millis(300),
-        video: Duration::from_millis(300),
-        floor: Duration::from_millis(100),
-    };
+    let mut config = common::fast_config(server, data, mode);
     // A hung request is given up after 1.5 s instead of 30 s, so the matrix stays short.
     config.read_timeout = Some(Duration::from_millis(1500));
     Workspace::open(config).unwrap()
-}
-
-fn prompt(text: &str) -> Inputs {
-    [("Prompt".to_owned(), text.to_owned())]
-        .into_iter()
-        .collect()
 }
 
 /// Starts and follows one run with `spec` injected, then clears the faults.
@@ -84,7 +65,7 @@ fn error_message(record: &RunRecord) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn faults_on_the_start_request_end_in_a_clear_state_and_are_never_resent() {
-    let server = sandbox().await;
+    let server = sandbox(20.0).await;
     let data = tempfile::tempdir().unwrap();
     let workspace = workspace(&server, data.path(), DeliveryMode::Poll);
     let hero = workspace
@@ -167,7 +148,7 @@ async fn faults_on_the_start_request_end_in_a_clear_state_and_are_never_resent()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn faults_while_following_are_ridden_out_and_every_run_completes() {
-    let server = sandbox().await;
+    let server = sandbox(20.0).await;
     let data = tempfile::tempdir().unwrap();
     for mode in [DeliveryMode::Poll, DeliveryMode::Stream] {
         let workspace = workspace(&server, &data.path().join(format!("{mode:?}")), mode);
@@ -208,7 +189,7 @@ async fn faults_while_following_are_ridden_out_and_every_run_completes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn faulty_downloads_keep_the_run_and_say_what_was_wrong_with_the_file() {
-    let server = sandbox().await;
+    let server = sandbox(20.0).await;
     let data = tempfile::tempdir().unwrap();
     let workspace = workspace(&server, data.path(), DeliveryMode::Stream);
     let hero = workspace

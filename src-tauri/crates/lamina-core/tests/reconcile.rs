@@ -5,40 +5,21 @@
 
 use std::time::Duration;
 
-use lamina_api::{ApiKey, Inputs};
 use lamina_core::delivery::DeliveryMode;
-use lamina_core::{CoreError, PollCadence, RunState, Workspace, WorkspaceConfig};
-use lamina_sandbox::{DEMO_KEY, FaultRule, SandboxConfig, SandboxHandle, catalog};
+use lamina_core::{CoreError, RunState, Workspace};
+use lamina_sandbox::{FaultRule, SandboxHandle, catalog};
 
-async fn sandbox() -> SandboxHandle {
-    lamina_sandbox::start(SandboxConfig {
-        speed: 10.0,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
-}
+mod common;
+
+use common::{prompt, sandbox};
 
 fn workspace(server: &SandboxHandle, data: &std::path::Path, mode: DeliveryMode) -> Workspace {
-    let mut config =
-        WorkspaceConfig::new(server.base_url(), ApiKey::new(DEMO_KEY), data.to_owned());
-    config.tracker.delivery = mode;
-    config.tracker.cadence = PollCadence {
-        image: Duration::from_millis(300),
-        multi_step: Duration::from_millis(300),
-        video: Duration::from_millis(300),
-        floor: Duration::from_millis(100),
-    };
-    Workspace::open(config).unwrap()
-}
-
-fn prompt(text: &str) -> Inputs {
-    [("Prompt".to_owned(), text.to_owned())].into()
+    Workspace::open(common::fast_config(server, data, mode)).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_start_whose_answer_was_lost_is_found_and_linked_never_resent() {
-    let server = sandbox().await;
+    let server = sandbox(10.0).await;
     let data = tempfile::tempdir().unwrap();
     let workspace = workspace(&server, data.path(), DeliveryMode::Auto);
     let hero = workspace
@@ -125,7 +106,7 @@ async fn a_start_whose_answer_was_lost_is_found_and_linked_never_resent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_start_that_never_arrived_has_no_match_and_is_closed_as_not_started() {
-    let server = sandbox().await;
+    let server = sandbox(10.0).await;
     let data = tempfile::tempdir().unwrap();
     let workspace = workspace(&server, data.path(), DeliveryMode::Auto);
     let hero = workspace
@@ -169,7 +150,7 @@ async fn a_start_that_never_arrived_has_no_match_and_is_closed_as_not_started() 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tracking_goes_offline_and_resumes_when_the_network_returns() {
-    let server = sandbox().await;
+    let server = sandbox(10.0).await;
     let data = tempfile::tempdir().unwrap();
     let workspace = workspace(&server, data.path(), DeliveryMode::Poll);
     let tracker = workspace.tracker.clone();

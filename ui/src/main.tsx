@@ -1,6 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Root } from "./Root";
+import "./i18n";
 import { createBackend } from "./lib/backend";
 import "./styles.css";
 

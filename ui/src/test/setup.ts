@@ -1,6 +1,7 @@
 import "@testing-library/jest-dom/vitest";
 import { cleanup, configure } from "@testing-library/react";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
+import { missingKeys } from "../i18n";
 import { usePrefs, useUi } from "../lib/store";
 import { useToasts } from "../lib/toasts";
 
@@ -9,6 +10,9 @@ configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();
+  // Every string a test rendered must come from the English catalog.
+  const missing = missingKeys.splice(0);
+  expect(missing, "keys missing from ui/src/i18n/locales/en").toEqual([]);
   localStorage.clear();
   useUi.setState(useUi.getInitialState(), true);
   usePrefs.setState(usePrefs.getInitialState(), true);

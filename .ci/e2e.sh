@@ -11,18 +11,24 @@ python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q "selenium=
 
 export LAMINA_APP_BINARY=${CARGO_TARGET_DIR:-$PWD/target}/debug/lamina-desktop
 export E2E_ARTIFACTS=$PWD/artifacts/e2e
-export LAMINA_DATA_DIR=$(mktemp -d)
 export LAMINA_DEMO_SPEED=${LAMINA_DEMO_SPEED:-4}
+export E2E_ONLY=${E2E_ONLY:-}  # e.g. E2E_ONLY=test_batch.py runs one file
 rm -rf "$E2E_ARTIFACTS"
 mkdir -p "$E2E_ARTIFACTS"
-trap 'rm -rf "$LAMINA_DATA_DIR"' EXIT
 .ci/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   tauri-driver --port 4444 >"$E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
   driver=$!
   for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
   (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null || { echo "tauri-driver did not start:"; cat "$E2E_ARTIFACTS/tauri-driver.log"; exit 1; }
   set +e
-  python3 .ci/e2e/test_app.py
-  status=$?
+  status=0
+  # Each file is a separate app session on its own empty data folder.
+  for test in .ci/e2e/test_*.py; do
+    [ -z "$E2E_ONLY" ] || [ "$(basename "$test")" = "$E2E_ONLY" ] || continue
+    echo "== $test"
+    data=$(mktemp -d)
+    LAMINA_DATA_DIR=$data python3 "$test" || status=1
+    rm -rf "$data"
+  done
   kill $driver 2>/dev/null
   exit $status'

@@ -1,106 +1,15 @@
-"""E2E tests of the real Lamina Desktop binary through tauri-driver + WebKitWebDriver.
+"""E2E: onboarding, catalog, a run with a field error, completed and failed runs, settings,
+restart with History, rerun and the Gallery lightbox (see .ci/e2e/harness.py)."""
 
-Run by .ci/e2e.sh under Xvfb inside a D-Bus session with a real keyring. Each step saves a
-screenshot to $E2E_ARTIFACTS. The app starts on an empty data folder, so it shows onboarding.
-"""
-
-import os
-import sys
 import time
-import unittest
 
-from selenium import webdriver
-from selenium.common.exceptions import (
-    NoSuchElementException,
-    StaleElementReferenceException,
-    TimeoutException,
-    WebDriverException,
-)
+from harness import LIVE_UPDATES, LaminaDesktop, main, testid
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
-
-APP = os.environ["LAMINA_APP_BINARY"]
-ARTIFACTS = os.environ.get("E2E_ARTIFACTS", "artifacts/e2e")
-DRIVER = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4444")
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
-# Run events re-render lists while a test reads them: a stale element is retried, not a failure.
-LIVE_UPDATES = (StaleElementReferenceException,)
-
-
-def testid(name):
-    return (By.CSS_SELECTOR, f'[data-testid="{name}"]')
-
-
-class LaminaDesktop(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        os.makedirs(ARTIFACTS, exist_ok=True)
-        cls.launch()
-
-    @classmethod
-    def launch(cls):
-        """Starts the app binary (a new process on the same data folder each time)."""
-        options = ArgOptions()
-        options.set_capability("browserName", "wry")
-        options.set_capability("tauri:options", {"application": APP})
-        cls.driver = webdriver.Remote(command_executor=DRIVER, options=options)
-        cls.wait = WebDriverWait(cls.driver, 30, ignored_exceptions=LIVE_UPDATES)
-        # The session can start while the web view is still navigating to the app: wait until
-        # the app's page has loaded, riding out "unload" errors from that first navigation.
-        deadline = time.time() + 30
-        while True:
-            try:
-                if cls.driver.execute_script(
-                    "return document.readyState === 'complete' && !!document.querySelector('#root > *')"
-                ):
-                    break
-            except WebDriverException:
-                pass
-            if time.time() > deadline:
-                raise TimeoutException("the app page did not load")
-            time.sleep(0.2)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.driver.quit()
-
-    def shot(self, name):
-        self.driver.save_screenshot(os.path.join(ARTIFACTS, f"{name}.png"))
-
-    def find(self, name):
-        return self.wait.until(ec.visibility_of_element_located(testid(name)))
-
-    def wait_text(self, name, needle):
-        """The element's text once it contains `needle`; re-finds it if a live update replaced it."""
-
-        def text(d):
-            try:
-                found = d.find_element(*testid(name)).text
-            except (StaleElementReferenceException, NoSuchElementException):
-                return None
-            return found if needle in found else None
-
-        return self.wait.until(text)
-
-    def click(self, name):
-        self.wait.until(ec.element_to_be_clickable(testid(name))).click()
-
-    def open_app(self, name):
-        self.click("nav-apps")
-        search = self.find("catalog-search")
-        search.clear()
-        search.send_keys(name.split()[0])
-        card = self.wait.until(
-            lambda d: next(
-                (c for c in d.find_elements(*testid("app-card")) if name in c.text), None
-            )
-        )
-        card.click()
-        self.find("dynamic-form")
-
+class AppFlow(LaminaDesktop):
     def test_flow(self):
         # (1) First launch: onboarding; choose the demo workspace.
         self.find("onboarding")
@@ -135,8 +44,6 @@ class LaminaDesktop(unittest.TestCase):
         if options:
             options[0].click()
         else:
-            from selenium.webdriver.support.ui import Select
-
             Select(aspect.find_element(By.NAME, "Aspect Ratio")).select_by_visible_text("16:9")
         self.click("generate")
         card = self.find("run-card")
@@ -267,9 +174,6 @@ class LaminaDesktop(unittest.TestCase):
         self.wait.until(ec.invisibility_of_element_located(testid("lightbox")))
 
 
+
 if __name__ == "__main__":
-    result = unittest.main(exit=False, verbosity=2).result
-    failed = len(result.failures) + len(result.errors)
-    passed = max(result.testsRun - len(result.failures) - len(result.errors), 0)
-    print(f"e2e: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    main()

@@ -28,7 +28,7 @@ if (sync && echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null; then cold="page cache
 paints=()
 for i in $(seq "$runs"); do
   (sync && echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null || true
-  line=$(.ci/measure-startup.sh "$bin" | tee -a "$work/startup.log" | sed -n 's/^cold start to first paint: \([0-9]*\) ms$/\1/p')
+  line=$(.ci/measure-startup.sh "$bin" | tee -a "$work/startup.log" | sed -n 's/^cold start to first paint: \([0-9]*\) ms.*/\1/p')
   paints+=("$line")
 done
 sorted=$(printf '%s\n' "${paints[@]}" | sort -n)

@@ -38,5 +38,6 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "reveal_output",
         "connection_status",
         "reconnect",
+        "first_paint",
     ]
 }

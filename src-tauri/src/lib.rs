@@ -44,6 +44,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::files::reveal_output,
             commands::account::connection_status,
             commands::account::reconnect,
+            commands::startup::first_paint,
         ])
         .events(collect_events![RunUpdated, ConnectionChanged])
         // Sizes, indexes and counts here are far below 2^53.
@@ -60,6 +61,7 @@ pub fn export_bindings(path: &str) -> Result<(), String> {
 }
 
 pub fn run() {
+    commands::startup::mark_process_start();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("LAMINA_LOG")
@@ -105,6 +107,10 @@ pub fn run() {
             if updates_on {
                 updates::check_in_background(app.handle());
             }
+            let probing = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                probing.state::<Session>().probe_keychain_now().await;
+            });
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 let _restoring = guard;

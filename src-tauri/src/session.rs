@@ -74,6 +74,17 @@ pub struct Session {
     /// Held while the last workspace is being reopened at start-up, so the window's first
     /// questions wait for the answer instead of seeing "no workspace" for a moment.
     restoring: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// The keychain's last answer. Asking it can take a while (a Secret Service being started, or
+    /// a D-Bus session being launched), so it is asked once in the background at start-up and
+    /// the first paint of the demo workspace never waits for it.
+    keychain_probe: tokio::sync::Mutex<Option<KeychainProbe>>,
+}
+
+#[derive(Debug, Clone)]
+struct KeychainProbe {
+    available: bool,
+    message: Option<String>,
+    has_key: bool,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -106,6 +117,7 @@ impl Session {
             keychain,
             active: RwLock::new(None),
             restoring: std::sync::Arc::new(tokio::sync::Mutex::new(())),
+            keychain_probe: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -159,31 +171,77 @@ impl Session {
     }
 
     async fn current_status(&self) -> AccountStatus {
-        let (keychain_available, keychain_message) = match blocking(Keychain::status).await {
-            Ok(()) => (true, None),
-            Err(error) => (false, Some(error.message)),
-        };
         let active = self.active.read().await;
-        let stored_last_four = match active.as_ref() {
-            Some(a) if a.mode == Mode::Account => a.key_last_four.clone(),
-            _ => None,
-        };
-        let has_key = match &stored_last_four {
-            Some(_) => true,
-            None if keychain_available => matches!(self.load_key().await, Ok(Some(_))),
-            None => false,
+        let mode = active.as_ref().map_or(Mode::None, |a| a.mode);
+        let probe = match mode {
+            // The key was just read from (or saved to) the keychain: it works and holds it.
+            Mode::Account => KeychainProbe {
+                available: true,
+                message: None,
+                has_key: true,
+            },
+            // Only Settings shows these in the demo, and it asks again when it opens.
+            Mode::Demo => self.cached_keychain_probe().unwrap_or(KeychainProbe {
+                available: true,
+                message: None,
+                has_key: false,
+            }),
+            // Onboarding must know whether a key can be kept at all.
+            Mode::None => self.probe_keychain().await,
         };
         AccountStatus {
-            mode: active.as_ref().map_or(Mode::None, |a| a.mode),
-            has_key,
-            key_last_four: stored_last_four,
-            keychain_available,
-            keychain_message,
+            mode,
+            has_key: probe.has_key,
+            key_last_four: active
+                .as_ref()
+                .filter(|a| a.mode == Mode::Account)
+                .and_then(|a| a.key_last_four.clone()),
+            keychain_available: probe.available,
+            keychain_message: probe.message,
             base_url: active.as_ref().map_or_else(
                 || self.service_url.clone(),
                 |a| a.workspace.client().base_url().to_owned(),
             ),
         }
+    }
+
+    /// Asks the keychain whether it works and holds a key (once; the answer is kept until the
+    /// key is saved or forgotten). Called in the background at start-up.
+    pub async fn probe_keychain_now(&self) {
+        self.probe_keychain().await;
+    }
+
+    async fn probe_keychain(&self) -> KeychainProbe {
+        let mut cached = self.keychain_probe.lock().await;
+        if let Some(probe) = cached.as_ref() {
+            return probe.clone();
+        }
+        let probe = match blocking(Keychain::status).await {
+            Ok(()) => KeychainProbe {
+                available: true,
+                message: None,
+                has_key: matches!(self.load_key().await, Ok(Some(_))),
+            },
+            Err(error) => KeychainProbe {
+                available: false,
+                message: Some(error.message),
+                has_key: false,
+            },
+        };
+        *cached = Some(probe.clone());
+        probe
+    }
+
+    /// The keychain's answer if it has already given one; never waits.
+    fn cached_keychain_probe(&self) -> Option<KeychainProbe> {
+        self.keychain_probe
+            .try_lock()
+            .ok()
+            .and_then(|probe| probe.clone())
+    }
+
+    async fn keychain_changed(&self) {
+        *self.keychain_probe.lock().await = None;
     }
 
     pub async fn start_demo(&self) -> Result<AccountStatus, AppError> {
@@ -222,6 +280,7 @@ impl Session {
         let to_save = key.clone();
         let keychain = self.keychain.clone();
         blocking(move || keychain.save(&to_save)).await?;
+        self.keychain_changed().await;
         self.open(Mode::Account, key, self.service_url.clone(), None)
             .await?;
         Ok(self.current_status().await)
@@ -230,6 +289,7 @@ impl Session {
     pub async fn forget_key(&self) -> Result<AccountStatus, AppError> {
         let keychain = self.keychain.clone();
         blocking(move || keychain.forget()).await?;
+        self.keychain_changed().await;
         let mut active = self.active.write().await;
         if active.as_ref().is_some_and(|a| a.mode == Mode::Account) {
             if let Some(old) = active.take() {

@@ -5,3 +5,4 @@ pub mod apps;
 pub mod files;
 pub mod history;
 pub mod runs;
+pub mod startup;

@@ -30,6 +30,17 @@ export function useAccount() {
   });
 }
 
+/**
+ * Asks for the account status again when a screen that shows the keychain opens: the first
+ * status of the demo workspace is answered without waiting for the keychain.
+ */
+export function useFreshAccount(): void {
+  const client = useQueryClient();
+  useEffect(() => {
+    void client.invalidateQueries({ queryKey: keys.account });
+  }, [client]);
+}
+
 /** The account changed: remember the new status and reload everything that depends on it. */
 function useAccountChange() {
   const client = useQueryClient();

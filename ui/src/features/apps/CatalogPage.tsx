@@ -1,6 +1,7 @@
-import type { CSSProperties } from "react";
+import { useEffect, type CSSProperties } from "react";
 import { EmptyState, ErrorState } from "../../components/States";
 import { OfflineIcon, SearchIcon } from "../../components/Icons";
+import { useBackend } from "../../lib/backend/context";
 import type { AppSummary } from "../../lib/backend/types";
 import { useOnline } from "../../lib/connection";
 import { useCatalog } from "../../lib/queries";
@@ -16,6 +17,7 @@ export function CatalogPage() {
   const apps = catalog.data?.apps ?? [];
   // While the whole app is offline the shell's banner says so; this one covers a stale catalog.
   const online = useOnline();
+  useFirstPaintReport(apps.length > 0);
 
   return (
     <div className="page catalog-page">
@@ -123,4 +125,21 @@ function AppCard({ app, onOpen }: { app: AppSummary; onOpen: () => void }) {
       <span className="app-card-desc">{app.description || "No description"}</span>
     </button>
   );
+}
+
+/** Tells the backend when the first app cards are on screen (start-up timing). */
+function useFirstPaintReport(drawn: boolean) {
+  const backend = useBackend();
+  useEffect(() => {
+    if (!drawn) return;
+    // Two frames: the first runs before the cards are painted, the second after.
+    let second = 0;
+    const first = requestAnimationFrame(() => {
+      second = requestAnimationFrame(() => backend.markFirstPaint());
+    });
+    return () => {
+      cancelAnimationFrame(first);
+      cancelAnimationFrame(second);
+    };
+  }, [drawn, backend]);
 }

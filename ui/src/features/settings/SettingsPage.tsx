@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { InlineError } from "../../components/States";
 import type { AccountStatus } from "../../lib/backend/types";
-import { useForgetKey, useStartDemo } from "../../lib/queries";
+import { useForgetKey, useFreshAccount, useStartDemo } from "../../lib/queries";
 import { usePrefs, type Theme } from "../../lib/store";
 import { KeyForm } from "./KeyForm";
 
@@ -12,6 +12,7 @@ const THEMES: { value: Theme; label: string }[] = [
 ];
 
 export function SettingsPage({ account }: { account: AccountStatus }) {
+  useFreshAccount();
   const theme = usePrefs((s) => s.theme);
   const setTheme = usePrefs((s) => s.setTheme);
 

@@ -44,6 +44,8 @@ export const commands = {
 	connectionStatus: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("connection_status")),
 	/**  "Try again now" on the offline banner: one probe; followers wake at once if it answers. */
 	reconnect: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("reconnect")),
+	/**  The catalog's first frame is on screen (once per process; later calls do nothing). */
+	firstPaint: () => __TAURI_INVOKE<void>("first_paint"),
 };
 
 /** Events */

@@ -80,6 +80,8 @@ export interface Backend {
   reconnect(): Promise<boolean>;
   /** Every change of the connection. Returns the unsubscribe function. */
   onConnectionChanged(callback: (online: boolean) => void): () => void;
+  /** The catalog's first frame is drawn (start-up timing; once per launch). */
+  markFirstPaint(): void;
   /** Address to preview a link the user typed into a `url` field, or null when previews are off. */
   inputPreviewUrl(url: string): string | null;
 }

@@ -32,6 +32,8 @@ export { type SeedRun };
 export class MemoryBackend extends MemoryWorkspace implements Backend {
   private readonly candidates = new Map<string, RunCandidate[]>();
   private readonly connectionListeners = new Set<(online: boolean) => void>();
+  /** How many times the UI reported its first paint (tests check it is once). */
+  firstPaints = 0;
   private saveCancelled = false;
   /** What the last copyText / copyImage put on the "clipboard" (tests read it). */
   clipboard: string | null = null;
@@ -202,6 +204,10 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   async reconnect(): Promise<boolean> {
     await this.sleep(this.stepMs / 4);
     return this.online;
+  }
+
+  markFirstPaint(): void {
+    this.firstPaints += 1;
   }
 
   onConnectionChanged(callback: (online: boolean) => void): () => void {

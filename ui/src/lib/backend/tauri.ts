@@ -80,6 +80,7 @@ export function createTauriBackend(): Backend {
     revealOutput: (localId, index) => done(unwrap(() => commands.revealOutput(localId, index))),
     connectionStatus: () => unwrap(() => commands.connectionStatus()),
     reconnect: () => unwrap(() => commands.reconnect()),
+    markFirstPaint: () => void commands.firstPaint().catch(() => undefined),
 
     onRunUpdated: (callback: (run: RunRecord) => void) =>
       subscribe(events.runUpdated, "run updates", callback),

@@ -1,13 +1,19 @@
 // Typed keys: `t("…")` with a key absent from the English catalog fails the type check.
 // Add one line per namespace (file in locales/en).
 import "i18next";
+import type about from "./locales/en/about.json";
 import type common from "./locales/en/common.json";
+import type onboarding from "./locales/en/onboarding.json";
+import type shell from "./locales/en/shell.json";
 
 declare module "i18next" {
   interface CustomTypeOptions {
     defaultNS: "common";
     resources: {
+      about: typeof about;
       common: typeof common;
+      onboarding: typeof onboarding;
+      shell: typeof shell;
     };
   }
 }

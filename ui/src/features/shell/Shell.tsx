@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import {
   AppsIcon,
   GalleryIcon,
@@ -19,14 +20,19 @@ import { HistoryPage } from "../history/HistoryPage";
 import { SettingsPage } from "../settings/SettingsPage";
 import { OfflineBanner } from "./OfflineBanner";
 
-const NAV: { page: Route["page"]; label: string; icon: ReactNode; also?: Route["page"] }[] = [
-  { page: "apps", label: "Apps", icon: <AppsIcon />, also: "app" },
-  { page: "history", label: "History", icon: <HistoryIcon /> },
-  { page: "gallery", label: "Gallery", icon: <GalleryIcon /> },
-  { page: "settings", label: "Settings", icon: <SettingsIcon /> },
+const NAV: {
+  page: "apps" | "history" | "gallery" | "settings";
+  icon: ReactNode;
+  also?: Route["page"];
+}[] = [
+  { page: "apps", icon: <AppsIcon />, also: "app" },
+  { page: "history", icon: <HistoryIcon /> },
+  { page: "gallery", icon: <GalleryIcon /> },
+  { page: "settings", icon: <SettingsIcon /> },
 ];
 
 export function Shell({ account }: { account: AccountStatus }) {
+  const { t } = useTranslation(["shell", "common"]);
   useRunEvents();
   useConnectionEvents();
   const route = useUi((s) => s.route);
@@ -58,9 +64,9 @@ export function Shell({ account }: { account: AccountStatus }) {
           <span className="brand-logo" aria-hidden="true">
             <SparkIcon size={14} />
           </span>
-          Lamina
+          {t("common:appName")}
         </div>
-        <nav className="nav" aria-label="Main">
+        <nav className="nav" aria-label={t("nav.label")}>
           {NAV.map((item) => (
             <button
               key={item.page}
@@ -72,7 +78,7 @@ export function Shell({ account }: { account: AccountStatus }) {
               }
               onClick={() => navigate({ page: item.page } as Route)}
             >
-              {item.icon} {item.label}
+              {item.icon} {t(`nav.${item.page}`)}
             </button>
           ))}
         </nav>
@@ -80,16 +86,16 @@ export function Shell({ account }: { account: AccountStatus }) {
           {account.mode === "demo" && (
             <div className="demo-card">
               <span className="badge badge-accent" data-testid="demo-badge">
-                Demo workspace
+                {t("demo.badge")}
               </span>
-              <p>Sample apps and made-up results. Nothing is charged.</p>
+              <p>{t("demo.body")}</p>
               <button
                 type="button"
                 className="btn btn-small btn-block"
                 data-testid="connect-account"
                 onClick={requestKeyForm}
               >
-                Connect your account
+                {t("demo.connect")}
               </button>
             </div>
           )}

@@ -34,3 +34,8 @@ export function formatRelative(value: number, unit: Intl.RelativeTimeFormatUnit)
     unit,
   );
 }
+
+/** "1:1, 16:9, 4:5": a plain list (no "and"/"or") in the user's locale. */
+export function formatList(items: readonly string[]): string {
+  return new Intl.ListFormat(locale(), { type: "unit", style: "short" }).format(items);
+}

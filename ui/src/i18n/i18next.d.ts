@@ -1,6 +1,7 @@
 // Typed keys: `t("…")` with a key absent from the English catalog fails the type check.
 // Add one line per namespace (file in locales/en).
 import "i18next";
+import type apps from "./locales/en/apps.json";
 import type about from "./locales/en/about.json";
 import type common from "./locales/en/common.json";
 import type onboarding from "./locales/en/onboarding.json";
@@ -11,6 +12,7 @@ declare module "i18next" {
     defaultNS: "common";
     resources: {
       about: typeof about;
+      apps: typeof apps;
       common: typeof common;
       onboarding: typeof onboarding;
       shell: typeof shell;

@@ -5,6 +5,8 @@ import type apps from "./locales/en/apps.json";
 import type about from "./locales/en/about.json";
 import type common from "./locales/en/common.json";
 import type onboarding from "./locales/en/onboarding.json";
+import type runDetail from "./locales/en/runDetail.json";
+import type runs from "./locales/en/runs.json";
 import type shell from "./locales/en/shell.json";
 
 declare module "i18next" {
@@ -15,6 +17,8 @@ declare module "i18next" {
       apps: typeof apps;
       common: typeof common;
       onboarding: typeof onboarding;
+      runDetail: typeof runDetail;
+      runs: typeof runs;
       shell: typeof shell;
     };
   }

@@ -118,7 +118,7 @@ export function Lightbox({
               <span className="lightbox-count">
                 {t("lightbox.position", {
                   index: formatNumber(index + 1),
-                  count: formatNumber(count),
+                  total: formatNumber(count),
                 })}
               </span>
             )}

@@ -11,6 +11,7 @@ import type runDetail from "./locales/en/runDetail.json";
 import type runs from "./locales/en/runs.json";
 import type settings from "./locales/en/settings.json";
 import type shell from "./locales/en/shell.json";
+import type shortcuts from "./locales/en/shortcuts.json";
 
 declare module "i18next" {
   interface CustomTypeOptions {
@@ -26,6 +27,7 @@ declare module "i18next" {
       runs: typeof runs;
       settings: typeof settings;
       shell: typeof shell;
+      shortcuts: typeof shortcuts;
     };
   }
 }

@@ -6,6 +6,7 @@ import type { AppSummary } from "../../lib/backend/types";
 import { useOnline } from "../../lib/connection";
 import { useCatalog } from "../../lib/queries";
 import { useUi } from "../../lib/store";
+import { SEARCH_KEYS } from "../../lib/shortcuts";
 import { useDebounced } from "../../lib/useDebounced";
 
 export function CatalogPage() {
@@ -32,6 +33,8 @@ export function CatalogPage() {
           <input
             type="search"
             data-testid="catalog-search"
+            data-shortcut="search"
+            aria-keyshortcuts={SEARCH_KEYS}
             placeholder={t("catalog.search")}
             value={search}
             onChange={(e) => setSearch(e.target.value)}

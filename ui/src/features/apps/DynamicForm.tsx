@@ -22,6 +22,7 @@ import {
   type FormErrors,
 } from "../../lib/inputs";
 import { ImageIcon } from "../../components/Icons";
+import { isGenerate, isMac } from "../../lib/shortcuts";
 
 /** The note under an image link field: only online images for now. */
 export function localFileNote(): string {
@@ -69,8 +70,6 @@ export interface DynamicFormProps {
   message?: ReactNode;
 }
 
-const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.userAgent);
-
 export function DynamicForm({
   appName,
   parameters,
@@ -105,7 +104,7 @@ export function DynamicForm({
   };
 
   const handleKeyDown = (e: KeyboardEvent) => {
-    if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
+    if (isGenerate(e)) {
       e.preventDefault();
       submit();
     }
@@ -147,6 +146,7 @@ export function DynamicForm({
           type="submit"
           className="btn btn-primary btn-large"
           data-testid="generate"
+          aria-keyshortcuts={isMac ? "Meta+Enter" : "Control+Enter"}
           disabled={submitting}
         >
           {submitting ? t("form.starting") : t("form.generate")}

@@ -11,7 +11,6 @@ import { relativeTime } from "../../lib/time";
 import { useDebounced } from "../../lib/useDebounced";
 import { FilterBar } from "../history/FilterBar";
 import { ResultCount } from "../history/ResultCount";
-import { useFindShortcut } from "../history/useFindShortcut";
 import { Lightbox } from "../runs/Lightbox";
 import { GalleryGrid, type Range } from "./GalleryGrid";
 
@@ -27,7 +26,6 @@ export function GalleryPage() {
   const openRun = useUi((s) => s.openRun);
   const star = useStar();
   const searchRef = useRef<HTMLInputElement>(null);
-  useFindShortcut(searchRef);
 
   const text = useDebounced(filters.text, 200);
   const query = { ...filters, text };

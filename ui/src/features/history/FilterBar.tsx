@@ -6,7 +6,7 @@ import { STATUS_FILTERS, hasFilters } from "../../lib/history";
 import { formatNumber } from "../../i18n/format";
 import { NO_FILTERS, type HistoryFilters, type StatusFilter } from "../../lib/store";
 
-const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.userAgent);
+import { SEARCH_KEYS, keyLabel } from "../../lib/shortcuts";
 
 /** Search, app, status, dates and favourites: History shows them all, the Gallery a few. */
 export function FilterBar({
@@ -40,8 +40,9 @@ export function FilterBar({
           ref={searchRef}
           type="search"
           data-testid={`${prefix}-search`}
-          placeholder={t("filters.placeholder", { placeholder, shortcut: isMac ? "⌘F" : "Ctrl+F" })}
-          aria-keyshortcuts={isMac ? "Meta+F" : "Control+F"}
+          placeholder={t("filters.placeholder", { placeholder, shortcut: `${keyLabel("Mod")}+K` })}
+          data-shortcut="search"
+          aria-keyshortcuts={SEARCH_KEYS}
           title={t("filters.searchTitle")}
           value={filters.text}
           onChange={(e) => onChange({ text: e.target.value })}

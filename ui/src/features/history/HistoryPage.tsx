@@ -10,7 +10,6 @@ import { FilterBar } from "./FilterBar";
 import { HistoryList, type Range } from "./HistoryList";
 import { ROW_HEIGHT } from "./HistoryRow";
 import { ResultCount } from "./ResultCount";
-import { useFindShortcut } from "./useFindShortcut";
 
 const FIRST_RANGE: Range = [0, 30];
 
@@ -23,7 +22,6 @@ export function HistoryPage() {
   const select = useUi((s) => s.selectRun);
   const navigate = useUi((s) => s.navigate);
   const searchRef = useRef<HTMLInputElement>(null);
-  useFindShortcut(searchRef);
 
   const text = useDebounced(filters.text, 200);
   const query = { ...filters, text };

@@ -4,12 +4,13 @@ import { InlineError } from "../../components/States";
 import type { AccountStatus } from "../../lib/backend/types";
 import { useForgetKey, useStartDemo } from "../../lib/queries";
 import { usePrefs, type Theme } from "../../lib/store";
+import { ShortcutsButton } from "../shortcuts/ShortcutsDialog";
 import { KeyForm } from "./KeyForm";
 
 const THEMES: readonly Theme[] = ["system", "light", "dark"];
 
 export function SettingsPage({ account }: { account: AccountStatus }) {
-  const { t } = useTranslation("settings");
+  const { t } = useTranslation(["settings", "shortcuts"]);
   const theme = usePrefs((s) => s.theme);
   const setTheme = usePrefs((s) => s.setTheme);
 
@@ -49,6 +50,13 @@ export function SettingsPage({ account }: { account: AccountStatus }) {
               </button>
             ))}
           </div>
+        </div>
+        <div className="setting-row">
+          <div>
+            <div className="setting-name">{t("shortcuts:open")}</div>
+            <div className="muted">{t("shortcuts:openHint")}</div>
+          </div>
+          <ShortcutsButton />
         </div>
       </section>
     </div>

@@ -11,6 +11,7 @@ import { Toaster } from "../../components/Toaster";
 import type { AccountStatus } from "../../lib/backend/types";
 import { useConnectionEvents } from "../../lib/connection";
 import { useRunEvents } from "../../lib/queries";
+import { useGlobalShortcuts } from "../../lib/shortcuts";
 import { useUi, type Route } from "../../lib/store";
 import { AboutButton } from "../about/AboutDialog";
 import { AppPage } from "../apps/AppPage";
@@ -18,6 +19,7 @@ import { CatalogPage } from "../apps/CatalogPage";
 import { GalleryPage } from "../gallery/GalleryPage";
 import { HistoryPage } from "../history/HistoryPage";
 import { SettingsPage } from "../settings/SettingsPage";
+import { ShortcutsDialog } from "../shortcuts/ShortcutsDialog";
 import { OfflineBanner } from "./OfflineBanner";
 
 const NAV: {
@@ -35,6 +37,7 @@ export function Shell({ account }: { account: AccountStatus }) {
   const { t } = useTranslation(["shell", "common"]);
   useRunEvents();
   useConnectionEvents();
+  useGlobalShortcuts();
   const route = useUi((s) => s.route);
   const navigate = useUi((s) => s.navigate);
   const requestKeyForm = useUi((s) => s.requestKeyForm);
@@ -107,6 +110,7 @@ export function Shell({ account }: { account: AccountStatus }) {
         {page}
       </main>
       <Toaster />
+      <ShortcutsDialog />
     </div>
   );
 }

@@ -47,6 +47,13 @@ void i18next.use(initReactI18next).init({
 
 export const i18n = i18next;
 
+// The page's language is the catalog's (screen readers pick their voice from it).
+function setPageLanguage(lng: string): void {
+  if (typeof document !== "undefined") document.documentElement.lang = lng;
+}
+setPageLanguage(i18next.language);
+i18next.on("languageChanged", setPageLanguage);
+
 /** The locale used for dates, numbers and sizes: the OS/web view's own, not the catalog's. */
 export function locale(): string | undefined {
   return typeof navigator !== "undefined" ? navigator.language : undefined;

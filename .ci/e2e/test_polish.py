@@ -31,7 +31,16 @@ class Polish(LaminaDesktop):
         self.shot(f"{theme}-03-form-error")
         prompt = self.find("field-Prompt").find_element(By.NAME, "Prompt")
         prompt.send_keys(f"A linen lamp on oak, {theme}")
+        self.shot(f"{theme}-03a-filled")
         self.click("generate")
+        try:
+            self.find("run-card")
+        finally:
+            self.shot(f"{theme}-03b-after-generate")
+            for toggle in self.driver.find_elements(*testid("details-toggle")):
+                toggle.click()
+                print(self.driver.find_element(*testid("details")).text)
+        # The newest card is first; earlier runs (the light pass) are below it.
         WebDriverWait(self.driver, 90, ignored_exceptions=LIVE_UPDATES).until(
             lambda d: d.find_element(*testid("run-card")).get_attribute("data-status") == "completed"
         )

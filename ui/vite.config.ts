@@ -33,6 +33,8 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    // src/theme.test.ts reads the palette from styles.css (other CSS stays out of the tests).
+    css: { include: [/styles\.css/] },
     // The flow tests wait for real (short) run timers; leave room for a busy CI machine.
     testTimeout: 20_000,
   },

@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { ErrorState, LoadingState } from "./components/States";
 import { Onboarding } from "./features/onboarding/Onboarding";
@@ -42,11 +43,12 @@ function ThemeSync() {
 }
 
 function Gate() {
+  const { t } = useTranslation();
   const account = useAccount();
   if (account.isPending) {
     return (
       <div className="fullscreen">
-        <LoadingState label="Opening Lamina…" />
+        <LoadingState label={t("starting.loading")} />
       </div>
     );
   }
@@ -55,7 +57,7 @@ function Gate() {
       <div className="fullscreen">
         <ErrorState
           error={account.error}
-          title="Lamina couldn't start"
+          title={t("starting.failed")}
           onRetry={() => void account.refetch()}
         />
       </div>

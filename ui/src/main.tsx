@@ -1,7 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { Root } from "./Root";
-import "./i18n";
+import { i18n } from "./i18n";
 import { createBackend } from "./lib/backend";
 import "./styles.css";
 
@@ -17,5 +17,5 @@ createBackend()
     );
   })
   .catch((error: unknown) => {
-    container.textContent = `Lamina couldn't start: ${String(error)}`;
+    container.textContent = i18n.t("starting.failedWith", { error: String(error) });
   });

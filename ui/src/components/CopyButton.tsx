@@ -1,14 +1,16 @@
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useBackend } from "../lib/backend/context";
 import { CheckIcon, CopyIcon } from "./Icons";
 
-export function CopyButton({ text, label = "Copy" }: { text: string; label?: string }) {
+export function CopyButton({ text, label }: { text: string; label?: string }) {
+  const { t } = useTranslation();
   const backend = useBackend();
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
   useEffect(() => {
     if (!copied) return;
-    const t = setTimeout(() => setCopied(null), 1600);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => setCopied(null), 1600);
+    return () => clearTimeout(timer);
   }, [copied]);
   return (
     <button
@@ -22,7 +24,11 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
       }}
     >
       {copied === "yes" ? <CheckIcon size={14} /> : <CopyIcon size={14} />}
-      {copied === "yes" ? "Copied" : copied === "failed" ? "Couldn't copy" : label}
+      {copied === "yes"
+        ? t("copy.done")
+        : copied === "failed"
+          ? t("copy.failed")
+          : (label ?? t("actions.copy"))}
     </button>
   );
 }

@@ -1,8 +1,10 @@
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ChevronDownIcon, ChevronUpIcon } from "./Icons";
 
 /** "Details" disclosure: the raw, technical text behind a friendly message. */
-export function Details({ text, label = "Details" }: { text: string; label?: string }) {
+export function Details({ text, label }: { text: string; label?: string }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const id = useId();
   if (text.trim() === "") return null;
@@ -16,7 +18,7 @@ export function Details({ text, label = "Details" }: { text: string; label?: str
         aria-controls={id}
         onClick={() => setOpen((o) => !o)}
       >
-        {label}
+        {label ?? t("details")}
         {open ? <ChevronUpIcon size={14} /> : <ChevronDownIcon size={14} />}
       </button>
       {open && (

@@ -1,4 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { Details } from "./Details";
 import { AlertIcon } from "./Icons";
 
@@ -17,20 +18,25 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { error: E
   render() {
     const { error } = this.state;
     if (!error) return this.props.children;
-    return (
-      <div className="fullscreen">
-        <div className="state state-error" role="alert">
-          <div className="state-icon">
-            <AlertIcon size={20} />
-          </div>
-          <h3>Something went wrong on this screen</h3>
-          <p>Your runs are safe and keep going in the background.</p>
-          <button type="button" className="btn" onClick={() => this.setState({ error: null })}>
-            Try again
-          </button>
-          <Details text={`${error.name}: ${error.message}\n${error.stack ?? ""}`} />
-        </div>
-      </div>
-    );
+    return <Crashed error={error} onRetry={() => this.setState({ error: null })} />;
   }
+}
+
+function Crashed({ error, onRetry }: { error: Error; onRetry: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="fullscreen">
+      <div className="state state-error" role="alert">
+        <div className="state-icon">
+          <AlertIcon size={20} />
+        </div>
+        <h3>{t("crash.title")}</h3>
+        <p>{t("crash.body")}</p>
+        <button type="button" className="btn" onClick={onRetry}>
+          {t("actions.retry")}
+        </button>
+        <Details text={`${error.name}: ${error.message}\n${error.stack ?? ""}`} />
+      </div>
+    </div>
+  );
 }

@@ -1,10 +1,12 @@
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { i18n } from "../i18n";
 import { friendlyError } from "../lib/errors";
 import { Details } from "./Details";
 import { AlertIcon } from "./Icons";
 
-export function Spinner({ label = "Loading" }: { label?: string }) {
-  return <span className="spinner" role="status" aria-label={label} />;
+export function Spinner({ label }: { label?: string }) {
+  return <span className="spinner" role="status" aria-label={label ?? i18n.t("loading")} />;
 }
 
 export function LoadingState({ label }: { label: string }) {
@@ -44,6 +46,7 @@ export function ErrorState({
   title?: string;
   onRetry?: () => void;
 }) {
+  const { t } = useTranslation();
   const f = friendlyError(error);
   return (
     <div className="state state-error" role="alert">
@@ -54,7 +57,7 @@ export function ErrorState({
       <p data-testid="error-message">{f.message}</p>
       {onRetry && (
         <button type="button" className="btn" onClick={onRetry}>
-          Try again
+          {t("actions.retry")}
         </button>
       )}
       <Details text={f.detail} />

@@ -1,5 +1,5 @@
 import type { RunState } from "../lib/backend/types";
-import { STATUS_LABEL } from "../features/runs/status";
+import { statusLabel } from "../features/runs/status";
 
 const IN_FLIGHT: readonly RunState[] = ["starting", "queued", "running"];
 
@@ -14,7 +14,7 @@ export function StatusPill({
   return (
     <span className={`pill pill-${status}`} data-testid={testId}>
       {IN_FLIGHT.includes(status) && <span className="pill-dot" aria-hidden="true" />}
-      {STATUS_LABEL[status]}
+      {statusLabel(status)}
     </span>
   );
 }

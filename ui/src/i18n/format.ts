@@ -26,3 +26,16 @@ export function formatBytes(bytes: number): string {
 export function formatDate(date: Date, options: Intl.DateTimeFormatOptions): string {
   return new Intl.DateTimeFormat(locale(), options).format(date);
 }
+
+/** "5 min. ago", "yesterday": a relative time in the user's locale. */
+export function formatRelative(value: number, unit: Intl.RelativeTimeFormatUnit): string {
+  return new Intl.RelativeTimeFormat(locale(), { numeric: "auto", style: "short" }).format(
+    value,
+    unit,
+  );
+}
+
+/** "1:1, 16:9, 4:5": a plain list (no "and"/"or") in the user's locale. */
+export function formatList(items: readonly string[]): string {
+  return new Intl.ListFormat(locale(), { type: "unit", style: "short" }).format(items);
+}

@@ -1,13 +1,33 @@
 // Typed keys: `t("…")` with a key absent from the English catalog fails the type check.
 // Add one line per namespace (file in locales/en).
 import "i18next";
+import type apps from "./locales/en/apps.json";
+import type about from "./locales/en/about.json";
 import type common from "./locales/en/common.json";
+import type gallery from "./locales/en/gallery.json";
+import type history from "./locales/en/history.json";
+import type onboarding from "./locales/en/onboarding.json";
+import type runDetail from "./locales/en/runDetail.json";
+import type runs from "./locales/en/runs.json";
+import type settings from "./locales/en/settings.json";
+import type shell from "./locales/en/shell.json";
+import type shortcuts from "./locales/en/shortcuts.json";
 
 declare module "i18next" {
   interface CustomTypeOptions {
     defaultNS: "common";
     resources: {
+      about: typeof about;
+      apps: typeof apps;
       common: typeof common;
+      gallery: typeof gallery;
+      history: typeof history;
+      onboarding: typeof onboarding;
+      runDetail: typeof runDetail;
+      runs: typeof runs;
+      settings: typeof settings;
+      shell: typeof shell;
+      shortcuts: typeof shortcuts;
     };
   }
 }

@@ -47,7 +47,23 @@ void i18next.use(initReactI18next).init({
 
 export const i18n = i18next;
 
-/** The locale used for dates, numbers and sizes: the OS/web view's own, not the catalog's. */
+// The page's language is the catalog's (screen readers pick their voice from it).
+function setPageLanguage(lng: string): void {
+  if (typeof document !== "undefined") document.documentElement.lang = lng;
+}
+setPageLanguage(i18next.language);
+i18next.on("languageChanged", setPageLanguage);
+
+/**
+ * The locale used for dates, numbers and sizes: the OS/web view's own, not the catalog's. A web
+ * view started with LANG=C reports "C", which Intl refuses (RangeError): then Intl's default.
+ */
 export function locale(): string | undefined {
-  return typeof navigator !== "undefined" ? navigator.language : undefined;
+  const tag = typeof navigator !== "undefined" ? navigator.language : undefined;
+  if (!tag) return undefined;
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
 }

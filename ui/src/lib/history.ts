@@ -6,11 +6,12 @@ import { keys } from "./keys";
 import { usePaged, type Paged } from "./paged";
 import type { HistoryFilters, StatusFilter } from "./store";
 
-export const STATUS_FILTERS: { value: StatusFilter; label: string; states: RunState[] }[] = [
-  { value: "done", label: "Done", states: ["completed"] },
-  { value: "failed", label: "Failed", states: ["failed", "cancelled"] },
-  { value: "inProgress", label: "In progress", states: ["starting", "queued", "running"] },
-  { value: "unknown", label: "Unknown — check", states: ["unknown"] },
+/** Labels: `history:filters.states.<value>` in the catalog. */
+export const STATUS_FILTERS: { value: StatusFilter; states: RunState[] }[] = [
+  { value: "done", states: ["completed"] },
+  { value: "failed", states: ["failed", "cancelled"] },
+  { value: "inProgress", states: ["starting", "queued", "running"] },
+  { value: "unknown", states: ["unknown"] },
 ];
 
 /** Local midnight of a yyyy-mm-dd date (plus `addDays`), as an ISO instant; null if not a date. */

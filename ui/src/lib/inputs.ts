@@ -1,5 +1,7 @@
 // Parameter rules shared by the form and the in-memory backend. A mirror of the Rust side
 // (`lamina_api::validate_inputs`, `Parameter::is_mandatory`): keep the two in step.
+import { i18n } from "../i18n";
+import { formatList } from "../i18n/format";
 import type { Inputs, Parameter } from "./backend/types";
 
 /** Mandatory = no default AND `required` is not explicitly false. */
@@ -17,10 +19,10 @@ export function checkUrl(value: string): string | null {
   try {
     url = new URL(value);
   } catch {
-    return "is not a valid web address";
+    return i18n.t("apps:problems.badUrl");
   }
   if ((url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "") return null;
-  return "must be a web address starting with http:// or https://";
+  return i18n.t("apps:problems.notWeb");
 }
 
 export function isWebUrl(value: string): boolean {
@@ -56,25 +58,29 @@ export type Validation = { ok: true; inputs: Inputs } | { ok: false; problems: F
 export function validateInputs(
   parameters: readonly Parameter[],
   values: Readonly<Record<string, string | undefined>>,
-  appName = "this app",
+  appName = i18n.t("apps:problems.thisApp"),
 ): Validation {
   const problems: FieldProblem[] = [];
   const inputs: Inputs = {};
   const known = new Set(parameters.map((p) => p.name));
 
   for (const name of Object.keys(values)) {
-    if (!known.has(name)) problems.push({ field: name, reason: `is not an input of "${appName}"` });
+    if (!known.has(name))
+      problems.push({ field: name, reason: i18n.t("apps:problems.notInput", { app: appName }) });
   }
 
   for (const p of parameters) {
     const value = (values[p.name] ?? "").trim();
     if (value === "") {
-      if (isMandatory(p)) problems.push({ field: p.name, reason: "is required" });
+      if (isMandatory(p))
+        problems.push({ field: p.name, reason: i18n.t("apps:problems.required") });
       continue;
     }
     let reason: string | null = null;
     if (p.type === "options" && !(p.options ?? []).includes(value)) {
-      reason = `must be one of: ${(p.options ?? []).join(", ")}`;
+      reason = i18n.t("apps:problems.oneOf", {
+        options: formatList(p.options ?? []),
+      });
     } else if (p.type === "url") {
       reason = checkUrl(value);
     }
@@ -88,9 +94,9 @@ export function validateInputs(
 /** "Prompt" + "is required" → "Prompt is required". Reasons from Rust read the same way. */
 export function describeProblem(fieldLabel: string, reason: string): string {
   const r = reason.trim();
-  if (r === "") return `${fieldLabel} needs another look`;
+  if (r === "") return i18n.t("apps:problems.needsLook", { field: fieldLabel });
   // Reasons are phrased to follow the field's name; full sentences are shown as they are.
-  if (/^[a-z]/.test(r)) return `${fieldLabel} ${r}`;
+  if (/^[a-z]/.test(r)) return i18n.t("apps:problems.problem", { field: fieldLabel, reason: r });
   return r;
 }
 

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useBackend } from "./backend/context";
 import type { ExportFormat, RunRecord, SaveOutcome } from "./backend/types";
+import { i18n } from "../i18n";
 import { friendlyError } from "./errors";
 import { applyRun, patchStar } from "./run-cache";
 import { toast } from "./toasts";
@@ -30,8 +31,13 @@ export function useStar() {
 
 /** "Saved 3 images to ~/Pictures", "Saved hero.png" */
 export function savedMessage(outcome: SaveOutcome): string {
-  const what = outcome.saved === 1 ? "image" : `${outcome.saved} images`;
-  return outcome.location ? `Saved ${what} to ${outcome.location}` : `Saved ${what}`;
+  const { saved: count, location } = outcome;
+  if (location) {
+    return count === 1
+      ? i18n.t("saved.oneTo", { location })
+      : i18n.t("saved.manyTo", { count, location });
+  }
+  return count === 1 ? i18n.t("saved.one") : i18n.t("saved.many", { count });
 }
 
 export function useSaveOutputs() {
@@ -52,9 +58,9 @@ export function useFileActions() {
   const backend = useBackend();
   return {
     copyImage: (localId: string, index: number) =>
-      backend.copyImage(localId, index).then(() => toast("Image copied"), failed),
-    copyText: (text: string, confirmation = "Copied") =>
-      backend.copyText(text).then(() => toast(confirmation), failed),
+      backend.copyImage(localId, index).then(() => toast(i18n.t("copy.imageCopied")), failed),
+    copyText: (text: string, confirmation?: string) =>
+      backend.copyText(text).then(() => toast(confirmation ?? i18n.t("copy.done")), failed),
     reveal: (localId: string, index: number) => backend.revealOutput(localId, index).catch(failed),
   };
 }

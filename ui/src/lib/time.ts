@@ -1,4 +1,7 @@
-// Dates for people: "5 min ago" in lists, the full date and time on hover and in details.
+// Dates for people: "5 min. ago" in lists, the full date and time on hover and in details.
+// Everything goes through Intl with the user's locale (ui/src/i18n/format.ts).
+import { i18n } from "../i18n";
+import { formatDate, formatRelative } from "../i18n/format";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -10,35 +13,37 @@ function parse(iso: string | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** "just now", "5 min ago", "3 h ago", "14:05", "yesterday", "Mon 3 Nov", "3 Nov 2025". */
+/** "just now", "5 min. ago", "3 hr. ago", "14:05", "yesterday", "Mon, Nov 3", "Nov 3, 2025". */
 export function relativeTime(iso: string | null | undefined, now = Date.now()): string {
   const d = parse(iso);
   if (!d) return "";
   const ago = now - d.getTime();
-  if (ago < MINUTE) return "just now";
-  if (ago < HOUR) return `${Math.floor(ago / MINUTE)} min ago`;
+  if (ago < MINUTE) return i18n.t("time.justNow");
+  if (ago < HOUR) return formatRelative(-Math.floor(ago / MINUTE), "minute");
   const today = new Date(now);
   today.setHours(0, 0, 0, 0);
-  const time = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  if (d.getTime() >= today.getTime())
-    return ago < 6 * HOUR ? `${Math.floor(ago / HOUR)} h ago` : time;
-  if (d.getTime() >= today.getTime() - DAY) return "yesterday";
+  if (d.getTime() >= today.getTime()) {
+    return ago < 6 * HOUR
+      ? formatRelative(-Math.floor(ago / HOUR), "hour")
+      : formatDate(d, { hour: "2-digit", minute: "2-digit" });
+  }
+  if (d.getTime() >= today.getTime() - DAY) return formatRelative(-1, "day");
   if (d.getTime() >= today.getTime() - 6 * DAY) {
-    return d.toLocaleDateString([], { weekday: "short", day: "numeric", month: "short" });
+    return formatDate(d, { weekday: "short", day: "numeric", month: "short" });
   }
   const sameYear = d.getFullYear() === today.getFullYear();
-  return d.toLocaleDateString([], {
+  return formatDate(d, {
     day: "numeric",
     month: "short",
     year: sameYear ? undefined : "numeric",
   });
 }
 
-/** "26 Nov 2026, 14:05:09". */
+/** "Nov 26, 2026, 14:05:09" (in the user's locale). */
 export function absoluteTime(iso: string | null | undefined): string {
   const d = parse(iso);
   return d
-    ? d.toLocaleString([], {
+    ? formatDate(d, {
         day: "numeric",
         month: "short",
         year: "numeric",
@@ -49,9 +54,7 @@ export function absoluteTime(iso: string | null | undefined): string {
     : "";
 }
 
-/** "840 KB", "2.4 MB". */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+/** "14:05" (in the user's locale). */
+export function clockTime(d: Date): string {
+  return formatDate(d, { hour: "2-digit", minute: "2-digit" });
 }

@@ -1,5 +1,7 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { i18n } from "../../i18n";
 import { isTauri } from "../../lib/backend";
 import "./about.css";
 
@@ -10,11 +12,12 @@ export async function appIdentity(): Promise<{ name: string; version: string }> 
     const [name, version] = await Promise.all([getName(), getVersion()]);
     return { name, version };
   }
-  return { name: "Lamina Desktop", version: "browser preview" };
+  return { name: i18n.t("about:name"), version: i18n.t("about:browserPreview") };
 }
 
 /** "About Lamina Desktop": a small link in the sidebar that opens a dialog with the version. */
 export function AboutButton() {
+  const { t } = useTranslation(["about", "common"]);
   const [open, setOpen] = useState(false);
   const [identity, setIdentity] = useState<{ name: string; version: string } | null>(null);
 
@@ -23,31 +26,29 @@ export function AboutButton() {
     let live = true;
     appIdentity()
       .then((found) => live && setIdentity(found))
-      .catch(() => live && setIdentity({ name: "Lamina Desktop", version: "unknown" }));
+      .catch(() => live && setIdentity({ name: t("name"), version: t("unknown") }));
     return () => {
       live = false;
     };
-  }, [open, identity]);
+  }, [open, identity, t]);
 
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
       <Dialog.Trigger className="about-link" data-testid="about-open">
-        About Lamina Desktop
+        {t("open")}
       </Dialog.Trigger>
       <Dialog.Portal>
         <Dialog.Overlay className="about-overlay" />
         <Dialog.Content className="about-dialog" data-testid="about-dialog">
           <img className="about-icon" src="/app-icon.png" alt="" width={64} height={64} />
-          <Dialog.Title className="about-title">{identity?.name ?? "Lamina Desktop"}</Dialog.Title>
+          <Dialog.Title className="about-title">{identity?.name ?? t("name")}</Dialog.Title>
           <Dialog.Description className="about-version" data-testid="about-version">
-            {identity ? `Version ${identity.version}` : "Version …"}
+            {identity ? t("version", { version: identity.version }) : t("versionPending")}
           </Dialog.Description>
-          <p className="about-text">
-            Generate product images with Lamina apps. Your API key stays in the system keychain.
-          </p>
-          <p className="about-text">MIT licence. Built with Tauri.</p>
+          <p className="about-text">{t("body")}</p>
+          <p className="about-text">{t("licence")}</p>
           <Dialog.Close className="btn btn-small" data-testid="about-close">
-            Close
+            {t("common:actions.close")}
           </Dialog.Close>
         </Dialog.Content>
       </Dialog.Portal>

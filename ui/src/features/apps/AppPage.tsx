@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { BackIcon } from "../../components/Icons";
 import { ErrorState, InlineError, LoadingState } from "../../components/States";
 import { BackendError } from "../../lib/backend";
@@ -12,13 +13,14 @@ import { DynamicForm, useDynamicFormState } from "./DynamicForm";
 
 /** `prefill`: inputs to start from (e.g. "Open in form" from History) instead of the last ones. */
 export function AppPage({ appId, prefill }: { appId: string; prefill?: Inputs }) {
+  const { t } = useTranslation("apps");
   const navigate = useUi((s) => s.navigate);
   const app = useApp(appId);
   const last = useLastInputs(appId);
 
   const back = (
     <button type="button" className="back-link" onClick={() => navigate({ page: "apps" })}>
-      <BackIcon size={14} /> Apps
+      <BackIcon size={14} /> {t("page.back")}
     </button>
   );
 
@@ -26,7 +28,7 @@ export function AppPage({ appId, prefill }: { appId: string; prefill?: Inputs })
     return (
       <div className="page app-page" data-testid="app-page">
         {back}
-        <LoadingState label="Opening app…" />
+        <LoadingState label={t("page.opening")} />
       </div>
     );
   }
@@ -34,11 +36,7 @@ export function AppPage({ appId, prefill }: { appId: string; prefill?: Inputs })
     return (
       <div className="page app-page" data-testid="app-page">
         {back}
-        <ErrorState
-          error={app.error}
-          title="This app couldn't be opened"
-          onRetry={() => void app.refetch()}
-        />
+        <ErrorState error={app.error} title={t("page.failed")} onRetry={() => void app.refetch()} />
       </div>
     );
   }
@@ -61,6 +59,7 @@ function AppWorkspace({
   lastInputs: Inputs | null;
   back: ReactNode;
 }) {
+  const { t } = useTranslation("apps");
   const backend = useBackend();
   const form = useDynamicFormState(() => initialValues(app.parameters, lastInputs));
   const start = useStartRun();
@@ -93,7 +92,7 @@ function AppWorkspace({
         {app.description && <p className="page-lede">{app.description}</p>}
       </header>
       <div className="app-layout">
-        <section className="form-panel" aria-label="Details">
+        <section className="form-panel" aria-label={t("page.details")}>
           <DynamicForm
             appName={app.name}
             parameters={app.parameters}

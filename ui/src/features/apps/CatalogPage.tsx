@@ -1,4 +1,5 @@
 import { useEffect, type CSSProperties } from "react";
+import { useTranslation } from "react-i18next";
 import { EmptyState, ErrorState } from "../../components/States";
 import { OfflineIcon, SearchIcon } from "../../components/Icons";
 import { useBackend } from "../../lib/backend/context";
@@ -6,9 +7,11 @@ import type { AppSummary } from "../../lib/backend/types";
 import { useOnline } from "../../lib/connection";
 import { useCatalog } from "../../lib/queries";
 import { useUi } from "../../lib/store";
+import { SEARCH_KEYS } from "../../lib/shortcuts";
 import { useDebounced } from "../../lib/useDebounced";
 
 export function CatalogPage() {
+  const { t } = useTranslation("apps");
   const search = useUi((s) => s.catalogSearch);
   const setSearch = useUi((s) => s.setCatalogSearch);
   const navigate = useUi((s) => s.navigate);
@@ -23,16 +26,18 @@ export function CatalogPage() {
     <div className="page catalog-page">
       <header className="page-header catalog-header">
         <div>
-          <h1>Apps</h1>
-          <p className="page-lede">Pick an app, fill in a few details and press Generate.</p>
+          <h1>{t("catalog.title")}</h1>
+          <p className="page-lede">{t("catalog.lede")}</p>
         </div>
         <label className="search">
           <SearchIcon />
-          <span className="visually-hidden">Search apps</span>
+          <span className="visually-hidden">{t("catalog.search")}</span>
           <input
             type="search"
             data-testid="catalog-search"
-            placeholder="Search apps"
+            data-shortcut="search"
+            aria-keyshortcuts={SEARCH_KEYS}
+            placeholder={t("catalog.search")}
             value={search}
             onChange={(e) => setSearch(e.target.value)}
             onKeyDown={(e) => e.key === "Escape" && setSearch("")}
@@ -43,14 +48,12 @@ export function CatalogPage() {
       {catalog.data?.offline && online && (
         <div className="banner" role="status" data-testid="offline-banner">
           <OfflineIcon />
-          <span>
-            You're offline. These are the apps from your last visit; generating needs a connection.
-          </span>
+          <span>{t("catalog.offline")}</span>
         </div>
       )}
 
       {catalog.isPending ? (
-        <div className="app-grid" aria-busy="true" aria-label="Loading apps">
+        <div className="app-grid" aria-busy="true" aria-label={t("catalog.loading")}>
           {Array.from({ length: 6 }, (_, i) => (
             <div key={i} className="app-card app-card-skeleton">
               <div className="skeleton skeleton-avatar" />
@@ -62,19 +65,22 @@ export function CatalogPage() {
       ) : catalog.isError ? (
         <ErrorState
           error={catalog.error}
-          title="Apps couldn't be loaded"
+          title={t("catalog.failed")}
           onRetry={() => void catalog.refetch()}
         />
       ) : apps.length === 0 ? (
         query.trim() !== "" ? (
-          <EmptyState icon={<SearchIcon size={22} />} title={`No apps match “${query.trim()}”`}>
+          <EmptyState
+            icon={<SearchIcon size={22} />}
+            title={t("catalog.noMatch", { query: query.trim() })}
+          >
             <button type="button" className="btn" onClick={() => setSearch("")}>
-              Clear search
+              {t("catalog.clearSearch")}
             </button>
           </EmptyState>
         ) : (
-          <EmptyState title="No apps in this workspace yet">
-            <p>Apps you create or are given access to in Lamina show up here.</p>
+          <EmptyState title={t("catalog.empty")}>
+            <p>{t("catalog.emptyBody")}</p>
           </EmptyState>
         )
       ) : (
@@ -106,6 +112,7 @@ function initials(name: string): string {
 }
 
 function AppCard({ app, onOpen }: { app: AppSummary; onOpen: () => void }) {
+  const { t } = useTranslation("apps");
   return (
     <button
       type="button"
@@ -122,7 +129,7 @@ function AppCard({ app, onOpen }: { app: AppSummary; onOpen: () => void }) {
         {initials(app.name)}
       </span>
       <span className="app-card-name">{app.name}</span>
-      <span className="app-card-desc">{app.description || "No description"}</span>
+      <span className="app-card-desc">{app.description || t("catalog.noDescription")}</span>
     </button>
   );
 }

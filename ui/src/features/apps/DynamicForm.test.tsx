@@ -5,7 +5,7 @@ import type { Inputs, Parameter } from "../../lib/backend/types";
 import { initialValues, isMandatory, problemsToErrors, type FormErrors } from "../../lib/inputs";
 import {
   DynamicForm,
-  LOCAL_FILE_NOTE,
+  localFileNote,
   droppedUrl,
   useDynamicFormState,
   usesSegmentedControl,
@@ -95,7 +95,7 @@ describe("DynamicForm", () => {
       'input[name="Reference Image"]',
     ) as HTMLInputElement;
     expect(ref.type).toBe("url");
-    expect(field("Reference Image")).toHaveTextContent(LOCAL_FILE_NOTE);
+    expect(field("Reference Image")).toHaveTextContent(localFileNote());
     // unknown → plain text input, still named after the parameter
     expect((field("Mystery").querySelector('input[name="Mystery"]') as HTMLInputElement).type).toBe(
       "text",

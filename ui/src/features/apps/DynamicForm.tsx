@@ -9,6 +9,8 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from "react";
+import { useTranslation } from "react-i18next";
+import { i18n } from "../../i18n";
 import type { Inputs, Parameter } from "../../lib/backend/types";
 import {
   NO_ERRORS,
@@ -20,9 +22,12 @@ import {
   type FormErrors,
 } from "../../lib/inputs";
 import { ImageIcon } from "../../components/Icons";
+import { isGenerate, isMac } from "../../lib/shortcuts";
 
-export const LOCAL_FILE_NOTE =
-  "Paste a link to an image that is online — uploading from your computer is coming soon";
+/** The note under an image link field: only online images for now. */
+export function localFileNote(): string {
+  return i18n.t("apps:form.localFileNote");
+}
 
 /** Segmented control for a few short labels; a select for anything longer. */
 export function usesSegmentedControl(options: readonly string[]): boolean {
@@ -65,8 +70,6 @@ export interface DynamicFormProps {
   message?: ReactNode;
 }
 
-const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.userAgent);
-
 export function DynamicForm({
   appName,
   parameters,
@@ -79,6 +82,7 @@ export function DynamicForm({
   previewSrc = () => null,
   message,
 }: DynamicFormProps) {
+  const { t } = useTranslation("apps");
   const formRef = useRef<HTMLFormElement>(null);
   const baseId = useId();
 
@@ -100,7 +104,7 @@ export function DynamicForm({
   };
 
   const handleKeyDown = (e: KeyboardEvent) => {
-    if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
+    if (isGenerate(e)) {
       e.preventDefault();
       submit();
     }
@@ -115,9 +119,7 @@ export function DynamicForm({
       onSubmit={handleSubmit}
       onKeyDown={handleKeyDown}
     >
-      {parameters.length === 0 && (
-        <p className="muted">This app needs no details. Press Generate to start.</p>
-      )}
+      {parameters.length === 0 && <p className="muted">{t("form.noParameters")}</p>}
       {parameters.map((p, i) => (
         <Field
           key={p.id ?? p.name}
@@ -144,12 +146,13 @@ export function DynamicForm({
           type="submit"
           className="btn btn-primary btn-large"
           data-testid="generate"
+          aria-keyshortcuts={isMac ? "Meta+Enter" : "Control+Enter"}
           disabled={submitting}
         >
-          {submitting ? "Starting…" : "Generate"}
+          {submitting ? t("form.starting") : t("form.generate")}
         </button>
         <span className="shortcut" aria-hidden="true">
-          {isMac ? "⌘" : "Ctrl"} + Enter
+          {isMac ? t("form.shortcutMac") : t("form.shortcut")}
         </span>
       </div>
     </form>
@@ -177,6 +180,7 @@ interface FieldProps {
 }
 
 function Field({ id, parameter: p, value, error, onChange, previewSrc }: FieldProps) {
+  const { t } = useTranslation("apps");
   const mandatory = isMandatory(p);
   const errorId = `${id}-error`;
   const helpId = `${id}-help`;
@@ -203,7 +207,7 @@ function Field({ id, parameter: p, value, error, onChange, previewSrc }: FieldPr
           className="input textarea"
           rows={3}
           value={value}
-          placeholder={mandatory ? "Describe what you want" : "Optional"}
+          placeholder={mandatory ? t("form.describe") : t("form.optional")}
           onChange={(e) => onChange(e.target.value)}
         />
       );
@@ -227,7 +231,7 @@ function Field({ id, parameter: p, value, error, onChange, previewSrc }: FieldPr
           onChange={(e) => onChange(e.target.value)}
         >
           {(value === "" || (!mandatory && p.default == null)) && (
-            <option value="">{mandatory ? "Choose…" : "No preference"}</option>
+            <option value="">{mandatory ? t("form.choose") : t("form.noPreference")}</option>
           )}
           {value !== "" && !(p.options ?? []).includes(value) && (
             <option value={value}>{value}</option>
@@ -276,9 +280,9 @@ function Field({ id, parameter: p, value, error, onChange, previewSrc }: FieldPr
           {p.name}
         </label>
         {mandatory ? (
-          <span className="field-tag field-tag-required">Required</span>
+          <span className="field-tag field-tag-required">{t("form.required")}</span>
         ) : (
-          <span className="field-tag">Optional</span>
+          <span className="field-tag">{t("form.optional")}</span>
         )}
       </div>
       {input}
@@ -383,6 +387,7 @@ function UrlInput({
   previewSrc: (url: string) => string | null;
   helpId: string;
 }) {
+  const { t } = useTranslation("apps");
   const images = acceptsImages(parameter);
   const [dragging, setDragging] = useState(false);
   const [dropNote, setDropNote] = useState<string | null>(null);
@@ -410,9 +415,9 @@ function UrlInput({
       setDropNote(null);
       onChange(dropped);
     } else if (e.dataTransfer.files.length > 0) {
-      setDropNote(`That's a file from your computer. ${LOCAL_FILE_NOTE}.`);
+      setDropNote(t("form.droppedFile"));
     } else {
-      setDropNote("That doesn't look like a link to an image.");
+      setDropNote(t("form.droppedOther"));
     }
   };
 
@@ -430,7 +435,7 @@ function UrlInput({
         inputMode="url"
         autoComplete="off"
         spellCheck={false}
-        placeholder={images ? "Paste or drop an image link" : "https://"}
+        placeholder={images ? t("form.imagePlaceholder") : "https://"}
         value={value}
         onChange={(e) => {
           setDropNote(null);
@@ -442,15 +447,19 @@ function UrlInput({
           {failed === src ? (
             <span className="url-preview-missing">
               <ImageIcon size={18} />
-              No preview for this link — Lamina will still try to fetch it
+              {t("form.noPreview")}
             </span>
           ) : (
-            <img src={src} alt={`Preview of ${parameter.name}`} onError={() => setFailed(src)} />
+            <img
+              src={src}
+              alt={t("form.previewAlt", { name: parameter.name })}
+              onError={() => setFailed(src)}
+            />
           )}
         </div>
       )}
       <p className="field-help" id={helpId}>
-        {dropNote ?? (images ? `${LOCAL_FILE_NOTE}.` : "Paste a link that is online.")}
+        {dropNote ?? (images ? t("form.imageHelp") : t("form.linkHelp"))}
       </p>
     </div>
   );

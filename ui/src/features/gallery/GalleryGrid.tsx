@@ -1,5 +1,6 @@
 import { observeElementRect, useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useTranslation } from "react-i18next";
 import type { GalleryItem } from "../../lib/backend/types";
 import { GalleryTile } from "./GalleryTile";
 
@@ -43,6 +44,7 @@ export function GalleryGrid({
   resetKey: string;
   dimmed: boolean;
 }) {
+  const { t } = useTranslation("gallery");
   const scroller = useRef<HTMLDivElement>(null);
   const focusPending = useRef(false);
   const [width, setWidth] = useState(0);
@@ -135,7 +137,7 @@ export function GalleryGrid({
       ref={scroller}
       className={`gallery-grid${dimmed ? " is-updating" : ""}`}
       role="grid"
-      aria-label="Images"
+      aria-label={t("images")}
       aria-rowcount={rows}
       aria-colcount={columns}
       data-testid="gallery-grid"

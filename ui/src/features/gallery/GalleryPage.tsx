@@ -1,4 +1,5 @@
 import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ImageIcon, SearchIcon } from "../../components/Icons";
 import { EmptyState, ErrorState } from "../../components/States";
 import { useBackend } from "../../lib/backend/context";
@@ -10,7 +11,6 @@ import { relativeTime } from "../../lib/time";
 import { useDebounced } from "../../lib/useDebounced";
 import { FilterBar } from "../history/FilterBar";
 import { ResultCount } from "../history/ResultCount";
-import { useFindShortcut } from "../history/useFindShortcut";
 import { Lightbox } from "../runs/Lightbox";
 import { GalleryGrid, type Range } from "./GalleryGrid";
 
@@ -18,6 +18,7 @@ const FIRST_RANGE: Range = [0, 40];
 
 /** Every kept image, newest first, as a grid of thumbnails with a lightbox. Works offline. */
 export function GalleryPage() {
+  const { t } = useTranslation(["gallery", "history"]);
   const backend = useBackend();
   const filters = useUi((s) => s.galleryFilters);
   const setFilters = useUi((s) => s.setGalleryFilters);
@@ -25,7 +26,6 @@ export function GalleryPage() {
   const openRun = useUi((s) => s.openRun);
   const star = useStar();
   const searchRef = useRef<HTMLInputElement>(null);
-  useFindShortcut(searchRef);
 
   const text = useDebounced(filters.text, 200);
   const query = { ...filters, text };
@@ -64,42 +64,36 @@ export function GalleryPage() {
   let body;
   if (gallery.isPending) {
     body = (
-      <div className="gallery-grid gallery-loading" aria-busy="true" aria-label="Loading images">
+      <div className="gallery-grid gallery-loading" aria-busy="true" aria-label={t("loading")}>
         {Array.from({ length: 10 }, (_, i) => (
           <div key={i} className="gallery-tile skeleton" />
         ))}
       </div>
     );
   } else if (gallery.error && total === undefined) {
-    body = (
-      <ErrorState
-        error={gallery.error}
-        title="Your images couldn't be loaded"
-        onRetry={gallery.refetch}
-      />
-    );
+    body = <ErrorState error={gallery.error} title={t("failed")} onRetry={gallery.refetch} />;
   } else if (!total) {
     body = filtered ? (
-      <EmptyState icon={<SearchIcon size={22} />} title="No images match these filters">
+      <EmptyState icon={<SearchIcon size={22} />} title={t("noMatch")}>
         <button
           type="button"
           className="btn"
           data-testid="gallery-no-matches-clear"
           onClick={() => setFilters(NO_FILTERS)}
         >
-          Clear filters
+          {t("history:filters.clear")}
         </button>
       </EmptyState>
     ) : (
-      <EmptyState icon={<ImageIcon size={22} />} title="No images yet">
-        <p>Images you generate are kept on this computer and show up here.</p>
+      <EmptyState icon={<ImageIcon size={22} />} title={t("empty")}>
+        <p>{t("emptyBody")}</p>
         <button
           type="button"
           className="btn btn-primary"
           data-testid="gallery-empty-action"
           onClick={() => navigate({ page: "apps" })}
         >
-          Pick an app
+          {t("pickApp")}
         </button>
       </EmptyState>
     );
@@ -123,7 +117,7 @@ export function GalleryPage() {
   return (
     <div className="page gallery-page" data-testid="gallery-screen">
       <header className="page-header history-header">
-        <h1>Gallery</h1>
+        <h1>{t("title")}</h1>
         <ResultCount total={total} filtered={filtered} noun="image" testId="gallery-count" />
       </header>
       <FilterBar
@@ -132,9 +126,9 @@ export function GalleryPage() {
         onChange={setFilters}
         apps={apps.data ?? []}
         searchRef={searchRef}
-        placeholder="Search images"
+        placeholder={t("searchPlaceholder")}
       />
-      <section className="gallery-results" aria-label="Images">
+      <section className="gallery-results" aria-label={t("images")}>
         {body}
       </section>
       <Lightbox
@@ -144,8 +138,8 @@ export function GalleryPage() {
         item={
           shown && {
             src: backend.mediaUrl(shown.localId, shown.index),
-            label: shown.label ?? `Image ${shown.index + 1}`,
-            caption: `${shown.appName} · ${relativeTime(shown.createdAt)}`,
+            label: shown.label ?? t("imageLabel", { number: shown.index + 1 }),
+            caption: t("caption", { app: shown.appName, when: relativeTime(shown.createdAt) }),
             starred: shown.starred,
           }
         }

@@ -1,4 +1,5 @@
 import type { CSSProperties } from "react";
+import { useTranslation } from "react-i18next";
 import { StarIcon } from "../../components/Icons";
 import { useBackend } from "../../lib/backend/context";
 import type { GalleryItem } from "../../lib/backend/types";
@@ -22,6 +23,7 @@ export function GalleryTile({
   onFocus: () => void;
   onToggleStar: () => void;
 }) {
+  const { t } = useTranslation("gallery");
   const backend = useBackend();
   if (!item) {
     return (
@@ -30,13 +32,14 @@ export function GalleryTile({
           className="gallery-tile skeleton"
           tabIndex={active ? 0 : -1}
           data-index={index}
-          aria-label="Loading image"
+          aria-label={t("loadingImage")}
           onFocus={onFocus}
         />
       </div>
     );
   }
-  const label = item.label ?? `Image ${item.index + 1}`;
+  const label = item.label ?? t("imageLabel", { number: item.index + 1 });
+  const described = { label, app: item.appName, when: absoluteTime(item.createdAt) };
   return (
     <div
       role="gridcell"
@@ -52,8 +55,8 @@ export function GalleryTile({
         data-local-id={item.localId}
         data-output-index={item.index}
         data-starred={item.starred}
-        aria-label={`${label}, ${item.appName}, ${absoluteTime(item.createdAt)}${item.starred ? ", starred" : ""}`}
-        title={`${item.appName} · ${label}`}
+        aria-label={item.starred ? t("tileStarred", described) : t("tile", described)}
+        title={t("tileTitle", { app: item.appName, label })}
         onClick={onOpen}
         onFocus={onFocus}
       >
@@ -72,9 +75,9 @@ export function GalleryTile({
         type="button"
         className={`icon-btn gallery-star star-btn${item.starred ? " is-starred" : ""}`}
         tabIndex={-1}
-        aria-label={item.starred ? `Unstar ${label}` : `Star ${label}`}
+        aria-label={item.starred ? t("unstar", { label }) : t("star", { label })}
         aria-pressed={item.starred}
-        title={item.starred ? "Unstar (S)" : "Star (S)"}
+        title={item.starred ? t("unstarTitle") : t("starTitle")}
         data-testid="gallery-star"
         onClick={onToggleStar}
       >

@@ -1,10 +1,12 @@
 import type { RefObject } from "react";
+import { useTranslation } from "react-i18next";
 import { SearchIcon, StarIcon } from "../../components/Icons";
 import type { HistoryApp } from "../../lib/backend/types";
 import { STATUS_FILTERS, hasFilters } from "../../lib/history";
+import { formatNumber } from "../../i18n/format";
 import { NO_FILTERS, type HistoryFilters, type StatusFilter } from "../../lib/store";
 
-const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.userAgent);
+import { SEARCH_KEYS, keyLabel } from "../../lib/shortcuts";
 
 /** Search, app, status, dates and favourites: History shows them all, the Gallery a few. */
 export function FilterBar({
@@ -28,18 +30,20 @@ export function FilterBar({
   /** e.g. "Search runs"; the shortcut is added. */
   placeholder: string;
 }) {
+  const { t } = useTranslation("history");
   return (
     <div className="filter-bar" role="search">
       <label className="search filter-search">
         <SearchIcon />
-        <span className="visually-hidden">Search</span>
+        <span className="visually-hidden">{t("filters.search")}</span>
         <input
           ref={searchRef}
           type="search"
           data-testid={`${prefix}-search`}
-          placeholder={`${placeholder} (${isMac ? "⌘" : "Ctrl"}+F)`}
-          aria-keyshortcuts={isMac ? "Meta+F" : "Control+F"}
-          title="Words from the prompt or other details, the app's name, or a run id"
+          placeholder={t("filters.placeholder", { placeholder, shortcut: `${keyLabel("Mod")}+K` })}
+          data-shortcut="search"
+          aria-keyshortcuts={SEARCH_KEYS}
+          title={t("filters.searchTitle")}
           value={filters.text}
           onChange={(e) => onChange({ text: e.target.value })}
           onKeyDown={(e) => {
@@ -52,32 +56,32 @@ export function FilterBar({
       </label>
       <select
         className="input select filter-select"
-        aria-label="App"
+        aria-label={t("filters.app")}
         data-testid={`${prefix}-app-filter`}
         value={filters.appId ?? ""}
         onChange={(e) => onChange({ appId: e.target.value === "" ? null : e.target.value })}
       >
-        <option value="">All apps</option>
+        <option value="">{t("filters.allApps")}</option>
         {apps.map((a) => (
           <option key={a.appId} value={a.appId}>
-            {a.appName} ({a.runs.toLocaleString()})
+            {t("filters.appOption", { app: a.appName, runs: formatNumber(a.runs) })}
           </option>
         ))}
       </select>
       {withStatus && (
         <select
           className="input select filter-select"
-          aria-label="Status"
+          aria-label={t("filters.status")}
           data-testid={`${prefix}-status-filter`}
           value={filters.status ?? ""}
           onChange={(e) =>
             onChange({ status: e.target.value === "" ? null : (e.target.value as StatusFilter) })
           }
         >
-          <option value="">Any status</option>
+          <option value="">{t("filters.anyStatus")}</option>
           {STATUS_FILTERS.map((s) => (
             <option key={s.value} value={s.value}>
-              {s.label}
+              {t(`filters.states.${s.value}`)}
             </option>
           ))}
         </select>
@@ -85,7 +89,7 @@ export function FilterBar({
       {withDates && (
         <div className="date-range">
           <label className="date-field">
-            <span>From</span>
+            <span>{t("filters.from")}</span>
             <input
               type="date"
               className="input"
@@ -96,7 +100,7 @@ export function FilterBar({
             />
           </label>
           <label className="date-field">
-            <span>To</span>
+            <span>{t("filters.to")}</span>
             <input
               type="date"
               className="input"
@@ -115,7 +119,7 @@ export function FilterBar({
         data-testid={`${prefix}-starred`}
         onClick={() => onChange({ starredOnly: !filters.starredOnly })}
       >
-        <StarIcon size={14} filled={filters.starredOnly} /> Starred
+        <StarIcon size={14} filled={filters.starredOnly} /> {t("filters.starred")}
       </button>
       {hasFilters(filters) && (
         <button
@@ -124,7 +128,7 @@ export function FilterBar({
           data-testid={`${prefix}-clear-filters`}
           onClick={() => onChange(NO_FILTERS)}
         >
-          Clear filters
+          {t("filters.clear")}
         </button>
       )}
     </div>

@@ -1,5 +1,6 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useTranslation } from "react-i18next";
 import type { RunRecord } from "../../lib/backend/types";
 import { useNow } from "../../lib/useNow";
 import { HistoryRow, HistoryRowLoading, ROW_HEIGHT } from "./HistoryRow";
@@ -29,6 +30,7 @@ export function HistoryList({
   resetKey: string;
   dimmed: boolean;
 }) {
+  const { t } = useTranslation("history");
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const focusPending = useRef(false);
@@ -102,7 +104,7 @@ export function HistoryList({
       ref={scroller}
       className={`history-list${dimmed ? " is-updating" : ""}`}
       role="listbox"
-      aria-label="Runs"
+      aria-label={t("runs")}
       data-testid="history-list"
       onKeyDown={onKeyDown}
     >

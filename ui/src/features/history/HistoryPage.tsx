@@ -1,4 +1,5 @@
 import { useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { HistoryIcon, SearchIcon } from "../../components/Icons";
 import { EmptyState, ErrorState } from "../../components/States";
 import { hasFilters, useHistoryApps, useHistoryPages } from "../../lib/history";
@@ -9,19 +10,18 @@ import { FilterBar } from "./FilterBar";
 import { HistoryList, type Range } from "./HistoryList";
 import { ROW_HEIGHT } from "./HistoryRow";
 import { ResultCount } from "./ResultCount";
-import { useFindShortcut } from "./useFindShortcut";
 
 const FIRST_RANGE: Range = [0, 30];
 
 /** Every run ever started on this computer, newest first, searchable; details on the side. */
 export function HistoryPage() {
+  const { t } = useTranslation("history");
   const filters = useUi((s) => s.historyFilters);
   const setFilters = useUi((s) => s.setHistoryFilters);
   const selected = useUi((s) => s.selectedRun);
   const select = useUi((s) => s.selectRun);
   const navigate = useUi((s) => s.navigate);
   const searchRef = useRef<HTMLInputElement>(null);
-  useFindShortcut(searchRef);
 
   const text = useDebounced(filters.text, 200);
   const query = { ...filters, text };
@@ -52,7 +52,7 @@ export function HistoryPage() {
   let body;
   if (history.isPending) {
     body = (
-      <div className="history-list" aria-busy="true" aria-label="Loading runs">
+      <div className="history-list" aria-busy="true" aria-label={t("loading")}>
         {Array.from({ length: 6 }, (_, i) => (
           <div key={i} className="history-row is-loading" style={{ height: ROW_HEIGHT }}>
             <span className="history-thumb skeleton" />
@@ -65,36 +65,30 @@ export function HistoryPage() {
       </div>
     );
   } else if (history.error && total === undefined) {
-    body = (
-      <ErrorState
-        error={history.error}
-        title="Your history couldn't be loaded"
-        onRetry={history.refetch}
-      />
-    );
+    body = <ErrorState error={history.error} title={t("failed")} onRetry={history.refetch} />;
   } else if (!total) {
     body = filtered ? (
-      <EmptyState icon={<SearchIcon size={22} />} title="No runs match these filters">
-        <p>Try other words or a wider date range.</p>
+      <EmptyState icon={<SearchIcon size={22} />} title={t("noMatch")}>
+        <p>{t("noMatchBody")}</p>
         <button
           type="button"
           className="btn"
           data-testid="history-no-matches-clear"
           onClick={() => setFilters(NO_FILTERS)}
         >
-          Clear filters
+          {t("filters.clear")}
         </button>
       </EmptyState>
     ) : (
-      <EmptyState icon={<HistoryIcon size={22} />} title="No runs yet">
-        <p>Every run you start is kept here, with its images, even when you're offline.</p>
+      <EmptyState icon={<HistoryIcon size={22} />} title={t("empty")}>
+        <p>{t("emptyBody")}</p>
         <button
           type="button"
           className="btn btn-primary"
           data-testid="history-empty-action"
           onClick={() => navigate({ page: "apps" })}
         >
-          Pick an app
+          {t("pickApp")}
         </button>
       </EmptyState>
     );
@@ -115,7 +109,7 @@ export function HistoryPage() {
   return (
     <div className="page history-page" data-testid="history-screen">
       <header className="page-header history-header">
-        <h1>History</h1>
+        <h1>{t("title")}</h1>
         <ResultCount total={total} filtered={filtered} noun="run" testId="history-count" />
       </header>
       <FilterBar
@@ -124,12 +118,12 @@ export function HistoryPage() {
         onChange={setFilters}
         apps={apps.data ?? []}
         searchRef={searchRef}
-        placeholder="Search runs"
+        placeholder={t("searchPlaceholder")}
         withStatus
         withDates
       />
       <div className={`history-body${selected ? " has-detail" : ""}`}>
-        <section className="history-results" aria-label="Runs">
+        <section className="history-results" aria-label={t("runs")}>
           {body}
         </section>
         {selected && (

@@ -1,4 +1,5 @@
 import type { CSSProperties } from "react";
+import { useTranslation } from "react-i18next";
 import { AlertIcon, ImageIcon } from "../../components/Icons";
 import { StatusPill } from "../../components/StatusPill";
 import { useBackend } from "../../lib/backend/context";
@@ -26,6 +27,7 @@ function rowStyle(start: number): CSSProperties {
 
 /** One run in History: thumbnails, app, what was asked, status, when and how long. */
 export function HistoryRow({ run, now, ...p }: RowProps & { run: RunRecord; now: number }) {
+  const { t } = useTranslation("history");
   const backend = useBackend();
   const images = run.outputs.filter((o) => o.type === "image" && o.file).slice(0, MAX_THUMBS);
   const ended = run.status !== "starting" && run.status !== "queued" && run.status !== "running";
@@ -72,13 +74,13 @@ export function HistoryRow({ run, now, ...p }: RowProps & { run: RunRecord; now:
       </div>
       <div className="history-main">
         <span className="history-app">{run.appName}</span>
-        <span className="history-summary">{inputsSummary(run.inputs) || "No details"}</span>
+        <span className="history-summary">{inputsSummary(run.inputs) || t("noDetails")}</span>
       </div>
       <StatusPill status={run.status} testId="history-status" />
       <time className="history-time" dateTime={run.createdAt} title={absoluteTime(run.createdAt)}>
         {relativeTime(run.createdAt, now)}
       </time>
-      <span className="history-duration" title="How long it took">
+      <span className="history-duration" title={t("durationTitle")}>
         {duration}
       </span>
     </div>
@@ -87,6 +89,7 @@ export function HistoryRow({ run, now, ...p }: RowProps & { run: RunRecord; now:
 
 /** A row whose page is still loading. */
 export function HistoryRowLoading(p: RowProps) {
+  const { t } = useTranslation("history");
   return (
     <div
       role="option"
@@ -94,7 +97,7 @@ export function HistoryRowLoading(p: RowProps) {
       aria-busy="true"
       aria-setsize={p.total}
       aria-posinset={p.index + 1}
-      aria-label="Loading"
+      aria-label={t("loadingRow")}
       tabIndex={p.active ? 0 : -1}
       className="history-row is-loading"
       data-index={p.index}

@@ -1,3 +1,6 @@
+import { useTranslation } from "react-i18next";
+import { formatNumber } from "../../i18n/format";
+
 /** "1,204 runs" / "12 matching images" beside a page title; empty while the total is unknown. */
 export function ResultCount({
   total,
@@ -10,11 +13,18 @@ export function ResultCount({
   noun: "run" | "image";
   testId: string;
 }) {
+  const { t } = useTranslation("history");
+  const key =
+    noun === "run"
+      ? filtered
+        ? "count.matchingRun"
+        : "count.run"
+      : filtered
+        ? "count.matchingImage"
+        : "count.image";
   return (
     <span className="history-count" data-testid={testId} aria-live="polite">
-      {total === undefined
-        ? ""
-        : `${total.toLocaleString()} ${filtered ? "matching " : ""}${noun}${total === 1 ? "" : "s"}`}
+      {total === undefined ? "" : t(key, { count: total, formatted: formatNumber(total) })}
     </span>
   );
 }

@@ -1,4 +1,5 @@
 import { useId } from "react";
+import { useTranslation } from "react-i18next";
 import { InlineError } from "../../components/States";
 import { KeyIcon, SparkIcon } from "../../components/Icons";
 import type { AccountStatus } from "../../lib/backend/types";
@@ -7,6 +8,7 @@ import { KeyForm } from "../settings/KeyForm";
 
 /** First launch: connect an account, or look around in the demo workspace. */
 export function Onboarding({ account }: { account: AccountStatus }) {
+  const { t } = useTranslation("onboarding");
   const demo = useStartDemo();
   const keyId = useId();
   return (
@@ -15,10 +17,8 @@ export function Onboarding({ account }: { account: AccountStatus }) {
         <div className="brand-mark" aria-hidden="true">
           <SparkIcon size={22} />
         </div>
-        <h1>Welcome to Lamina</h1>
-        <p className="page-lede">
-          Product images for your shop, made from a few words and a photo.
-        </p>
+        <h1>{t("title")}</h1>
+        <p className="page-lede">{t("lede")}</p>
 
         <div className="choices">
           <section className="choice">
@@ -28,10 +28,10 @@ export function Onboarding({ account }: { account: AccountStatus }) {
             <h2>
               {/* Clicking the heading puts the cursor in the key field. */}
               <label htmlFor={keyId} data-testid="connect-account">
-                Connect your Lamina account
+                {t("connect.title")}
               </label>
             </h2>
-            <p className="muted">Use your own apps and credits.</p>
+            <p className="muted">{t("connect.body")}</p>
             <KeyForm account={account} inputId={keyId} />
           </section>
 
@@ -39,11 +39,8 @@ export function Onboarding({ account }: { account: AccountStatus }) {
             <div className="choice-icon" aria-hidden="true">
               <SparkIcon size={18} />
             </div>
-            <h2>Try the demo workspace</h2>
-            <p className="muted">
-              Sample apps with made-up results, so you can see how it works. Nothing is charged, and
-              you can connect your account at any time.
-            </p>
+            <h2>{t("demo.title")}</h2>
+            <p className="muted">{t("demo.body")}</p>
             <button
               type="button"
               className="btn btn-large"
@@ -51,7 +48,7 @@ export function Onboarding({ account }: { account: AccountStatus }) {
               disabled={demo.isPending}
               onClick={() => demo.mutate()}
             >
-              {demo.isPending ? "Opening…" : "Try the demo workspace"}
+              {demo.isPending ? t("demo.opening") : t("demo.button")}
             </button>
             {demo.isError && <InlineError error={demo.error} />}
           </section>

@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { CodeIcon, CopyIcon, DownloadIcon, EditIcon, RetryIcon } from "../../components/Icons";
 import type { RunRecord } from "../../lib/backend/types";
 import { useFileActions } from "../../lib/run-actions";
@@ -14,6 +15,7 @@ export function DetailActions({
   onRerun: () => void;
   starting: boolean;
 }) {
+  const { t } = useTranslation("runDetail");
   const navigate = useUi((s) => s.navigate);
   const files = useFileActions();
   const kept = run.outputs
@@ -31,7 +33,7 @@ export function DetailActions({
           disabled={starting}
           onClick={onRerun}
         >
-          <RetryIcon size={14} /> {starting ? "Starting…" : "Rerun"}
+          <RetryIcon size={14} /> {starting ? t("actions.starting") : t("actions.rerun")}
         </button>
       )}
       <button
@@ -40,11 +42,12 @@ export function DetailActions({
         data-testid="open-in-form"
         onClick={() => navigate({ page: "app", appId: run.appId, prefill: run.inputs })}
       >
-        <EditIcon size={14} /> Open in form
+        <EditIcon size={14} /> {t("actions.openInForm")}
       </button>
       {kept.length > 0 && (
         <SaveMenu localId={run.localId} indexes={kept} testId="save-all" placement="up">
-          <DownloadIcon size={14} /> {kept.length > 1 ? `Save all (${kept.length})` : "Save"}
+          <DownloadIcon size={14} />{" "}
+          {kept.length > 1 ? t("actions.saveAll", { count: kept.length }) : t("actions.save")}
         </SaveMenu>
       )}
       <span className="detail-actions-spacer" />
@@ -53,20 +56,18 @@ export function DetailActions({
         className="btn btn-ghost btn-small"
         data-testid="copy-run-id"
         title={run.runId ?? run.localId}
-        onClick={() => void files.copyText(run.runId ?? run.localId, "Run id copied")}
+        onClick={() => void files.copyText(run.runId ?? run.localId, t("actions.runIdCopied"))}
       >
-        <CopyIcon size={14} /> Copy run id
+        <CopyIcon size={14} /> {t("actions.copyRunId")}
       </button>
       <button
         type="button"
         className="btn btn-ghost btn-small"
         data-testid="copy-run-json"
-        title="The whole record, for Lamina support"
-        onClick={() =>
-          void files.copyText(JSON.stringify(run, null, 2), "Run details copied for support")
-        }
+        title={t("actions.copyJsonTitle")}
+        onClick={() => void files.copyText(JSON.stringify(run, null, 2), t("actions.jsonCopied"))}
       >
-        <CodeIcon size={14} /> Copy JSON for support
+        <CodeIcon size={14} /> {t("actions.copyJson")}
       </button>
     </footer>
   );

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { CopyIcon } from "../../components/Icons";
 import { useBackend } from "../../lib/backend/context";
 import type { OutputRecord, RunRecord } from "../../lib/backend/types";
@@ -12,6 +13,7 @@ function isKeptImage(o: OutputRecord): boolean {
 
 /** Every output of the run, in order: images (→ lightbox), text, and what went wrong. */
 export function DetailOutputs({ run }: { run: RunRecord }) {
+  const { t } = useTranslation("runDetail");
   const backend = useBackend();
   const star = useStar();
   const files = useFileActions();
@@ -24,11 +26,11 @@ export function DetailOutputs({ run }: { run: RunRecord }) {
   return (
     <section className="detail-section" aria-labelledby="detail-outputs">
       <h3 id="detail-outputs" className="detail-heading">
-        Results
+        {t("outputs.title")}
       </h3>
       <div className="detail-outputs">
         {outputs.map((o) => {
-          const label = o.label ?? `Result ${o.index + 1}`;
+          const label = o.label ?? t("outputs.resultLabel", { number: o.index + 1 });
           if (isKeptImage(o)) {
             return (
               <ImageTile
@@ -43,7 +45,9 @@ export function DetailOutputs({ run }: { run: RunRecord }) {
             return (
               <div key={o.index} className="detail-problem" data-testid="output-error">
                 <strong>
-                  {label} {o.status === "error" ? "couldn't be made" : "couldn't be downloaded"}
+                  {o.status === "error"
+                    ? t("outputs.notMade", { label })
+                    : t("outputs.notDownloaded", { label })}
                 </strong>
                 <span className="detail-raw">{o.error ?? o.fileError}</span>
               </div>
@@ -52,7 +56,7 @@ export function DetailOutputs({ run }: { run: RunRecord }) {
           if (o.status === "cancelled") {
             return (
               <div key={o.index} className="detail-problem">
-                <strong>{label} was stopped</strong>
+                <strong>{t("outputs.stopped", { label })}</strong>
               </div>
             );
           }
@@ -61,7 +65,7 @@ export function DetailOutputs({ run }: { run: RunRecord }) {
               <div
                 key={o.index}
                 className="detail-pending skeleton"
-                aria-label={`${label}: on its way`}
+                aria-label={t("outputs.onItsWay", { label })}
               />
             );
           }
@@ -73,9 +77,9 @@ export function DetailOutputs({ run }: { run: RunRecord }) {
                   <button
                     type="button"
                     className="btn btn-ghost btn-small"
-                    onClick={() => void files.copyText(o.value ?? "", "Text copied")}
+                    onClick={() => void files.copyText(o.value ?? "", t("outputs.textCopied"))}
                   >
-                    <CopyIcon size={14} /> Copy
+                    <CopyIcon size={14} /> {t("outputs.copy")}
                   </button>
                 </div>
                 <p>{o.value}</p>
@@ -93,7 +97,7 @@ export function DetailOutputs({ run }: { run: RunRecord }) {
           return (
             <div key={o.index} className="detail-problem">
               <strong>{label}</strong>
-              <span>This result can't be shown here yet.</span>
+              <span>{t("outputs.cantShow")}</span>
             </div>
           );
         })}
@@ -104,7 +108,7 @@ export function DetailOutputs({ run }: { run: RunRecord }) {
         item={
           current && {
             src: backend.mediaUrl(run.localId, current.index),
-            label: current.label ?? `Image ${current.index + 1}`,
+            label: current.label ?? t("outputs.imageLabel", { number: current.index + 1 }),
             caption: run.appName,
             starred: current.starred,
           }

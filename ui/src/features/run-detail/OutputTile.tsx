@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { CopyIcon, DownloadIcon, FolderIcon, StarIcon } from "../../components/Icons";
 import { useBackend } from "../../lib/backend/context";
 import type { OutputRecord, RunRecord } from "../../lib/backend/types";
@@ -14,10 +15,11 @@ export function ImageTile({
   output: OutputRecord;
   onOpen: () => void;
 }) {
+  const { t } = useTranslation("runDetail");
   const backend = useBackend();
   const star = useStar();
   const files = useFileActions();
-  const label = o.label ?? `Image ${o.index + 1}`;
+  const label = o.label ?? t("outputs.imageLabel", { number: o.index + 1 });
   const w = o.file?.width;
   const h = o.file?.height;
   return (
@@ -36,7 +38,7 @@ export function ImageTile({
         className="detail-image-btn"
         style={{ aspectRatio: w && h ? `${w} / ${h}` : "1 / 1" }}
         onClick={onOpen}
-        aria-label={`Open ${label}`}
+        aria-label={t("outputs.open", { label })}
       >
         <img
           src={backend.mediaUrl(run.localId, o.index, "thumb")}
@@ -54,9 +56,9 @@ export function ImageTile({
           <button
             type="button"
             className={`icon-btn icon-btn-small star-btn${o.starred ? " is-starred" : ""}`}
-            aria-label={o.starred ? `Unstar ${label}` : `Star ${label}`}
+            aria-label={o.starred ? t("outputs.unstar", { label }) : t("outputs.star", { label })}
             aria-pressed={o.starred}
-            title={o.starred ? "Unstar" : "Star"}
+            title={o.starred ? t("outputs.unstarTitle") : t("outputs.starTitle")}
             data-testid="star-output"
             onClick={() =>
               star.mutate({ localId: run.localId, index: o.index, starred: !o.starred })
@@ -71,13 +73,13 @@ export function ImageTile({
             className="icon-btn icon-btn-small"
           >
             <DownloadIcon size={15} />
-            <span className="visually-hidden">Save {label}</span>
+            <span className="visually-hidden">{t("outputs.saveLabel", { label })}</span>
           </SaveMenu>
           <button
             type="button"
             className="icon-btn icon-btn-small"
-            aria-label={`Copy ${label}`}
-            title="Copy image"
+            aria-label={t("outputs.copyLabel", { label })}
+            title={t("outputs.copyTitle")}
             data-testid="copy-image"
             onClick={() => void files.copyImage(run.localId, o.index)}
           >
@@ -86,8 +88,8 @@ export function ImageTile({
           <button
             type="button"
             className="icon-btn icon-btn-small"
-            aria-label={`Show ${label} in folder`}
-            title="Show in folder"
+            aria-label={t("outputs.revealLabel", { label })}
+            title={t("outputs.revealTitle")}
             data-testid="reveal-output"
             onClick={() => void files.reveal(run.localId, o.index)}
           >

@@ -3,7 +3,11 @@ import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import type { MemoryBackend } from "../../lib/backend/memory";
 import { startApp } from "../../test/app";
-import { BAD_KEY_MESSAGE, NOT_STARTED_MESSAGE, UNKNOWN_MESSAGE } from "../runs/status";
+import { runMessage } from "../runs/status";
+
+const BAD_KEY_MESSAGE = runMessage("badKey");
+const NOT_STARTED_MESSAGE = runMessage("notStarted");
+const UNKNOWN_MESSAGE = runMessage("unknown");
 
 const INPUTS = { Prompt: "Ceramic vase with dried flowers", "Aspect Ratio": "9:16" };
 

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { CloseIcon } from "../../components/Icons";
 import { ErrorState, LoadingState } from "../../components/States";
 import { StatusPill } from "../../components/StatusPill";
@@ -16,6 +17,7 @@ import { useRerun } from "./useRerun";
 
 /** One run in full, beside the History list: status, problems, results, inputs, actions. */
 export function RunDetail({ localId, onClose }: { localId: string; onClose: () => void }) {
+  const { t } = useTranslation("runDetail");
   const run = useRun(localId);
   const head = (title: string): ReactNode => (
     <header className="detail-head">
@@ -23,7 +25,7 @@ export function RunDetail({ localId, onClose }: { localId: string; onClose: () =
       <button
         type="button"
         className="icon-btn"
-        aria-label="Close details"
+        aria-label={t("close")}
         data-testid="run-detail-close"
         onClick={onClose}
       >
@@ -33,21 +35,17 @@ export function RunDetail({ localId, onClose }: { localId: string; onClose: () =
   );
   if (run.isPending) {
     return (
-      <aside className="run-detail" data-testid="run-detail" aria-label="Run details">
-        {head("Run")}
-        <LoadingState label="Opening run…" />
+      <aside className="run-detail" data-testid="run-detail" aria-label={t("label")}>
+        {head(t("run"))}
+        <LoadingState label={t("opening")} />
       </aside>
     );
   }
   if (run.isError) {
     return (
-      <aside className="run-detail" data-testid="run-detail" aria-label="Run details">
-        {head("Run")}
-        <ErrorState
-          error={run.error}
-          title="This run couldn't be opened"
-          onRetry={() => void run.refetch()}
-        />
+      <aside className="run-detail" data-testid="run-detail" aria-label={t("label")}>
+        {head(t("run"))}
+        <ErrorState error={run.error} title={t("failed")} onRetry={() => void run.refetch()} />
       </aside>
     );
   }
@@ -63,6 +61,7 @@ function Loaded({
   head: (title: string) => ReactNode;
   onClose: () => void;
 }) {
+  const { t } = useTranslation("runDetail");
   const { rerun, isPending } = useRerun();
   const now = useNow(isTerminal(run) ? 60_000 : 1000);
   return (
@@ -71,7 +70,7 @@ function Loaded({
       data-testid="run-detail"
       data-status={run.status}
       data-local-id={run.localId}
-      aria-label={`${run.appName} run`}
+      aria-label={t("labelFor", { app: run.appName })}
       onKeyDown={(e) => {
         // Esc in the panel closes it. Keys from the lightbox (a portal) bubble here through
         // React but are not inside the panel: they are left alone.
@@ -82,24 +81,24 @@ function Loaded({
       <div className="detail-body">
         <dl className="detail-facts">
           <div>
-            <dt>Status</dt>
+            <dt>{t("facts.status")}</dt>
             <dd>
               <StatusPill status={run.status} />
             </dd>
           </div>
           <div>
-            <dt>Started</dt>
+            <dt>{t("facts.started")}</dt>
             <dd>{absoluteTime(run.createdAt)}</dd>
           </div>
           {run.completedAt && (
             <div>
-              <dt>Finished</dt>
+              <dt>{t("facts.finished")}</dt>
               <dd>{absoluteTime(run.completedAt)}</dd>
             </div>
           )}
           {run.status !== "unknown" && (
             <div>
-              <dt>Took</dt>
+              <dt>{t("facts.took")}</dt>
               <dd>{formatElapsed(elapsedMs(run, now))}</dd>
             </div>
           )}

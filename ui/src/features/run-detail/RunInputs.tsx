@@ -1,18 +1,20 @@
+import { useTranslation } from "react-i18next";
 import type { RunRecord } from "../../lib/backend/types";
 import { shortLink } from "../runs/summary";
 
 /** Every input as it was sent. Links show their file name and open nothing (they're remote). */
 export function RunInputs({ run }: { run: RunRecord }) {
+  const { t } = useTranslation("runDetail");
   const entries = Object.entries(run.inputs).filter(
     (e): e is [string, string] => typeof e[1] === "string",
   );
   return (
     <section className="detail-section" aria-labelledby="detail-inputs">
       <h3 id="detail-inputs" className="detail-heading">
-        Details you gave
+        {t("inputs.title")}
       </h3>
       {entries.length === 0 ? (
-        <p className="muted">No details: the app's defaults were used.</p>
+        <p className="muted">{t("inputs.none")}</p>
       ) : (
         <dl className="detail-inputs" data-testid="run-inputs">
           {entries.map(([key, value]) => (

@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { Details } from "../../components/Details";
 import { RetryIcon } from "../../components/Icons";
 import type { RunRecord } from "../../lib/backend/types";
@@ -18,6 +19,7 @@ export function RunProblem({
   onStartAgain: () => void;
   starting: boolean;
 }) {
+  const { t } = useTranslation("runDetail");
   const navigate = useUi((s) => s.navigate);
   const requestKeyForm = useUi((s) => s.requestKeyForm);
   const failure = describeFailure(run);
@@ -30,7 +32,7 @@ export function RunProblem({
     return (
       <div className="run-failure run-partial" role="status" data-testid="run-partial">
         <p data-testid="run-warning">
-          {missing} of {run.outputs.length} results couldn't be made. The others are below.
+          {t("problem.partial", { count: missing, total: run.outputs.length })}
         </p>
         <Details text={failureDetails(run)} />
       </div>
@@ -48,7 +50,7 @@ export function RunProblem({
             data-testid="open-settings"
             onClick={requestKeyForm}
           >
-            Open Settings
+            {t("problem.openSettings")}
           </button>
         )}
         {failure.kind === "invalidInput" && (
@@ -58,7 +60,7 @@ export function RunProblem({
             data-testid="failure-open-form"
             onClick={() => navigate({ page: "app", appId: run.appId, prefill: run.inputs })}
           >
-            Open in form
+            {t("problem.openInForm")}
           </button>
         )}
         {failure.kind === "notStarted" && (
@@ -69,7 +71,7 @@ export function RunProblem({
             disabled={starting}
             onClick={onStartAgain}
           >
-            <RetryIcon size={14} /> {starting ? "Starting…" : "Start again"}
+            <RetryIcon size={14} /> {starting ? t("problem.starting") : t("problem.startAgain")}
           </button>
         )}
         <Details text={failureDetails(run)} />

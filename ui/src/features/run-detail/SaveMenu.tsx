@@ -1,16 +1,12 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import type { ExportFormat } from "../../lib/backend/types";
 import { useSaveOutputs } from "../../lib/run-actions";
 import { usePrefs } from "../../lib/store";
 
 type FormatName = ExportFormat["format"];
 
-const FORMATS: { value: FormatName; label: string; hint: string }[] = [
-  { value: "png", label: "PNG", hint: "Every detail kept. Larger files." },
-  { value: "jpeg", label: "JPEG", hint: "Small files that open anywhere." },
-  { value: "webp", label: "WebP", hint: "The smallest files, for the web." },
-  { value: "original", label: "Original", hint: "The file exactly as Lamina made it." },
-];
+const FORMATS: readonly FormatName[] = ["png", "jpeg", "webp", "original"];
 
 function toFormat(name: FormatName, quality: number): ExportFormat {
   return name === "jpeg" || name === "webp" ? { format: name, quality } : { format: name };
@@ -33,6 +29,7 @@ export function SaveMenu({
   className?: string;
   children: ReactNode;
 }) {
+  const { t } = useTranslation("runDetail");
   const [open, setOpen] = useState(false);
   const preferred = usePrefs((s) => s.exportFormat);
   const setPreferred = usePrefs((s) => s.setExportFormat);
@@ -101,29 +98,29 @@ export function SaveMenu({
           id={id}
           className={`popover popover-${placement}`}
           role="dialog"
-          aria-label={many ? `Save ${indexes.length} images` : "Save image"}
+          aria-label={many ? t("save.menuMany", { count: indexes.length }) : t("save.menuOne")}
           data-testid="save-menu"
         >
-          <div className="segmented" role="radiogroup" aria-label="Format">
+          <div className="segmented" role="radiogroup" aria-label={t("save.format")}>
             {FORMATS.map((f) => (
               <button
-                key={f.value}
+                key={f}
                 type="button"
                 role="radio"
                 className="segment"
-                aria-checked={name === f.value}
-                data-testid={`save-format-${f.value}`}
-                autoFocus={name === f.value}
-                onClick={() => setName(f.value)}
+                aria-checked={name === f}
+                data-testid={`save-format-${f}`}
+                autoFocus={name === f}
+                onClick={() => setName(f)}
               >
-                {f.label}
+                {t(`save.formats.${f}`)}
               </button>
             ))}
           </div>
-          <p className="popover-hint">{FORMATS.find((f) => f.value === name)?.hint}</p>
+          <p className="popover-hint">{t(`save.hints.${name}`)}</p>
           {lossy && (
             <label className="quality-field">
-              <span>Quality</span>
+              <span>{t("save.quality")}</span>
               <input
                 type="range"
                 min={40}
@@ -142,7 +139,7 @@ export function SaveMenu({
             data-testid="save-confirm"
             onClick={confirm}
           >
-            {many ? `Save ${indexes.length} images…` : "Save image…"}
+            {many ? t("save.confirmMany", { count: indexes.length }) : t("save.confirmOne")}
           </button>
         </div>
       )}

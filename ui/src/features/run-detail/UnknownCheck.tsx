@@ -1,24 +1,34 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { i18n } from "../../i18n";
 import { Details } from "../../components/Details";
 import { InlineError } from "../../components/States";
 import type { RunCandidate, RunRecord } from "../../lib/backend/types";
 import { useUnknownCheck } from "../../lib/run-actions";
 import { absoluteTime } from "../../lib/time";
-import { UNKNOWN_MESSAGE, failureDetails, formatElapsed } from "../runs/status";
+import { failureDetails, formatElapsed, runMessage } from "../runs/status";
 
-const CANDIDATE_STATUS: Record<string, string> = {
-  queued: "Queued",
-  running: "Running",
-  completed: "Done",
-  failed: "Failed",
-  cancelled: "Stopped",
-  unknown: "Status unknown",
-};
+const CANDIDATE_STATUS = [
+  "queued",
+  "running",
+  "completed",
+  "failed",
+  "cancelled",
+  "unknown",
+] as const;
+
+function candidateStatus(status: string): string {
+  const known = CANDIDATE_STATUS.find((s) => s === status);
+  return known ? i18n.t(`runDetail:unknown.status.${known}`) : status;
+}
 
 function offset(candidate: RunCandidate, run: RunRecord): string {
   const ms = Date.parse(candidate.createdAt ?? "") - Date.parse(run.createdAt);
   if (Number.isNaN(ms)) return "";
-  return `${formatElapsed(Math.abs(ms))} ${ms >= 0 ? "after" : "before"} you started it`;
+  const elapsed = formatElapsed(Math.abs(ms));
+  return ms >= 0
+    ? i18n.t("runDetail:unknown.after", { elapsed })
+    : i18n.t("runDetail:unknown.before", { elapsed });
 }
 
 /**
@@ -26,6 +36,7 @@ function offset(candidate: RunCandidate, run: RunRecord): string {
  * the person checks the service's run list, then links the run or closes it as never started.
  */
 export function UnknownCheck({ run }: { run: RunRecord }) {
+  const { t } = useTranslation("runDetail");
   const { find, link, markNotStarted } = useUnknownCheck(run.localId);
   const [noneOfThese, setNoneOfThese] = useState(false);
   const candidates = find.data ?? [];
@@ -33,8 +44,8 @@ export function UnknownCheck({ run }: { run: RunRecord }) {
 
   return (
     <div className="run-failure unknown-check" role="status" data-testid="unknown-check">
-      <p data-testid="run-error">{UNKNOWN_MESSAGE}</p>
-      <p className="muted">Nothing is sent again until you decide.</p>
+      <p data-testid="run-error">{runMessage("unknown")}</p>
+      <p className="muted">{t("unknown.noResend")}</p>
 
       {!find.isSuccess && (
         <button
@@ -44,25 +55,22 @@ export function UnknownCheck({ run }: { run: RunRecord }) {
           disabled={find.isPending}
           onClick={() => find.mutate()}
         >
-          {find.isPending ? "Checking…" : "Check with the service"}
+          {find.isPending ? t("unknown.checking") : t("unknown.check")}
         </button>
       )}
       {find.isError && <InlineError error={find.error} />}
 
       {find.isSuccess && candidates.length > 0 && !noneOfThese && (
         <div className="candidates">
-          <p>
-            The service has {candidates.length === 1 ? "a run" : `${candidates.length} runs`} of
-            this app from around that moment. Is one of them yours?
-          </p>
+          <p>{t("unknown.candidates", { count: candidates.length })}</p>
           <ul>
             {candidates.map((c) => (
               <li key={c.runId} className="candidate" data-testid="unknown-candidate">
                 <span className="candidate-when" title={c.runId}>
-                  {absoluteTime(c.createdAt) || "Time not given"}
+                  {absoluteTime(c.createdAt) || t("unknown.noTime")}
                   <span className="muted"> {offset(c, run)}</span>
                 </span>
-                <span className="badge">{CANDIDATE_STATUS[c.status] ?? c.status}</span>
+                <span className="badge">{candidateStatus(c.status)}</span>
                 <button
                   type="button"
                   className="btn btn-small btn-primary"
@@ -70,7 +78,7 @@ export function UnknownCheck({ run }: { run: RunRecord }) {
                   disabled={link.isPending}
                   onClick={() => link.mutate(c.runId)}
                 >
-                  This is my run
+                  {t("unknown.mine")}
                 </button>
               </li>
             ))}
@@ -81,19 +89,14 @@ export function UnknownCheck({ run }: { run: RunRecord }) {
             data-testid="none-of-these"
             onClick={() => setNoneOfThese(true)}
           >
-            None of these is mine
+            {t("unknown.noneMine")}
           </button>
         </div>
       )}
 
       {showNone && (
         <div className="unknown-none" data-testid="unknown-none">
-          <p>
-            {candidates.length === 0
-              ? "The service has no run from that moment, so nothing was charged."
-              : "Then this run never reached the service."}{" "}
-            Mark it as not started; you can then start it again.
-          </p>
+          <p>{candidates.length === 0 ? t("unknown.noneFound") : t("unknown.neverReached")}</p>
           <button
             type="button"
             className="btn btn-small"
@@ -101,7 +104,7 @@ export function UnknownCheck({ run }: { run: RunRecord }) {
             disabled={markNotStarted.isPending}
             onClick={() => markNotStarted.mutate()}
           >
-            Mark as not started
+            {t("unknown.markNotStarted")}
           </button>
         </div>
       )}

@@ -1,3 +1,4 @@
+import { i18n } from "../../i18n";
 import type { RunRecord } from "../../lib/backend/types";
 import { friendlyError } from "../../lib/errors";
 import { useStartRun } from "../../lib/queries";
@@ -14,7 +15,7 @@ export function useRerun() {
       {
         onSuccess: (fresh) => {
           select(fresh.localId);
-          toast(`Started ${run.appName} again`);
+          toast(i18n.t("runDetail:rerunStarted", { app: run.appName }));
         },
         onError: (error) => toast(friendlyError(error).message, "error"),
       },

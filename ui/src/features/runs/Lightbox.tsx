@@ -1,5 +1,6 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { useRef, type KeyboardEvent } from "react";
+import { useTranslation } from "react-i18next";
 import {
   ChevronLeftIcon,
   ChevronRightIcon,
@@ -10,6 +11,7 @@ import {
   ZoomOutIcon,
 } from "../../components/Icons";
 import { Spinner } from "../../components/States";
+import { formatNumber } from "../../i18n/format";
 import { useZoom } from "./useZoom";
 
 export interface LightboxItem {
@@ -48,6 +50,7 @@ export function Lightbox({
   /** Past the last image comes the first (a run's few images) or nothing (the Gallery). */
   wrap?: boolean;
 }) {
+  const { t } = useTranslation(["runs", "common"]);
   const open = index !== null && index >= 0 && index < count;
   const zoom = useZoom(`${index}:${item?.src ?? ""}`);
   const img = useRef<HTMLImageElement>(null);
@@ -63,7 +66,7 @@ export function Lightbox({
     if (!el || !el.naturalWidth || !el.clientWidth) return 1;
     return el.naturalWidth / el.clientWidth;
   };
-  const percent = Math.round(zoom.scale * 100);
+  const percent = formatNumber(zoom.scale, { style: "percent", maximumFractionDigits: 0 });
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.metaKey || e.ctrlKey || e.altKey) return;
@@ -106,20 +109,25 @@ export function Lightbox({
         >
           <div className="lightbox-bar">
             <div className="lightbox-heading">
-              <Dialog.Title className="lightbox-title">{item?.label ?? "Image"}</Dialog.Title>
+              <Dialog.Title className="lightbox-title">
+                {item?.label ?? t("lightbox.image")}
+              </Dialog.Title>
               {item?.caption && <span className="lightbox-caption">{item.caption}</span>}
             </div>
             {count > 1 && index !== null && (
               <span className="lightbox-count">
-                {index + 1} of {count}
+                {t("lightbox.position", {
+                  index: formatNumber(index + 1),
+                  total: formatNumber(count),
+                })}
               </span>
             )}
             <div className="lightbox-tools">
               <button
                 type="button"
                 className="icon-btn"
-                aria-label="Zoom out"
-                title="Zoom out (−)"
+                aria-label={t("lightbox.zoomOut")}
+                title={t("lightbox.zoomOutTitle")}
                 data-testid="lightbox-zoom-out"
                 disabled={!zoom.zoomed}
                 onClick={zoom.zoomOut}
@@ -131,20 +139,18 @@ export function Lightbox({
                 className="lightbox-zoom"
                 data-testid="lightbox-zoom-level"
                 aria-label={
-                  zoom.zoomed
-                    ? `Zoomed to ${percent}%. Fit to window`
-                    : "Fitted to window. Show actual size"
+                  zoom.zoomed ? t("lightbox.zoomedTo", { percent }) : t("lightbox.fitted")
                 }
-                title={zoom.zoomed ? "Fit to window (0)" : "Actual size (1)"}
+                title={zoom.zoomed ? t("lightbox.fitTitle") : t("lightbox.actualTitle")}
                 onClick={() => zoom.toggleActual(naturalRatio())}
               >
-                {zoom.zoomed ? `${percent}%` : "Fit"}
+                {zoom.zoomed ? percent : t("lightbox.fit")}
               </button>
               <button
                 type="button"
                 className="icon-btn"
-                aria-label="Zoom in"
-                title="Zoom in (+)"
+                aria-label={t("lightbox.zoomIn")}
+                title={t("lightbox.zoomInTitle")}
                 data-testid="lightbox-zoom-in"
                 onClick={zoom.zoomIn}
               >
@@ -154,9 +160,9 @@ export function Lightbox({
                 <button
                   type="button"
                   className={`icon-btn star-btn${item?.starred ? " is-starred" : ""}`}
-                  aria-label={item?.starred ? "Unstar" : "Star"}
+                  aria-label={item?.starred ? t("lightbox.unstar") : t("lightbox.star")}
                   aria-pressed={item?.starred ?? false}
-                  title={item?.starred ? "Unstar (S)" : "Star (S)"}
+                  title={item?.starred ? t("lightbox.unstarTitle") : t("lightbox.starTitle")}
                   data-testid="lightbox-star"
                   disabled={!item}
                   onClick={onToggleStar}
@@ -172,10 +178,14 @@ export function Lightbox({
                   disabled={!item}
                   onClick={onOpenRun}
                 >
-                  <OpenIcon size={14} /> Open run
+                  <OpenIcon size={14} /> {t("lightbox.openRun")}
                 </button>
               )}
-              <Dialog.Close className="icon-btn" aria-label="Close" title="Close (Esc)">
+              <Dialog.Close
+                className="icon-btn"
+                aria-label={t("common:actions.close")}
+                title={t("lightbox.closeTitle")}
+              >
                 <CloseIcon />
               </Dialog.Close>
             </div>
@@ -185,7 +195,7 @@ export function Lightbox({
               <button
                 type="button"
                 className="icon-btn lightbox-nav prev"
-                aria-label="Previous image"
+                aria-label={t("lightbox.previous")}
                 data-testid="lightbox-prev"
                 disabled={!wrap && index === 0}
                 onClick={() => step(-1)}
@@ -218,14 +228,14 @@ export function Lightbox({
                   }
                 />
               ) : (
-                <Spinner label="Loading image" />
+                <Spinner label={t("lightbox.loading")} />
               )}
             </div>
             {count > 1 && (
               <button
                 type="button"
                 className="icon-btn lightbox-nav next"
-                aria-label="Next image"
+                aria-label={t("lightbox.next")}
                 data-testid="lightbox-next"
                 disabled={!wrap && index === count - 1}
                 onClick={() => step(1)}

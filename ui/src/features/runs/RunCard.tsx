@@ -1,22 +1,25 @@
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { CopyButton } from "../../components/CopyButton";
 import { Details } from "../../components/Details";
 import { RetryIcon } from "../../components/Icons";
 import { InlineError } from "../../components/States";
+import { StatusPill } from "../../components/StatusPill";
 import { useBackend } from "../../lib/backend/context";
 import type { Inputs, OutputRecord, RunRecord } from "../../lib/backend/types";
 import { isInFlight, useStartRun } from "../../lib/queries";
 import { useUi } from "../../lib/store";
+import { clockTime } from "../../lib/time";
 import { Lightbox, type LightboxItem } from "./Lightbox";
-import { STATUS_LABEL, elapsedMs, failureDetails, failureMessage, formatElapsed } from "./status";
+import { elapsedMs, failureDetails, failureMessage, formatElapsed } from "./status";
 
 function useNow(active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;
     const tick = () => setNow(Date.now());
-    const t = setInterval(tick, 1000);
-    return () => clearInterval(t);
+    const timer = setInterval(tick, 1000);
+    return () => clearInterval(timer);
   }, [active]);
   return now;
 }
@@ -31,12 +34,11 @@ function aspect(run: RunRecord, output?: OutputRecord): string {
 
 function timeOfDay(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? ""
-    : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return Number.isNaN(d.getTime()) ? "" : clockTime(d);
 }
 
 export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: Inputs) => void }) {
+  const { t } = useTranslation("runs");
   const backend = useBackend();
   const inFlight = isInFlight(run);
   const now = useNow(inFlight);
@@ -48,7 +50,7 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
   const missing = run.outputs.filter((o) => o.status === "error" || o.fileError).length;
   const partial =
     !failure && run.status === "completed" && missing > 0
-      ? `${missing} of ${run.outputs.length} results couldn't be made. Generate again for a new set.`
+      ? t("card.partial", { count: missing, total: run.outputs.length })
       : null;
   const outputs = [...run.outputs].sort((a, b) => a.index - b.index);
   const images: { output: OutputRecord; item: LightboxItem }[] = outputs
@@ -57,7 +59,7 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
       output: o,
       item: {
         src: backend.mediaUrl(run.localId, o.index),
-        label: o.label ?? `Image ${o.index + 1}`,
+        label: o.label ?? t("card.imageLabel", { number: o.index + 1 }),
       },
     }));
 
@@ -76,11 +78,8 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
       data-local-id={run.localId}
     >
       <header className="run-head">
-        <span className={`pill pill-${run.status}`} data-testid="run-status">
-          {inFlight && <span className="pill-dot" aria-hidden="true" />}
-          {STATUS_LABEL[run.status]}
-        </span>
-        <span className="run-elapsed" title="Time since you pressed Generate">
+        <StatusPill status={run.status} />
+        <span className="run-elapsed" title={t("card.elapsedTitle")}>
           {formatElapsed(elapsedMs(run, now))}
         </span>
         <span className="run-time">{timeOfDay(run.createdAt)}</span>
@@ -92,7 +91,7 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
           {chips.length > 0 && (
             <ul className="chips">
               {chips.map(([k, v]) => (
-                <li key={k} className="chip" title={`${k}: ${v}`}>
+                <li key={k} className="chip" title={t("card.chip", { key: k, value: v })}>
                   <span className="chip-key">{k}</span> {v}
                 </li>
               ))}
@@ -121,7 +120,7 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
             <div
               className="output-tile skeleton"
               style={{ aspectRatio: aspect(run) }}
-              aria-label="Waiting for your image"
+              aria-label={t("card.waiting")}
             />
           )}
           {outputs.map((o) => (
@@ -145,7 +144,7 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
             data-testid="check-run"
             onClick={() => openRun(run.localId)}
           >
-            Check this run
+            {t("card.checkRun")}
           </button>
         )}
         {(run.status === "failed" || run.status === "cancelled") && (
@@ -157,7 +156,7 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
             disabled={rerun.isPending}
           >
             <RetryIcon size={14} />
-            {rerun.isPending ? "Starting…" : "Try again"}
+            {rerun.isPending ? t("card.starting") : t("card.tryAgain")}
           </button>
         )}
         {run.status === "completed" && (
@@ -169,7 +168,7 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
             disabled={rerun.isPending}
           >
             <RetryIcon size={14} />
-            {rerun.isPending ? "Starting…" : "Generate again"}
+            {rerun.isPending ? t("card.starting") : t("card.generateAgain")}
           </button>
         )}
         {onReuse && entries.length > 0 && (
@@ -179,7 +178,7 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
             data-testid="reuse-inputs"
             onClick={() => onReuse(run.inputs)}
           >
-            Use these details
+            {t("card.reuse")}
           </button>
         )}
       </footer>
@@ -207,20 +206,21 @@ function OutputView({
   src: string | null;
   onOpen: () => void;
 }) {
-  const label = o.label ?? `Result ${o.index + 1}`;
+  const { t } = useTranslation("runs");
+  const label = o.label ?? t("card.resultLabel", { number: o.index + 1 });
 
   if (o.status === "error") {
     return (
       <div className="output-tile output-problem" style={{ aspectRatio: aspect(run, o) }}>
-        <strong>{label} couldn't be made</strong>
-        <span>The reason is under Details.</span>
+        <strong>{t("card.notMade", { label })}</strong>
+        <span>{t("card.reasonBelow")}</span>
       </div>
     );
   }
   if (o.status === "cancelled") {
     return (
       <div className="output-tile output-problem" style={{ aspectRatio: aspect(run, o) }}>
-        <strong>{label} was stopped</strong>
+        <strong>{t("card.stopped", { label })}</strong>
       </div>
     );
   }
@@ -229,7 +229,7 @@ function OutputView({
       <div
         className="output-tile skeleton"
         style={{ aspectRatio: aspect(run, o) }}
-        aria-label={`${label}: on its way`}
+        aria-label={t("card.onItsWay", { label })}
       />
     );
   }
@@ -250,8 +250,8 @@ function OutputView({
     if (o.fileError) {
       return (
         <div className="output-tile output-problem" style={{ aspectRatio: aspect(run, o) }}>
-          <strong>{label} couldn't be downloaded</strong>
-          <span>Try generating again.</span>
+          <strong>{t("card.notDownloaded", { label })}</strong>
+          <span>{t("card.tryGenerating")}</span>
         </div>
       );
     }
@@ -260,7 +260,7 @@ function OutputView({
         <div
           className="output-tile skeleton"
           style={{ aspectRatio: aspect(run, o) }}
-          aria-label={`${label}: saving`}
+          aria-label={t("card.saving", { label })}
         />
       );
     }
@@ -272,7 +272,7 @@ function OutputView({
             className="output-tile output-image-btn"
             style={{ aspectRatio: aspect(run, o) }}
             onClick={onOpen}
-            aria-label={`Open ${label}`}
+            aria-label={t("card.open", { label })}
           >
             <img src={src} alt={label} data-testid="output-image" loading="lazy" />
           </button>
@@ -305,7 +305,7 @@ function OutputView({
   return (
     <div className="output-tile output-problem">
       <strong>{label}</strong>
-      <span>This result can't be shown here yet.</span>
+      <span>{t("card.cantShow")}</span>
     </div>
   );
 }

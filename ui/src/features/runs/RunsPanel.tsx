@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { EmptyState, ErrorState } from "../../components/States";
 import { ImageIcon } from "../../components/Icons";
 import type { Inputs } from "../../lib/backend/types";
@@ -12,13 +13,14 @@ export function RunsPanel({
   appId: string;
   onReuse?: (inputs: Inputs) => void;
 }) {
+  const { t } = useTranslation("runs");
   const runs = useRuns();
   const mine = runs.data?.filter((r) => r.appId === appId) ?? [];
 
   return (
     <section className="runs-panel" aria-labelledby="runs-heading">
       <h2 id="runs-heading" className="section-title">
-        Your images
+        {t("panel.title")}
       </h2>
       {runs.isPending ? (
         <div className="run-card run-card-loading" aria-busy="true">
@@ -30,15 +32,12 @@ export function RunsPanel({
       ) : runs.isError ? (
         <ErrorState
           error={runs.error}
-          title="Your images couldn't be loaded"
+          title={t("panel.failed")}
           onRetry={() => void runs.refetch()}
         />
       ) : mine.length === 0 ? (
-        <EmptyState icon={<ImageIcon size={22} />} title="Nothing here yet">
-          <p>
-            Fill in the details and press Generate. Your images appear here as soon as they're
-            ready.
-          </p>
+        <EmptyState icon={<ImageIcon size={22} />} title={t("panel.empty")}>
+          <p>{t("panel.emptyBody")}</p>
         </EmptyState>
       ) : (
         <div className="run-list">

@@ -1,22 +1,34 @@
 import { describe, expect, it } from "vitest";
 import type { RunRecord } from "../../lib/backend/types";
 import {
-  BAD_KEY_MESSAGE,
-  BUSY_MESSAGE,
-  CANCELLED_MESSAGE,
-  FAILED_MESSAGE,
-  INVALID_MESSAGE,
-  NOT_STARTED_MESSAGE,
-  NO_CREDITS_MESSAGE,
-  OFFLINE_MESSAGE,
-  STATUS_LABEL,
-  UNKNOWN_MESSAGE,
   describeFailure,
   failureDetails,
   failureMessage,
   formatElapsed,
   invalidField,
+  runMessage,
+  statusLabel,
 } from "./status";
+
+const BAD_KEY_MESSAGE = runMessage("badKey");
+const BUSY_MESSAGE = runMessage("busy");
+const CANCELLED_MESSAGE = runMessage("cancelled");
+const FAILED_MESSAGE = runMessage("appFailed");
+const INVALID_MESSAGE = runMessage("invalidInput");
+const NOT_STARTED_MESSAGE = runMessage("notStarted");
+const NO_CREDITS_MESSAGE = runMessage("noCredits");
+const OFFLINE_MESSAGE = runMessage("offline");
+const UNKNOWN_MESSAGE = runMessage("unknown");
+const STATES = [
+  "starting",
+  "queued",
+  "running",
+  "completed",
+  "failed",
+  "unknown",
+  "cancelled",
+] as const;
+const STATUS_LABEL = Object.fromEntries(STATES.map((s) => [s, statusLabel(s)]));
 
 const base = {
   localId: "l1",

@@ -1,30 +1,16 @@
+import { i18n } from "../../i18n";
+import { formatNumber } from "../../i18n/format";
 import type { RunRecord, RunState } from "../../lib/backend/types";
 
-export const STATUS_LABEL: Record<RunState, string> = {
-  starting: "Starting",
-  queued: "Queued",
-  running: "Running",
-  completed: "Done",
-  failed: "Failed",
-  unknown: "Unknown — check",
-  cancelled: "Stopped",
-};
+/** A run's state in a word or two ("Done", "Unknown — check"). */
+export function statusLabel(status: RunState): string {
+  return i18n.t(`runs:status.${status}`);
+}
 
-export const FAILED_MESSAGE = "Something went wrong with this run — try again.";
-export const UNKNOWN_MESSAGE =
-  "We couldn't confirm that Lamina received this run. It may still be running, so check with the service before starting it again.";
-export const CANCELLED_MESSAGE = "This run was stopped before it finished.";
-export const BAD_KEY_MESSAGE =
-  "Lamina didn't accept your key. Check it in Settings, then start the run again.";
-export const NO_CREDITS_MESSAGE =
-  "You're out of credits. Top up your Lamina account, then start the run again.";
-export const BUSY_MESSAGE = "The service is busy right now. Wait a minute, then start again.";
-export const OFFLINE_MESSAGE =
-  "You're offline or the service can't be reached. Start again once you're connected.";
-export const NOT_STARTED_MESSAGE =
-  "This run never started, so nothing was charged. You can start it again.";
-export const INVALID_MESSAGE =
-  "Some of the details need another look. Open the form to fix them, then start again.";
+/** The plain-words line for each way a run can end badly (`runs:failure.*` in the catalog). */
+export function runMessage(kind: FailureKind): string {
+  return i18n.t(`runs:failure.${kind}`);
+}
 
 export type FailureKind =
   | "badKey"
@@ -67,16 +53,16 @@ function mentionsCredits(run: RunRecord): boolean {
 
 /** Why a run did not end well, in plain words chosen from the error's kind; null when it did. */
 export function describeFailure(run: RunRecord): Failure | null {
-  if (run.status === "unknown") return { kind: "unknown", message: UNKNOWN_MESSAGE };
+  if (run.status === "unknown") return { kind: "unknown", message: runMessage("unknown") };
   const kind = run.error?.kind;
   const ended = run.status === "failed" || run.status === "cancelled";
   if (!ended && !run.error) return null;
-  if (kind === "notStarted") return { kind: "notStarted", message: NOT_STARTED_MESSAGE };
+  if (kind === "notStarted") return { kind: "notStarted", message: runMessage("notStarted") };
   if (kind === "outOfCredits" || mentionsCredits(run)) {
-    return { kind: "noCredits", message: NO_CREDITS_MESSAGE };
+    return { kind: "noCredits", message: runMessage("noCredits") };
   }
   if (kind === "unauthorized" || kind === "forbidden") {
-    return { kind: "badKey", message: BAD_KEY_MESSAGE };
+    return { kind: "badKey", message: runMessage("badKey") };
   }
   if (kind === "invalidInput") {
     const field = invalidField(run);
@@ -84,18 +70,19 @@ export function describeFailure(run: RunRecord): Failure | null {
       ? {
           kind: "invalidInput",
           field,
-          message: `Lamina couldn't use “${field}”. Open the form to fix it, then start again.`,
+          message: i18n.t("runs:failure.invalidField", { field }),
         }
-      : { kind: "invalidInput", message: INVALID_MESSAGE };
+      : { kind: "invalidInput", message: runMessage("invalidInput") };
   }
-  if (kind === "rateLimited" || kind === "server") return { kind: "busy", message: BUSY_MESSAGE };
+  if (kind === "rateLimited" || kind === "server")
+    return { kind: "busy", message: runMessage("busy") };
   if (kind === "network" || kind === "timeout") {
-    return { kind: "offline", message: OFFLINE_MESSAGE };
+    return { kind: "offline", message: runMessage("offline") };
   }
-  if (run.status === "cancelled") return { kind: "cancelled", message: CANCELLED_MESSAGE };
+  if (run.status === "cancelled") return { kind: "cancelled", message: runMessage("cancelled") };
   // The app itself failed (the raw errorMessage is under Details), or a kind we don't know yet
   // whose words the backend already chose.
-  const message = kind && run.error?.message ? run.error.message : FAILED_MESSAGE;
+  const message = kind && run.error?.message ? run.error.message : runMessage("appFailed");
   return { kind: "appFailed", message };
 }
 
@@ -109,24 +96,43 @@ export function failureDetails(run: RunRecord): string {
   const lines: string[] = [];
   if (run.errorMessage) lines.push(run.errorMessage);
   if (run.error?.detail) lines.push(run.error.detail);
-  if (run.error?.kind) lines.push(`Kind: ${run.error.kind}`);
+  if (run.error?.kind) lines.push(i18n.t("runs:raw.kind", { kind: run.error.kind }));
   for (const o of run.outputs) {
-    if (o.error) lines.push(`Output ${o.index + 1}${o.label ? ` (${o.label})` : ""}: ${o.error}`);
-    if (o.fileError)
-      lines.push(`Output ${o.index + 1}${o.label ? ` (${o.label})` : ""} download: ${o.fileError}`);
+    const number = o.index + 1;
+    const label = o.label;
+    if (o.error) {
+      lines.push(
+        label
+          ? i18n.t("runs:raw.outputLabelled", { number, label, error: o.error })
+          : i18n.t("runs:raw.output", { number, error: o.error }),
+      );
+    }
+    if (o.fileError) {
+      lines.push(
+        label
+          ? i18n.t("runs:raw.downloadLabelled", { number, label, error: o.fileError })
+          : i18n.t("runs:raw.download", { number, error: o.fileError }),
+      );
+    }
   }
-  lines.push(`Run id: ${run.runId ?? "none (the service never answered)"}`);
-  lines.push(`Local id: ${run.localId}`);
+  lines.push(run.runId ? i18n.t("runs:raw.runId", { id: run.runId }) : i18n.t("runs:raw.noRunId"));
+  lines.push(i18n.t("runs:raw.localId", { id: run.localId }));
   return lines.join("\n");
 }
 
 /** "8 s", "1 min 05 s", "1 h 02 min". */
 export function formatElapsed(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s} s`;
+  if (s < 60) return i18n.t("runs:elapsed.seconds", { s: formatNumber(s) });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, "0")} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} min`;
+  const two = { minimumIntegerDigits: 2 };
+  if (m < 60) {
+    return i18n.t("runs:elapsed.minutes", { m: formatNumber(m), s: formatNumber(s % 60, two) });
+  }
+  return i18n.t("runs:elapsed.hours", {
+    h: formatNumber(Math.floor(m / 60)),
+    m: formatNumber(m % 60, two),
+  });
 }
 
 export function elapsedMs(run: RunRecord, now: number): number {

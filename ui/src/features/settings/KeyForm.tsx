@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { InlineError } from "../../components/States";
 import type { AccountStatus } from "../../lib/backend/types";
 import { useConnectAccount } from "../../lib/queries";
@@ -11,7 +12,7 @@ import { useUi } from "../../lib/store";
 export function KeyForm({
   account,
   autoFocus = false,
-  submitLabel = "Save",
+  submitLabel,
   onDone,
   inputId,
 }: {
@@ -22,6 +23,7 @@ export function KeyForm({
   onDone?: () => void;
   inputId?: string;
 }) {
+  const { t } = useTranslation(["settings", "common"]);
   const generated = useId();
   const id = inputId ?? generated;
   const [key, setKey] = useState("");
@@ -55,7 +57,7 @@ export function KeyForm({
   return (
     <form className="key-form" onSubmit={submit} noValidate>
       <label className="field-label" htmlFor={id}>
-        API key
+        {t("keyForm.label")}
       </label>
       <div className="key-row">
         <input
@@ -66,7 +68,7 @@ export function KeyForm({
           type="password"
           autoComplete="off"
           spellCheck={false}
-          placeholder="Paste your key"
+          placeholder={t("keyForm.placeholder")}
           data-testid="api-key-input"
           value={key}
           disabled={keychainMissing}
@@ -81,20 +83,15 @@ export function KeyForm({
           data-testid="save-key"
           disabled={connect.isPending || keychainMissing || key.trim() === ""}
         >
-          {connect.isPending ? "Checking…" : submitLabel}
+          {connect.isPending ? t("keyForm.checking") : (submitLabel ?? t("common:actions.save"))}
         </button>
       </div>
       {keychainMissing && (
         <p className="notice" role="status" data-testid="keychain-message">
-          {account?.keychainMessage ??
-            "Your computer's keychain isn't available, so your key can't be kept safely."}
+          {account?.keychainMessage ?? t("keyForm.keychainMissing")}
         </p>
       )}
-      {!keychainMissing && !connect.isError && (
-        <p className="field-help">
-          Find it in your Lamina dashboard. It's kept in your computer's keychain, never in a file.
-        </p>
-      )}
+      {!keychainMissing && !connect.isError && <p className="field-help">{t("keyForm.help")}</p>}
       {connect.isError && <InlineError error={connect.error} />}
     </form>
   );

@@ -1,57 +1,63 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { InlineError } from "../../components/States";
 import type { AccountStatus } from "../../lib/backend/types";
 import { useForgetKey, useFreshAccount, useStartDemo } from "../../lib/queries";
 import { usePrefs, type Theme } from "../../lib/store";
+import { ShortcutsButton } from "../shortcuts/ShortcutsDialog";
 import { KeyForm } from "./KeyForm";
 
-const THEMES: { value: Theme; label: string }[] = [
-  { value: "system", label: "System" },
-  { value: "light", label: "Light" },
-  { value: "dark", label: "Dark" },
-];
+const THEMES: readonly Theme[] = ["system", "light", "dark"];
 
 export function SettingsPage({ account }: { account: AccountStatus }) {
   useFreshAccount();
+  const { t } = useTranslation(["settings", "shortcuts"]);
   const theme = usePrefs((s) => s.theme);
   const setTheme = usePrefs((s) => s.setTheme);
 
   return (
     <div className="page settings-page" data-testid="settings-page">
       <header className="page-header">
-        <h1>Settings</h1>
+        <h1>{t("title")}</h1>
       </header>
 
       <section className="settings-section" aria-labelledby="account-heading">
-        <h2 id="account-heading">Account</h2>
+        <h2 id="account-heading">{t("account.title")}</h2>
         <AccountSettings account={account} />
       </section>
 
       <section className="settings-section" aria-labelledby="look-heading">
-        <h2 id="look-heading">Appearance</h2>
+        <h2 id="look-heading">{t("appearance.title")}</h2>
         <div className="setting-row">
           <div>
             <div className="setting-name" id="theme-label">
-              Theme
+              {t("appearance.theme")}
             </div>
-            <div className="muted">“System” follows your computer's light or dark mode.</div>
+            <div className="muted">{t("appearance.themeHelp")}</div>
           </div>
           <div className="segmented" role="radiogroup" aria-labelledby="theme-label">
-            {THEMES.map((t) => (
+            {THEMES.map((value) => (
               <button
-                key={t.value}
+                key={value}
                 type="button"
                 role="radio"
                 className="segment"
-                aria-checked={theme === t.value}
-                data-option={t.label}
-                data-testid={`theme-${t.value}`}
-                onClick={() => setTheme(t.value)}
+                aria-checked={theme === value}
+                data-option={value}
+                data-testid={`theme-${value}`}
+                onClick={() => setTheme(value)}
               >
-                {t.label}
+                {t(`appearance.themes.${value}`)}
               </button>
             ))}
           </div>
+        </div>
+        <div className="setting-row">
+          <div>
+            <div className="setting-name">{t("shortcuts:open")}</div>
+            <div className="muted">{t("shortcuts:openHint")}</div>
+          </div>
+          <ShortcutsButton />
         </div>
       </section>
     </div>
@@ -60,6 +66,7 @@ export function SettingsPage({ account }: { account: AccountStatus }) {
 
 function AccountSettings({ account }: { account: AccountStatus }) {
   // With an account the key form opens on "Replace key"; otherwise it is always there.
+  const { t } = useTranslation(["settings", "common"]);
   const [replacing, setReplacing] = useState(false);
   const [confirmForget, setConfirmForget] = useState(false);
   const forget = useForgetKey();
@@ -70,27 +77,29 @@ function AccountSettings({ account }: { account: AccountStatus }) {
     <>
       <div className="setting-row">
         <div>
-          <div className="setting-name">Workspace</div>
+          <div className="setting-name">{t("account.workspace")}</div>
           <div className="muted">
             {account.mode === "demo"
-              ? "The demo workspace: sample apps, nothing is charged."
+              ? t("account.demo")
               : account.mode === "account"
-                ? "Your Lamina account."
-                : "None yet."}
+                ? t("account.account")
+                : t("account.none")}
           </div>
         </div>
         {account.mode === "demo" ? (
-          <span className="badge badge-accent">Demo workspace</span>
+          <span className="badge badge-accent">{t("account.demoBadge")}</span>
         ) : (
-          <span className="badge">Lamina account</span>
+          <span className="badge">{t("account.accountBadge")}</span>
         )}
       </div>
 
       <div className="setting-row">
         <div>
-          <div className="setting-name">API key</div>
+          <div className="setting-name">{t("account.apiKey")}</div>
           <div className="muted" data-testid="key-status">
-            {account.hasKey ? `•••• ${account.keyLastFour ?? ""}`.trim() : "No key saved"}
+            {account.hasKey
+              ? t("account.lastFour", { lastFour: account.keyLastFour ?? "" }).trim()
+              : t("account.noKey")}
           </div>
         </div>
         <div className="row-actions">
@@ -101,7 +110,7 @@ function AccountSettings({ account }: { account: AccountStatus }) {
               data-testid="replace-key"
               onClick={() => setReplacing(true)}
             >
-              Replace key
+              {t("account.replaceKey")}
             </button>
           )}
           {account.hasKey && (
@@ -112,7 +121,7 @@ function AccountSettings({ account }: { account: AccountStatus }) {
               onClick={() => setConfirmForget(true)}
               disabled={confirmForget}
             >
-              Forget key
+              {t("account.forgetKey")}
             </button>
           )}
         </div>
@@ -120,12 +129,10 @@ function AccountSettings({ account }: { account: AccountStatus }) {
 
       {confirmForget && (
         <div className="confirm" role="alertdialog" aria-labelledby="forget-title">
-          <p id="forget-title">
-            Forget your key on this computer? You'll need to paste it again to use your account.
-          </p>
+          <p id="forget-title">{t("account.forgetConfirm")}</p>
           <div className="row-actions">
             <button type="button" className="btn" onClick={() => setConfirmForget(false)}>
-              Cancel
+              {t("common:actions.cancel")}
             </button>
             <button
               type="button"
@@ -134,7 +141,7 @@ function AccountSettings({ account }: { account: AccountStatus }) {
               disabled={forget.isPending}
               onClick={() => forget.mutate(undefined, { onSettled: () => setConfirmForget(false) })}
             >
-              {forget.isPending ? "Forgetting…" : "Forget key"}
+              {forget.isPending ? t("account.forgetting") : t("account.forgetKey")}
             </button>
           </div>
         </div>
@@ -144,12 +151,12 @@ function AccountSettings({ account }: { account: AccountStatus }) {
       {showForm && (
         <div className="setting-block">
           <div className="setting-name">
-            {account.hasKey ? "Replace your key" : "Connect your account"}
+            {account.hasKey ? t("account.replaceTitle") : t("account.connectTitle")}
           </div>
           <KeyForm
             account={account}
             autoFocus={replacing}
-            submitLabel={account.hasKey ? "Replace" : "Save"}
+            submitLabel={account.hasKey ? t("account.replace") : t("common:actions.save")}
             onDone={() => setReplacing(false)}
           />
           {account.mode === "account" && (
@@ -158,7 +165,7 @@ function AccountSettings({ account }: { account: AccountStatus }) {
               className="btn btn-ghost btn-small"
               onClick={() => setReplacing(false)}
             >
-              Cancel
+              {t("common:actions.cancel")}
             </button>
           )}
         </div>
@@ -167,10 +174,8 @@ function AccountSettings({ account }: { account: AccountStatus }) {
       {account.mode !== "demo" && (
         <div className="setting-row">
           <div>
-            <div className="setting-name">Demo workspace</div>
-            <div className="muted">
-              Try sample apps without using your credits. Your key stays saved.
-            </div>
+            <div className="setting-name">{t("account.demoTitle")}</div>
+            <div className="muted">{t("account.demoBody")}</div>
           </div>
           <button
             type="button"
@@ -179,7 +184,7 @@ function AccountSettings({ account }: { account: AccountStatus }) {
             disabled={demo.isPending}
             onClick={() => demo.mutate()}
           >
-            Switch to demo
+            {t("account.switchToDemo")}
           </button>
         </div>
       )}

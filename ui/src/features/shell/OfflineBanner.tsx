@@ -1,8 +1,10 @@
+import { useTranslation } from "react-i18next";
 import { OfflineIcon } from "../../components/Icons";
 import { useOnline, useReconnect } from "../../lib/connection";
 
 /** A calm note while the service can't be reached; History and Gallery keep working. */
 export function OfflineBanner() {
+  const { t } = useTranslation(["shell", "common"]);
   const online = useOnline();
   const reconnect = useReconnect();
   if (online) return null;
@@ -11,9 +13,9 @@ export function OfflineBanner() {
     <div className="banner offline-banner" role="status" data-testid="offline-banner">
       <OfflineIcon />
       <span>
-        You're offline — runs will update when the connection returns.
+        {t("offline.message")}
         {stillOffline && !reconnect.isPending && (
-          <span className="muted"> Still no connection.</span>
+          <span className="muted"> {t("offline.still")}</span>
         )}
       </span>
       <button
@@ -23,7 +25,7 @@ export function OfflineBanner() {
         disabled={reconnect.isPending}
         onClick={() => reconnect.mutate()}
       >
-        {reconnect.isPending ? "Checking…" : "Try again"}
+        {reconnect.isPending ? t("offline.checking") : t("common:actions.retry")}
       </button>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import {
   AppsIcon,
   GalleryIcon,
@@ -10,6 +11,7 @@ import { Toaster } from "../../components/Toaster";
 import type { AccountStatus } from "../../lib/backend/types";
 import { useConnectionEvents } from "../../lib/connection";
 import { useRunEvents } from "../../lib/queries";
+import { useGlobalShortcuts } from "../../lib/shortcuts";
 import { useUi, type Route } from "../../lib/store";
 import { AboutButton } from "../about/AboutDialog";
 import { AppPage } from "../apps/AppPage";
@@ -17,18 +19,25 @@ import { CatalogPage } from "../apps/CatalogPage";
 import { GalleryPage } from "../gallery/GalleryPage";
 import { HistoryPage } from "../history/HistoryPage";
 import { SettingsPage } from "../settings/SettingsPage";
+import { ShortcutsDialog } from "../shortcuts/ShortcutsDialog";
 import { OfflineBanner } from "./OfflineBanner";
 
-const NAV: { page: Route["page"]; label: string; icon: ReactNode; also?: Route["page"] }[] = [
-  { page: "apps", label: "Apps", icon: <AppsIcon />, also: "app" },
-  { page: "history", label: "History", icon: <HistoryIcon /> },
-  { page: "gallery", label: "Gallery", icon: <GalleryIcon /> },
-  { page: "settings", label: "Settings", icon: <SettingsIcon /> },
+const NAV: {
+  page: "apps" | "history" | "gallery" | "settings";
+  icon: ReactNode;
+  also?: Route["page"];
+}[] = [
+  { page: "apps", icon: <AppsIcon />, also: "app" },
+  { page: "history", icon: <HistoryIcon /> },
+  { page: "gallery", icon: <GalleryIcon /> },
+  { page: "settings", icon: <SettingsIcon /> },
 ];
 
 export function Shell({ account }: { account: AccountStatus }) {
+  const { t } = useTranslation(["shell", "common"]);
   useRunEvents();
   useConnectionEvents();
+  useGlobalShortcuts();
   const route = useUi((s) => s.route);
   const navigate = useUi((s) => s.navigate);
   const requestKeyForm = useUi((s) => s.requestKeyForm);
@@ -58,9 +67,9 @@ export function Shell({ account }: { account: AccountStatus }) {
           <span className="brand-logo" aria-hidden="true">
             <SparkIcon size={14} />
           </span>
-          Lamina
+          {t("common:appName")}
         </div>
-        <nav className="nav" aria-label="Main">
+        <nav className="nav" aria-label={t("nav.label")}>
           {NAV.map((item) => (
             <button
               key={item.page}
@@ -72,7 +81,7 @@ export function Shell({ account }: { account: AccountStatus }) {
               }
               onClick={() => navigate({ page: item.page } as Route)}
             >
-              {item.icon} {item.label}
+              {item.icon} {t(`nav.${item.page}`)}
             </button>
           ))}
         </nav>
@@ -80,16 +89,16 @@ export function Shell({ account }: { account: AccountStatus }) {
           {account.mode === "demo" && (
             <div className="demo-card">
               <span className="badge badge-accent" data-testid="demo-badge">
-                Demo workspace
+                {t("demo.badge")}
               </span>
-              <p>Sample apps and made-up results. Nothing is charged.</p>
+              <p>{t("demo.body")}</p>
               <button
                 type="button"
                 className="btn btn-small btn-block"
                 data-testid="connect-account"
                 onClick={requestKeyForm}
               >
-                Connect your account
+                {t("demo.connect")}
               </button>
             </div>
           )}
@@ -101,6 +110,7 @@ export function Shell({ account }: { account: AccountStatus }) {
         {page}
       </main>
       <Toaster />
+      <ShortcutsDialog />
     </div>
   );
 }

@@ -38,5 +38,10 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "reveal_output",
         "connection_status",
         "reconnect",
+        "delivery_status",
+        "set_delivery_settings",
+        "recent_deliveries",
+        "send_test_delivery",
+        "account_usage",
     ]
 }

@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod apps;
+pub mod delivery;
 pub mod files;
 pub mod history;
 pub mod runs;
+pub mod usage;

@@ -3,6 +3,7 @@ import { InlineError } from "../../components/States";
 import type { AccountStatus } from "../../lib/backend/types";
 import { useForgetKey, useStartDemo } from "../../lib/queries";
 import { usePrefs, type Theme } from "../../lib/store";
+import { DeliverySettings } from "./delivery/DeliverySettings";
 import { KeyForm } from "./KeyForm";
 
 const THEMES: { value: Theme; label: string }[] = [
@@ -25,6 +26,8 @@ export function SettingsPage({ account }: { account: AccountStatus }) {
         <h2 id="account-heading">Account</h2>
         <AccountSettings account={account} />
       </section>
+
+      {account.mode !== "none" && <DeliverySettings demo={account.mode === "demo"} />}
 
       <section className="settings-section" aria-labelledby="look-heading">
         <h2 id="look-heading">Appearance</h2>

@@ -16,6 +16,7 @@ import { AppPage } from "../apps/AppPage";
 import { CatalogPage } from "../apps/CatalogPage";
 import { GalleryPage } from "../gallery/GalleryPage";
 import { HistoryPage } from "../history/HistoryPage";
+import { UsageBadge } from "../usage/UsageBadge";
 import { SettingsPage } from "../settings/SettingsPage";
 import { OfflineBanner } from "./OfflineBanner";
 
@@ -60,6 +61,7 @@ export function Shell({ account }: { account: AccountStatus }) {
           </span>
           Lamina
         </div>
+        <UsageBadge />
         <nav className="nav" aria-label="Main">
           {NAV.map((item) => (
             <button

@@ -39,5 +39,10 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "connection_status",
         "reconnect",
         "first_paint",
+        "delivery_status",
+        "set_delivery_settings",
+        "recent_deliveries",
+        "send_test_delivery",
+        "account_usage",
     ]
 }

@@ -5,6 +5,7 @@ mod commands;
 mod error;
 mod media;
 mod navigation;
+pub mod notify;
 mod session;
 mod updates;
 
@@ -45,8 +46,17 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::account::connection_status,
             commands::account::reconnect,
             commands::startup::first_paint,
+            commands::delivery::delivery_status,
+            commands::delivery::set_delivery_settings,
+            commands::delivery::recent_deliveries,
+            commands::delivery::send_test_delivery,
+            commands::usage::account_usage,
         ])
-        .events(collect_events![RunUpdated, ConnectionChanged])
+        .events(collect_events![
+            RunUpdated,
+            ConnectionChanged,
+            commands::delivery::DeliveryLogged
+        ])
         // Sizes, indexes and counts here are far below 2^53.
         .dangerously_cast_bigints_to_number()
 }
@@ -80,6 +90,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::handle)
         .setup(move |app| {
@@ -90,7 +101,9 @@ pub fn run() {
             };
             // Managed before the window can call anything.
             let window_events = app.handle().clone();
+            app.manage(notify::Notifier::default());
             let sink: session::RunSink = std::sync::Arc::new(move |record| {
+                notify::run_updated(&window_events, &record);
                 if let Err(error) = RunUpdated(record).emit(&window_events) {
                     tracing::warn!(%error, "could not notify the window");
                 }
@@ -101,7 +114,16 @@ pub fn run() {
                     tracing::warn!(%error, "could not notify the window");
                 }
             });
-            let session = Session::new(app_data, sink).with_connection_sink(connection_sink);
+            let delivery_events = app.handle().clone();
+            let delivery_sink: session::DeliverySink = std::sync::Arc::new(move |entry| {
+                if let Err(error) = commands::delivery::DeliveryLogged(entry).emit(&delivery_events)
+                {
+                    tracing::warn!(%error, "could not notify the window");
+                }
+            });
+            let session = Session::new(app_data, sink)
+                .with_connection_sink(connection_sink)
+                .with_delivery_sink(delivery_sink);
             let guard = session.restore_guard();
             app.manage(session);
             if updates_on {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use lamina_api::{ApiKey, ClientConfig, LaminaClient};
 use lamina_core::credentials::Keychain;
+use lamina_core::webhook::{DeliveryControl, DeliveryLogEntry, DeliverySettings, KeySource};
 use lamina_core::{RunRecord, Workspace, WorkspaceConfig};
 use lamina_sandbox::{DEMO_KEY, SandboxConfig, SandboxHandle};
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,9 @@ pub struct ConnectionChanged {
 /// Where connection changes go: the window in the app; nowhere by default.
 pub type ConnectionSink = std::sync::Arc<dyn Fn(ConnectionChanged) + Send + Sync>;
 
+/// Where logged webhook deliveries go: the window in the app; nowhere by default.
+pub type DeliverySink = std::sync::Arc<dyn Fn(DeliveryLogEntry) + Send + Sync>;
+
 /// While offline, how often the service is asked whether it is back.
 const RECONNECT_PROBE: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -56,6 +60,8 @@ struct Active {
     workspace: Workspace,
     key_last_four: Option<String>,
     sandbox: Option<SandboxHandle>,
+    /// The webhook receiver of this workspace (Settings → Delivery).
+    delivery: DeliveryControl,
     /// Relays run events and connection changes; probes while offline.
     tasks: Vec<JoinHandle<()>>,
 }
@@ -67,6 +73,7 @@ pub struct Session {
     app_data: PathBuf,
     sink: RunSink,
     connection_sink: ConnectionSink,
+    delivery_sink: DeliverySink,
     service_url: String,
     demo_speed: f64,
     keychain: Keychain,
@@ -112,6 +119,7 @@ impl Session {
             app_data,
             sink,
             connection_sink: std::sync::Arc::new(|_| {}),
+            delivery_sink: std::sync::Arc::new(|_| {}),
             service_url: service_url.trim_end_matches('/').to_owned(),
             demo_speed,
             keychain,
@@ -124,6 +132,12 @@ impl Session {
     /// Sends connection changes somewhere (the window).
     pub fn with_connection_sink(mut self, sink: ConnectionSink) -> Self {
         self.connection_sink = sink;
+        self
+    }
+
+    /// Sends logged webhook deliveries somewhere (the window).
+    pub fn with_delivery_sink(mut self, sink: DeliverySink) -> Self {
+        self.delivery_sink = sink;
         self
     }
 
@@ -301,6 +315,15 @@ impl Session {
         Ok(self.current_status().await)
     }
 
+    /// The workspace the window is on with its mode and webhook receiver.
+    pub async fn delivery(&self) -> Result<(Mode, Workspace, DeliveryControl), AppError> {
+        let workspace = self.workspace().await?;
+        match self.active.read().await.as_ref() {
+            Some(active) => Ok((active.mode, workspace, active.delivery.clone())),
+            None => Err(AppError::internal("the workspace closed")),
+        }
+    }
+
     /// The workspace the window is on, or a plain error if none is chosen yet.
     pub async fn workspace(&self) -> Result<Workspace, AppError> {
         self.restored().await;
@@ -327,9 +350,28 @@ impl Session {
         };
         let key_last_four = (mode == Mode::Account).then(|| key.last_four());
         let workspace = Workspace::open(WorkspaceConfig::new(base_url, key, data_dir))?;
+        // Demo: the in-process sandbox posts signed webhooks to a local receiver, on by default.
+        // An account: off until the user turns it on (it needs their own tunnel or relay).
+        let delivery = DeliveryControl::new(
+            workspace.tracker.clone(),
+            KeySource::Service(workspace.client().clone()),
+            match mode {
+                Mode::Demo => DeliverySettings::demo_default(),
+                _ => DeliverySettings::account_default(),
+            },
+        );
+        // The old workspace's receiver may hold the port this one wants.
+        if let Some(previous) = self.active.read().await.as_ref() {
+            previous.delivery.shutdown().await;
+        }
+        // Before resuming, so runs started with a webhook keep waiting for it.
+        if let Err(error) = delivery.start_saved().await {
+            tracing::warn!(%error, "webhook delivery could not start; polling instead");
+        }
         let tasks = vec![
             forward_events(self.sink.clone(), &workspace),
             forward_connection(self.connection_sink.clone(), &workspace),
+            forward_deliveries(self.delivery_sink.clone(), &delivery),
         ];
         let resumed = workspace.tracker.clone();
         tauri::async_runtime::spawn(async move {
@@ -342,6 +384,7 @@ impl Session {
             workspace,
             key_last_four,
             sandbox,
+            delivery,
             tasks,
         });
         if let Some(previous) = previous {
@@ -390,6 +433,7 @@ impl Active {
         for task in self.tasks {
             task.abort();
         }
+        self.delivery.shutdown().await;
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown().await;
         }
@@ -406,6 +450,20 @@ fn forward_events(sink: RunSink, workspace: &Workspace) -> JoinHandle<()> {
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
                     tracing::warn!(missed, "window missed run updates; it refetches on focus");
                 }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    })
+}
+
+/// Relays every logged webhook delivery to the sink.
+fn forward_deliveries(sink: DeliverySink, delivery: &DeliveryControl) -> JoinHandle<()> {
+    let mut deliveries = delivery.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match deliveries.recv().await {
+                Ok(entry) => sink(entry),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
         }

@@ -2,7 +2,9 @@
 
 pub mod account;
 pub mod apps;
+pub mod delivery;
 pub mod files;
 pub mod history;
 pub mod runs;
 pub mod startup;
+pub mod usage;

@@ -12,6 +12,8 @@ import type runs from "./locales/en/runs.json";
 import type settings from "./locales/en/settings.json";
 import type shell from "./locales/en/shell.json";
 import type shortcuts from "./locales/en/shortcuts.json";
+import type delivery from "./locales/en/delivery.json";
+import type usage from "./locales/en/usage.json";
 
 declare module "i18next" {
   interface CustomTypeOptions {
@@ -28,6 +30,8 @@ declare module "i18next" {
       settings: typeof settings;
       shell: typeof shell;
       shortcuts: typeof shortcuts;
+      delivery: typeof delivery;
+      usage: typeof usage;
     };
   }
 }

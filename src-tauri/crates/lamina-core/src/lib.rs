@@ -6,6 +6,7 @@ pub mod batch;
 pub mod credentials;
 pub mod delivery;
 pub mod history;
+pub mod notify;
 pub mod outputs;
 pub mod record;
 pub mod store;

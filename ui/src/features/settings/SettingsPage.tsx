@@ -5,6 +5,7 @@ import type { AccountStatus } from "../../lib/backend/types";
 import { useForgetKey, useFreshAccount, useStartDemo } from "../../lib/queries";
 import { usePrefs, type Theme } from "../../lib/store";
 import { ShortcutsButton } from "../shortcuts/ShortcutsDialog";
+import { DeliverySettings } from "./delivery/DeliverySettings";
 import { KeyForm } from "./KeyForm";
 
 const THEMES: readonly Theme[] = ["system", "light", "dark"];
@@ -25,6 +26,8 @@ export function SettingsPage({ account }: { account: AccountStatus }) {
         <h2 id="account-heading">{t("account.title")}</h2>
         <AccountSettings account={account} />
       </section>
+
+      {account.mode !== "none" && <DeliverySettings demo={account.mode === "demo"} />}
 
       <section className="settings-section" aria-labelledby="look-heading">
         <h2 id="look-heading">{t("appearance.title")}</h2>

@@ -18,6 +18,7 @@ import { AppPage } from "../apps/AppPage";
 import { CatalogPage } from "../apps/CatalogPage";
 import { GalleryPage } from "../gallery/GalleryPage";
 import { HistoryPage } from "../history/HistoryPage";
+import { UsageBadge } from "../usage/UsageBadge";
 import { SettingsPage } from "../settings/SettingsPage";
 import { ShortcutsDialog } from "../shortcuts/ShortcutsDialog";
 import { OfflineBanner } from "./OfflineBanner";
@@ -69,6 +70,7 @@ export function Shell({ account }: { account: AccountStatus }) {
           </span>
           {t("common:appName")}
         </div>
+        <UsageBadge />
         <nav className="nav" aria-label={t("nav.label")}>
           {NAV.map((item) => (
             <button

@@ -44,13 +44,28 @@ export const commands = {
 	connectionStatus: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("connection_status")),
 	/**  "Try again now" on the offline banner: one probe; followers wake at once if it answers. */
 	reconnect: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("reconnect")),
-	/**  The catalog's first frame is on screen (once per process; later calls do nothing). */
 	firstPaint: () => __TAURI_INVOKE<void>("first_paint"),
+	deliveryStatus: () => typedError<DeliveryStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("delivery_status")),
+	/**
+	 *  Validates, applies (starting, moving or stopping the receiver), then saves. A refused change
+	 *  leaves the receiver and the saved settings as they were.
+	 */
+	setDeliverySettings: (settings: DeliverySettings_Deserialize) => typedError<DeliveryStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_delivery_settings", { settings })),
+	/**  The last deliveries, newest first. */
+	recentDeliveries: (limit: number) => typedError<DeliveryLogEntry_Serialize[], AppError_Serialize>(__TAURI_INVOKE("recent_deliveries", { limit })),
+	/**  Starts a short demo run with the webhook; its delivery then shows up in the log. */
+	sendTestDelivery: () => typedError<RunRecord_Serialize, AppError_Serialize>(__TAURI_INVOKE("send_test_delivery")),
+	/**
+	 *  The account's credits, or `None` when the service does not report them (the header then
+	 *  shows nothing).
+	 */
+	accountUsage: () => typedError<Usage_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("account_usage")),
 };
 
 /** Events */
 export const events = {
 	connectionChanged: makeEvent<ConnectionChanged, ConnectionChanged>("connection-changed"),
+	deliveryLogged: makeEvent<DeliveryLogged_Serialize, DeliveryLogged_Deserialize>("delivery-logged"),
 	runUpdated: makeEvent<RunUpdated_Serialize, RunUpdated_Deserialize>("run-updated"),
 };
 
@@ -168,6 +183,119 @@ export type App_Serialize = {
  */
 export type ConnectionChanged = {
 	online: boolean,
+};
+
+export type Credits = Credits_Serialize | Credits_Deserialize;
+
+export type Credits_Deserialize = {
+	balance?: number | null,
+	totalEarned?: number | null,
+	totalSpent?: number | null,
+};
+
+export type Credits_Serialize = {
+	balance: number | null,
+	totalEarned: number | null,
+	totalSpent: number | null,
+};
+
+/**  One delivery as the log keeps it. */
+export type DeliveryLogEntry = DeliveryLogEntry_Serialize | DeliveryLogEntry_Deserialize;
+
+/**  One delivery as the log keeps it. */
+export type DeliveryLogEntry_Deserialize = {
+	id: number,
+	receivedAt: string,
+	/**  `X-Lamina-Webhook-Request-Id` as sent (unverified on rejected deliveries). */
+	requestId?: string | null,
+	/**  The run the body names (verified deliveries only). */
+	runId?: string | null,
+	/**  What the receiver answered. */
+	httpStatus: number,
+	outcome: DeliveryOutcome,
+	/**  Why it was refused, or what it did, in plain words. */
+	reason?: string | null,
+};
+
+/**  One delivery as the log keeps it. */
+export type DeliveryLogEntry_Serialize = {
+	id: number,
+	receivedAt: string,
+	/**  `X-Lamina-Webhook-Request-Id` as sent (unverified on rejected deliveries). */
+	requestId: string | null,
+	/**  The run the body names (verified deliveries only). */
+	runId: string | null,
+	/**  What the receiver answered. */
+	httpStatus: number,
+	outcome: DeliveryOutcome,
+	/**  Why it was refused, or what it did, in plain words. */
+	reason: string | null,
+};
+
+/**  A webhook delivery was received and logged (already in SQLite). */
+export type DeliveryLogged = DeliveryLogged_Serialize | DeliveryLogged_Deserialize;
+
+/**  A webhook delivery was received and logged (already in SQLite). */
+export type DeliveryLogged_Deserialize = DeliveryLogEntry_Deserialize;
+
+/**  A webhook delivery was received and logged (already in SQLite). */
+export type DeliveryLogged_Serialize = DeliveryLogEntry_Serialize;
+
+export type DeliveryOutcome = 
+/**  Verified and applied to a run. */
+"accepted" | 
+/**  Verified, but it changed nothing (a retry after a lost 2xx, a settled run). */
+"duplicate" | 
+/**  Verified, for a run this history does not know. */
+"ignored" | 
+/**  Refused (see the reason). */
+"rejected";
+
+export type DeliverySettings = DeliverySettings_Serialize | DeliverySettings_Deserialize;
+
+export type DeliverySettings_Deserialize = {
+	/**  Receive results by webhook (polling goes on slowly as a fallback). */
+	enabled: boolean,
+	/**  Port to listen on (on 127.0.0.1); `None`: any free port (the demo workspace). */
+	port?: number | null,
+	/**
+	 *  The address the service must post to: a tunnel or relay in front of the port. `None`:
+	 *  the local address (only reachable from this computer, e.g. the demo workspace).
+	 */
+	publicUrl?: string | null,
+};
+
+export type DeliverySettings_Serialize = {
+	/**  Receive results by webhook (polling goes on slowly as a fallback). */
+	enabled: boolean,
+	/**  Port to listen on (on 127.0.0.1); `None`: any free port (the demo workspace). */
+	port: number | null,
+	/**
+	 *  The address the service must post to: a tunnel or relay in front of the port. `None`:
+	 *  the local address (only reachable from this computer, e.g. the demo workspace).
+	 */
+	publicUrl: string | null,
+};
+
+/**  What Settings → Delivery shows: the saved settings and what is running now. */
+export type DeliveryStatus = DeliveryStatus_Serialize | DeliveryStatus_Deserialize;
+
+/**  What Settings → Delivery shows: the saved settings and what is running now. */
+export type DeliveryStatus_Deserialize = {
+	settings: DeliverySettings_Deserialize,
+	/**  `127.0.0.1:<port>` while the receiver listens. */
+	listening?: string | null,
+	/**  The address run starts carry as `?webhook=` while the receiver listens. */
+	webhookUrl?: string | null,
+};
+
+/**  What Settings → Delivery shows: the saved settings and what is running now. */
+export type DeliveryStatus_Serialize = {
+	settings: DeliverySettings_Serialize,
+	/**  `127.0.0.1:<port>` while the receiver listens. */
+	listening: string | null,
+	/**  The address run starts carry as `?webhook=` while the receiver listens. */
+	webhookUrl: string | null,
 };
 
 /**  The file format of an export. */
@@ -373,6 +501,11 @@ export type Parameter_Serialize = {
 	accept?: string[],
 };
 
+export type RateLimitInfo = {
+	limit: number,
+	windowMs: number,
+};
+
 /**  A run in the service's list that could be the one whose start was never confirmed. */
 export type RunCandidate = RunCandidate_Serialize | RunCandidate_Deserialize;
 
@@ -533,6 +666,18 @@ export type StoredFile_Serialize = {
 	 *  could not be made (the file itself is still good).
 	 */
 	thumbnail: string | null,
+};
+
+export type Usage = Usage_Serialize | Usage_Deserialize;
+
+export type Usage_Deserialize = {
+	credits?: Credits_Deserialize | null,
+	rateLimit?: RateLimitInfo | null,
+};
+
+export type Usage_Serialize = {
+	credits: Credits_Serialize | null,
+	rateLimit: RateLimitInfo | null,
 };
 
 /* Tauri Specta runtime */

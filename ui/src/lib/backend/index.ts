@@ -6,6 +6,9 @@ import type {
   AppCatalog,
   AppError,
   AppErrorKind,
+  DeliveryLogEntry,
+  DeliverySettings,
+  DeliveryStatus,
   ExportFormat,
   FieldError,
   GalleryPage,
@@ -17,6 +20,7 @@ import type {
   RunCandidate,
   RunRecord,
   SaveOutcome,
+  Usage,
 } from "./types";
 
 export interface Backend {
@@ -82,6 +86,21 @@ export interface Backend {
   onConnectionChanged(callback: (online: boolean) => void): () => void;
   /** The catalog's first frame is drawn (start-up timing; once per launch). */
   markFirstPaint(): void;
+
+  // --- delivery (Settings → Delivery) and credits -----------------------------------------
+  /** The saved webhook settings and what is listening now. */
+  deliveryStatus(): Promise<DeliveryStatus>;
+  /** Validates and applies (start/move/stop the receiver); a refused change changes nothing. */
+  setDeliverySettings(settings: DeliverySettings): Promise<DeliveryStatus>;
+  /** The last webhook deliveries, newest first. */
+  recentDeliveries(limit: number): Promise<DeliveryLogEntry[]>;
+  /** Starts a short demo run with the webhook; its delivery then shows up in the log. */
+  sendTestDelivery(): Promise<RunRecord>;
+  /** Every delivery as it is logged. Returns the unsubscribe function. */
+  onDeliveryLogged(callback: (entry: DeliveryLogEntry) => void): () => void;
+  /** Credits from the service, or null when it doesn't report them. */
+  accountUsage(): Promise<Usage | null>;
+
   /** Address to preview a link the user typed into a `url` field, or null when previews are off. */
   inputPreviewUrl(url: string): string | null;
 }

@@ -187,7 +187,7 @@ export class MemoryWorkspace {
       appName: def.app.name,
       inputs: checked.inputs,
       baseUrl: this.account.baseUrl,
-      webhookUrl: null,
+      webhookUrl: this.webhookUrl(),
       status: "starting",
       errorMessage: null,
       error: null,
@@ -255,6 +255,11 @@ export class MemoryWorkspace {
   }
 
   // --- internals ----------------------------------------------------------------------------
+
+  /** Where runs started now ask for a webhook (MemoryBackend: Settings → Delivery). */
+  protected webhookUrl(): string | null {
+    return null;
+  }
 
   protected progress(localId: string, def: MemoryAppDef): void {
     const step = this.stepMs;

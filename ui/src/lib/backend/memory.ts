@@ -8,8 +8,13 @@ import type { Backend } from "./index";
 import { appError, clone, hash } from "./memory-demo";
 import { appsInHistory, galleryPage, searchPage } from "./memory-history";
 import { seedRecord, seedSpecs, type SeedRun } from "./memory-seed";
-import { MemoryWorkspace } from "./memory-workspace";
+import { MemoryDelivery } from "./memory-delivery";
+import { MemoryWorkspace, type MemoryOptions } from "./memory-workspace";
 import type {
+  AccountStatus,
+  DeliveryLogEntry,
+  DeliverySettings,
+  DeliveryStatus,
   ExportFormat,
   GalleryPage,
   HistoryApp,
@@ -18,6 +23,7 @@ import type {
   RunCandidate,
   RunRecord,
   SaveOutcome,
+  Usage,
 } from "./types";
 
 export {
@@ -39,11 +45,41 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   clipboard: string | null = null;
   /** Outputs the last revealOutput showed, as "localId/index". */
   revealed: string | null = null;
+  /** Settings → Delivery and the credits (tests reach in: `busyPorts`, `usage`, `reject`). */
+  delivery: MemoryDelivery;
+  private readonly settled = new Set<string>();
+
+  constructor(options: MemoryOptions = {}) {
+    super(options);
+    this.delivery = new MemoryDelivery(options.mode === "demo");
+    this.onRunUpdated((run) => {
+      const terminal = run.status === "completed" || run.status === "failed";
+      if (!terminal || this.settled.has(run.localId)) return;
+      this.settled.add(run.localId);
+      this.delivery.runSettled(run);
+    });
+  }
+
+  protected override webhookUrl(): string | null {
+    return this.delivery.url;
+  }
+
+  override async useDemo(): Promise<AccountStatus> {
+    if (this.account.mode !== "demo") this.delivery.reset(true);
+    return super.useDemo();
+  }
+
+  override async connectAccount(apiKey: string): Promise<AccountStatus> {
+    const status = await super.connectAccount(apiKey);
+    this.delivery.reset(false);
+    return status;
+  }
 
   /** Stops every pending timer (tests call this in cleanup). */
   override dispose(): void {
     super.dispose();
     this.connectionListeners.clear();
+    this.delivery.clear();
   }
 
   // --- test hooks ---------------------------------------------------------------------------
@@ -215,6 +251,53 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     return () => {
       this.connectionListeners.delete(callback);
     };
+  }
+
+  // --- delivery and credits -----------------------------------------------------------------
+
+  async deliveryStatus(): Promise<DeliveryStatus> {
+    this.requireWorkspace();
+    return this.delivery.status();
+  }
+
+  async setDeliverySettings(settings: DeliverySettings): Promise<DeliveryStatus> {
+    this.requireWorkspace();
+    await this.sleep(this.stepMs / 10);
+    return this.delivery.apply(settings);
+  }
+
+  async recentDeliveries(limit: number): Promise<DeliveryLogEntry[]> {
+    this.requireWorkspace();
+    return this.delivery.recent(limit);
+  }
+
+  async sendTestDelivery(): Promise<RunRecord> {
+    if (this.account.mode !== "demo") {
+      throw appError({
+        kind: "conflict",
+        message:
+          "Send test works in the demo workspace, where nothing is charged. With your account, start any run: its delivery shows up here.",
+        detail: "send test needs the demo workspace",
+      });
+    }
+    if (!this.delivery.url) {
+      throw appError({
+        kind: "conflict",
+        message: "Turn on webhook delivery first.",
+        detail: "the webhook receiver is not running",
+      });
+    }
+    return this.startRun("product-copy", { "Product Name": "A webhook test", Tone: "Friendly" });
+  }
+
+  onDeliveryLogged(callback: (entry: DeliveryLogEntry) => void): () => void {
+    return this.delivery.onLogged(callback);
+  }
+
+  async accountUsage(): Promise<Usage | null> {
+    this.requireWorkspace();
+    const usage = this.delivery.usage;
+    return usage?.credits ? clone(usage) : null;
   }
 
   private requireUnknown(localId: string): RunRecord {

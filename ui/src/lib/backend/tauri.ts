@@ -81,6 +81,12 @@ export function createTauriBackend(): Backend {
     connectionStatus: () => unwrap(() => commands.connectionStatus()),
     reconnect: () => unwrap(() => commands.reconnect()),
     markFirstPaint: () => void commands.firstPaint().catch(() => undefined),
+    deliveryStatus: () => unwrap(() => commands.deliveryStatus()),
+    setDeliverySettings: (settings) => unwrap(() => commands.setDeliverySettings(settings)),
+    recentDeliveries: (limit) => unwrap(() => commands.recentDeliveries(limit)),
+    sendTestDelivery: () => unwrap(() => commands.sendTestDelivery()),
+    accountUsage: () => unwrap(() => commands.accountUsage()),
+    onDeliveryLogged: (callback) => subscribe(events.deliveryLogged, "deliveries", callback),
 
     onRunUpdated: (callback: (run: RunRecord) => void) =>
       subscribe(events.runUpdated, "run updates", callback),

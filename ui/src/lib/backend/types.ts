@@ -9,6 +9,10 @@ export type {
   AppError_Serialize as AppError,
   AppErrorKind,
   AppSummary_Serialize as AppSummary,
+  DeliveryLogEntry_Serialize as DeliveryLogEntry,
+  DeliveryOutcome,
+  DeliverySettings_Serialize as DeliverySettings,
+  DeliveryStatus_Serialize as DeliveryStatus,
   ExportFormat,
   FieldError_Serialize as FieldError,
   GalleryItem_Serialize as GalleryItem,
@@ -26,6 +30,7 @@ export type {
   RunStatus_Serialize as RunStatus,
   SaveOutcome_Serialize as SaveOutcome,
   StoredFile_Serialize as StoredFile,
+  Usage_Serialize as Usage,
 } from "./bindings";
 
 import type { RunRecord_Serialize } from "./bindings";

@@ -13,6 +13,7 @@
 
 mod keys;
 mod log;
+pub mod settings;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -31,6 +32,7 @@ use tokio::sync::{broadcast, oneshot};
 
 pub use keys::KeySource;
 pub use log::{DeliveryLogEntry, DeliveryOutcome, LOG_LENGTH, REPLAY_MEMORY, recent_deliveries};
+pub use settings::{DeliveryControl, DeliverySettings, DeliveryStatus, SettingsError};
 
 use crate::tracker::{DeliveryEffect, Tracker};
 use keys::{KeyCache, KeyError};

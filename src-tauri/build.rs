@@ -38,5 +38,17 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "reveal_output",
         "connection_status",
         "reconnect",
+        "pick_batch_file",
+        "preview_batch",
+        "start_batch",
+        "list_batches",
+        "get_batch",
+        "pause_batch",
+        "resume_batch",
+        "cancel_batch_rest",
+        "retry_batch_failed",
+        "batch_export_name",
+        "export_batch",
+        "batch_credits",
     ]
 }

@@ -1,6 +1,7 @@
 //! Lamina Desktop: builder wiring only. Commands live in `commands/`, the service connection in
 //! `session`, images in `media`; the product logic is in `lamina-core`.
 
+pub mod batches;
 mod commands;
 mod error;
 mod media;
@@ -14,7 +15,7 @@ use tauri_specta::{Builder, collect_commands, collect_events};
 
 pub use error::{AppError, AppErrorKind};
 pub use session::{
-    AccountStatus, ConnectionChanged, ConnectionSink, Mode, RunSink, RunUpdated, Session,
+    AccountStatus, BatchSink, ConnectionChanged, ConnectionSink, Mode, RunSink, RunUpdated, Session,
 };
 
 /// The typed IPC surface; also what `export-bindings` writes as TypeScript.
@@ -44,8 +45,24 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::files::reveal_output,
             commands::account::connection_status,
             commands::account::reconnect,
+            commands::batch::pick_batch_file,
+            commands::batch::preview_batch,
+            commands::batch::start_batch,
+            commands::batch::list_batches,
+            commands::batch::get_batch,
+            commands::batch::pause_batch,
+            commands::batch::resume_batch,
+            commands::batch::cancel_batch_rest,
+            commands::batch::retry_batch_failed,
+            commands::batch::batch_export_name,
+            commands::batch::export_batch,
+            commands::batch::batch_credits,
         ])
-        .events(collect_events![RunUpdated, ConnectionChanged])
+        .events(collect_events![
+            RunUpdated,
+            ConnectionChanged,
+            batches::BatchUpdated
+        ])
         // Sizes, indexes and counts here are far below 2^53.
         .dangerously_cast_bigints_to_number()
 }
@@ -99,7 +116,15 @@ pub fn run() {
                     tracing::warn!(%error, "could not notify the window");
                 }
             });
-            let session = Session::new(app_data, sink).with_connection_sink(connection_sink);
+            let batch_events = app.handle().clone();
+            let batch_sink: session::BatchSink = std::sync::Arc::new(move |progress| {
+                if let Err(error) = batches::BatchUpdated(progress).emit(&batch_events) {
+                    tracing::warn!(%error, "could not notify the window");
+                }
+            });
+            let session = Session::new(app_data, sink)
+                .with_connection_sink(connection_sink)
+                .with_batch_sink(batch_sink);
             let guard = session.restore_guard();
             app.manage(session);
             if updates_on {

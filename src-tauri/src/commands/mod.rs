@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod apps;
+pub mod batch;
 pub mod files;
 pub mod history;
 pub mod runs;

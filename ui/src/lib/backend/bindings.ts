@@ -44,10 +44,38 @@ export const commands = {
 	connectionStatus: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("connection_status")),
 	/**  "Try again now" on the offline banner: one probe; followers wake at once if it answers. */
 	reconnect: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("reconnect")),
+	/**  Opens the system dialog for a CSV/TSV file and returns its text (`None`: cancelled). */
+	pickBatchFile: () => typedError<BatchFile | null, AppError_Serialize>(__TAURI_INVOKE("pick_batch_file")),
+	/**
+	 *  The table's columns mapped to the app's parameters and every row checked; nothing is sent.
+	 *  `mapping`: the person's choices so far (`None` maps by header names only).
+	 */
+	previewBatch: (appId: string, text: string, mapping: Mapping_Deserialize | null) => typedError<BatchPreview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_batch", { appId, text, mapping })),
+	/**  Checks the table again, commits the batch and starts it in the background. */
+	startBatch: (appId: string, name: string, text: string, mapping: Mapping_Deserialize) => typedError<BatchSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_batch", { appId, name, text, mapping })),
+	listBatches: () => typedError<BatchListItem_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_batches")),
+	getBatch: (batchId: string) => typedError<BatchDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_batch", { batchId })),
+	/**  No new rows start; runs already started go on. */
+	pauseBatch: (batchId: string) => typedError<BatchProgress_Serialize, AppError_Serialize>(__TAURI_INVOKE("pause_batch", { batchId })),
+	resumeBatch: (batchId: string) => typedError<BatchProgress_Serialize, AppError_Serialize>(__TAURI_INVOKE("resume_batch", { batchId })),
+	/**  Cancels the rows not sent yet; runs already started are followed to the end. */
+	cancelBatchRest: (batchId: string) => typedError<BatchProgress_Serialize, AppError_Serialize>(__TAURI_INVOKE("cancel_batch_rest", { batchId })),
+	/**  Queues again the rows whose run failed, and drives the batch. */
+	retryBatchFailed: (batchId: string) => typedError<BatchProgress_Serialize, AppError_Serialize>(__TAURI_INVOKE("retry_batch_failed", { batchId })),
+	/**  The first file's name under `pattern`, for the live example beside the field. */
+	batchExportName: (batchId: string, pattern: string, format: ExportFormat) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("batch_export_name", { batchId, pattern, format })),
+	/**
+	 *  Exports the batch's outputs with `manifest.csv` into `~/Pictures/Lamina/<batch name>` (or
+	 *  `$LAMINA_EXPORT_DIR/<batch name>`), or into a folder the person picks; returns the paths.
+	 */
+	exportBatch: (batchId: string, request: BatchExportRequest_Deserialize) => typedError<BatchExportResult_Serialize, AppError_Serialize>(__TAURI_INVOKE("export_batch", { batchId, request })),
+	/**  The credits left on the account, when the service reports them (shown before a batch). */
+	batchCredits: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("batch_credits")),
 };
 
 /** Events */
 export const events = {
+	batchUpdated: makeEvent<BatchUpdated_Serialize, BatchUpdated_Deserialize>("batch-updated"),
 	connectionChanged: makeEvent<ConnectionChanged, ConnectionChanged>("connection-changed"),
 	runUpdated: makeEvent<RunUpdated_Serialize, RunUpdated_Deserialize>("run-updated"),
 };
@@ -159,6 +187,266 @@ export type App_Serialize = {
 	description: string,
 	parameters: Parameter_Serialize[],
 };
+
+/**  A batch with every row, its run and outputs. */
+export type BatchDetail = BatchDetail_Serialize | BatchDetail_Deserialize;
+
+/**  A batch with every row, its run and outputs. */
+export type BatchDetail_Deserialize = {
+	batch: BatchSummary_Deserialize,
+	progress: BatchProgress_Deserialize,
+	rows: BatchRow_Deserialize[],
+};
+
+/**  A batch with every row, its run and outputs. */
+export type BatchDetail_Serialize = {
+	batch: BatchSummary_Serialize,
+	progress: BatchProgress_Serialize,
+	rows: BatchRow_Serialize[],
+};
+
+/**  How to export: where is chosen by the command (default folder or a folder dialog). */
+export type BatchExportRequest = BatchExportRequest_Serialize | BatchExportRequest_Deserialize;
+
+/**  How to export: where is chosen by the command (default folder or a folder dialog). */
+export type BatchExportRequest_Deserialize = {
+	zip: boolean,
+	/**  e.g. `{sku}_{label}_{n}.{ext}`. */
+	pattern: string,
+	format: ExportFormat,
+	/**  Scale down so the longest side is at most this (never up). */
+	longestSide?: number | null,
+	/**  Ask for a folder with the system dialog instead of the default one. */
+	chooseFolder: boolean,
+};
+
+/**  How to export: where is chosen by the command (default folder or a folder dialog). */
+export type BatchExportRequest_Serialize = {
+	zip: boolean,
+	/**  e.g. `{sku}_{label}_{n}.{ext}`. */
+	pattern: string,
+	format: ExportFormat,
+	/**  Scale down so the longest side is at most this (never up). */
+	longestSide: number | null,
+	/**  Ask for a folder with the system dialog instead of the default one. */
+	chooseFolder: boolean,
+};
+
+export type BatchExportResult = BatchExportResult_Serialize | BatchExportResult_Deserialize;
+
+export type BatchExportResult_Deserialize = {
+	/**  The person closed the folder dialog: nothing was written. */
+	cancelled: boolean,
+	/**  The folder or the ZIP written. */
+	location?: string | null,
+	/**  Every file written (with `manifest.csv`), or the ZIP. */
+	paths: string[],
+	/**  Images written. */
+	files: number,
+	/**  Rows with nothing to export (failed, cancelled, not finished). */
+	skipped: number,
+};
+
+export type BatchExportResult_Serialize = {
+	/**  The person closed the folder dialog: nothing was written. */
+	cancelled: boolean,
+	/**  The folder or the ZIP written. */
+	location: string | null,
+	/**  Every file written (with `manifest.csv`), or the ZIP. */
+	paths: string[],
+	/**  Images written. */
+	files: number,
+	/**  Rows with nothing to export (failed, cancelled, not finished). */
+	skipped: number,
+};
+
+export type BatchFile = {
+	/**  The file's name (no folder), e.g. to name the batch. */
+	name: string,
+	text: string,
+};
+
+/**  A batch with its totals, for the list. */
+export type BatchListItem = BatchListItem_Serialize | BatchListItem_Deserialize;
+
+/**  A batch with its totals, for the list. */
+export type BatchListItem_Deserialize = {
+	batch: BatchSummary_Deserialize,
+	progress: BatchProgress_Deserialize,
+};
+
+/**  A batch with its totals, for the list. */
+export type BatchListItem_Serialize = {
+	batch: BatchSummary_Serialize,
+	progress: BatchProgress_Serialize,
+};
+
+/**  What the table would do, before anything is sent. */
+export type BatchPreview = BatchPreview_Serialize | BatchPreview_Deserialize;
+
+/**  What the table would do, before anything is sent. */
+export type BatchPreview_Deserialize = {
+	headers: string[],
+	/**  The first rows, for the preview table. */
+	rows: TableRow[],
+	rowCount: number,
+	/**  Column → parameter (auto-mapped by header, then the person's choices) and constants. */
+	mapping: Mapping_Deserialize,
+	/**  Every problem, naming the row and the column; empty when the batch can run. */
+	problems: RowProblem_Deserialize[],
+	/**  Runs the batch will start (0 while there are problems). */
+	runs: number,
+};
+
+/**  What the table would do, before anything is sent. */
+export type BatchPreview_Serialize = {
+	headers: string[],
+	/**  The first rows, for the preview table. */
+	rows: TableRow[],
+	rowCount: number,
+	/**  Column → parameter (auto-mapped by header, then the person's choices) and constants. */
+	mapping: Mapping_Serialize,
+	/**  Every problem, naming the row and the column; empty when the batch can run. */
+	problems: RowProblem_Serialize[],
+	/**  Runs the batch will start (0 while there are problems). */
+	runs: number,
+};
+
+/**  Totals for progress bars and the CLI. */
+export type BatchProgress = BatchProgress_Serialize | BatchProgress_Deserialize;
+
+/**  Totals for progress bars and the CLI. */
+export type BatchProgress_Deserialize = {
+	batchId: string,
+	state?: BatchState | null,
+	total: number,
+	waiting: number,
+	inFlight: number,
+	completed: number,
+	failed: number,
+	cancelled: number,
+	unknown: number,
+	/**  Estimated seconds to the end, from the request budget and what is left. */
+	etaS?: number | null,
+	/**  Why the batch paused by itself (e.g. out of credits). */
+	reason?: string | null,
+};
+
+/**  Totals for progress bars and the CLI. */
+export type BatchProgress_Serialize = {
+	batchId: string,
+	state: BatchState | null,
+	total: number,
+	waiting: number,
+	inFlight: number,
+	completed: number,
+	failed: number,
+	cancelled: number,
+	unknown: number,
+	/**  Estimated seconds to the end, from the request budget and what is left. */
+	etaS: number | null,
+	/**  Why the batch paused by itself (e.g. out of credits). */
+	reason: string | null,
+};
+
+export type BatchRow = BatchRow_Serialize | BatchRow_Deserialize;
+
+/**  A row as a person sees it. */
+export type BatchRowState = 
+/**  Not sent yet. */
+"waiting" | 
+/**  Sent; the service has not answered yet. */
+"starting" | 
+/**  Sent, but whether the service started it could not be confirmed (never re-sent). */
+"unknown" | "queued" | "running" | "completed" | "failed" | 
+/**  Cancelled before it was sent, or cancelled by the service. */
+"cancelled";
+
+export type BatchRow_Deserialize = {
+	index: number,
+	line: number,
+	cells: { [key in string]: string },
+	inputs: { [key in string]: string },
+	state: BatchRowState,
+	attempts: number,
+	/**  The row's current run (the latest attempt), with its outputs. */
+	run?: RunRecord_Deserialize | null,
+};
+
+export type BatchRow_Serialize = {
+	index: number,
+	line: number,
+	cells: { [key in string]: string },
+	inputs: { [key in string]: string },
+	state: BatchRowState,
+	attempts: number,
+	/**  The row's current run (the latest attempt), with its outputs. */
+	run: RunRecord_Serialize | null,
+};
+
+/**  What the person asked of the batch as a whole. */
+export type BatchState = 
+/**  Rows are being started. */
+"active" | 
+/**  No new rows start; runs already started are followed to the end. */
+"paused" | 
+/**  Rows not yet started were cancelled; runs already started are followed to the end. */
+"cancelled" | 
+/**  Every row is settled. */
+"finished";
+
+export type BatchSummary = BatchSummary_Serialize | BatchSummary_Deserialize;
+
+export type BatchSummary_Deserialize = {
+	batchId: string,
+	appId: string,
+	appName: string,
+	name: string,
+	columns: string[],
+	state: BatchState,
+	reason?: string | null,
+	createdAt: string,
+};
+
+export type BatchSummary_Serialize = {
+	batchId: string,
+	appId: string,
+	appName: string,
+	name: string,
+	columns: string[],
+	state: BatchState,
+	reason: string | null,
+	createdAt: string,
+};
+
+/**  A batch changed: totals, state and ETA (committed to SQLite before it is sent). */
+export type BatchUpdated = BatchUpdated_Serialize | BatchUpdated_Deserialize;
+
+/**  A batch changed: totals, state and ETA (committed to SQLite before it is sent). */
+export type BatchUpdated_Deserialize = BatchProgress_Deserialize;
+
+/**  A batch changed: totals, state and ETA (committed to SQLite before it is sent). */
+export type BatchUpdated_Serialize = BatchProgress_Serialize;
+
+export type ColumnMapping = ColumnMapping_Serialize | ColumnMapping_Deserialize;
+
+export type ColumnMapping_Deserialize = {
+	column: string,
+	/**  `None`: the column matches no parameter and was not mapped (an error when planning). */
+	target?: ColumnTarget | null,
+};
+
+export type ColumnMapping_Serialize = {
+	column: string,
+	/**  `None`: the column matches no parameter and was not mapped (an error when planning). */
+	target: ColumnTarget | null,
+};
+
+export type ColumnTarget = 
+/**  Feeds this parameter (by its name). */
+{ kind: "parameter"; name: string } | 
+/**  Not sent; kept for file names and the manifest (e.g. a SKU). */
+{ kind: "keep" };
 
 /**
  *  The service became reachable or unreachable ("offline — runs will update when the
@@ -288,6 +576,20 @@ export type HistoryQuery_Serialize = {
 	offset: number,
 };
 
+export type Mapping = Mapping_Serialize | Mapping_Deserialize;
+
+export type Mapping_Deserialize = {
+	columns: ColumnMapping_Deserialize[],
+	/**  Values for parameters no column feeds, by parameter name. */
+	constants: { [key in string]: string },
+};
+
+export type Mapping_Serialize = {
+	columns: ColumnMapping_Serialize[],
+	/**  Values for parameters no column feeds, by parameter name. */
+	constants: { [key in string]: string },
+};
+
 export type Mode = "demo" | "account" | "none";
 
 export type OutputKind = OutputKind_Serialize | OutputKind_Deserialize;
@@ -369,6 +671,32 @@ export type Parameter_Serialize = {
 	options?: string[],
 	default?: string,
 	accept?: string[],
+};
+
+/**
+ *  One problem with the input table, naming the row (as a spreadsheet numbers it: the header is
+ *  row 1) and the column where it applies.
+ */
+export type RowProblem = RowProblem_Serialize | RowProblem_Deserialize;
+
+/**
+ *  One problem with the input table, naming the row (as a spreadsheet numbers it: the header is
+ *  row 1) and the column where it applies.
+ */
+export type RowProblem_Deserialize = {
+	row?: number | null,
+	column?: string | null,
+	message: string,
+};
+
+/**
+ *  One problem with the input table, naming the row (as a spreadsheet numbers it: the header is
+ *  row 1) and the column where it applies.
+ */
+export type RowProblem_Serialize = {
+	row: number | null,
+	column: string | null,
+	message: string,
 };
 
 /**  A run in the service's list that could be the one whose start was never confirmed. */
@@ -531,6 +859,11 @@ export type StoredFile_Serialize = {
 	 *  could not be made (the file itself is still good).
 	 */
 	thumbnail: string | null,
+};
+
+export type TableRow = {
+	line: number,
+	cells: string[],
 };
 
 /* Tauri Specta runtime */

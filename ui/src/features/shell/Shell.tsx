@@ -11,8 +11,11 @@ import type { AccountStatus } from "../../lib/backend/types";
 import { useConnectionEvents } from "../../lib/connection";
 import { useRunEvents } from "../../lib/queries";
 import { useUi, type Route } from "../../lib/store";
+import { i18n } from "../../i18n";
 import { AboutButton } from "../about/AboutDialog";
 import { AppPage } from "../apps/AppPage";
+import { BatchIcon } from "../batch/BatchIcon";
+import { BatchPage } from "../batch/BatchPage";
 import { CatalogPage } from "../apps/CatalogPage";
 import { GalleryPage } from "../gallery/GalleryPage";
 import { HistoryPage } from "../history/HistoryPage";
@@ -21,6 +24,13 @@ import { OfflineBanner } from "./OfflineBanner";
 
 const NAV: { page: Route["page"]; label: string; icon: ReactNode; also?: Route["page"] }[] = [
   { page: "apps", label: "Apps", icon: <AppsIcon />, also: "app" },
+  {
+    page: "batch",
+    get label() {
+      return i18n.t("batch:nav");
+    },
+    icon: <BatchIcon />,
+  },
   { page: "history", label: "History", icon: <HistoryIcon /> },
   { page: "gallery", label: "Gallery", icon: <GalleryIcon /> },
   { page: "settings", label: "Settings", icon: <SettingsIcon /> },
@@ -43,6 +53,9 @@ export function Shell({ account }: { account: AccountStatus }) {
       break;
     case "gallery":
       page = <GalleryPage />;
+      break;
+    case "batch":
+      page = <BatchPage batchId={route.batchId} />;
       break;
     case "settings":
       page = <SettingsPage account={account} />;

@@ -44,5 +44,17 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "recent_deliveries",
         "send_test_delivery",
         "account_usage",
+        "pick_batch_file",
+        "preview_batch",
+        "start_batch",
+        "list_batches",
+        "get_batch",
+        "pause_batch",
+        "resume_batch",
+        "cancel_batch_rest",
+        "retry_batch_failed",
+        "batch_export_name",
+        "export_batch",
+        "batch_credits",
     ]
 }

@@ -1,6 +1,7 @@
 //! Lamina Desktop: builder wiring only. Commands live in `commands/`, the service connection in
 //! `session`, images in `media`; the product logic is in `lamina-core`.
 
+pub mod batches;
 mod commands;
 mod error;
 mod media;
@@ -15,7 +16,7 @@ use tauri_specta::{Builder, collect_commands, collect_events};
 
 pub use error::{AppError, AppErrorKind};
 pub use session::{
-    AccountStatus, ConnectionChanged, ConnectionSink, Mode, RunSink, RunUpdated, Session,
+    AccountStatus, BatchSink, ConnectionChanged, ConnectionSink, Mode, RunSink, RunUpdated, Session,
 };
 
 /// The typed IPC surface; also what `export-bindings` writes as TypeScript.
@@ -51,11 +52,24 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::delivery::recent_deliveries,
             commands::delivery::send_test_delivery,
             commands::usage::account_usage,
+            commands::batch::pick_batch_file,
+            commands::batch::preview_batch,
+            commands::batch::start_batch,
+            commands::batch::list_batches,
+            commands::batch::get_batch,
+            commands::batch::pause_batch,
+            commands::batch::resume_batch,
+            commands::batch::cancel_batch_rest,
+            commands::batch::retry_batch_failed,
+            commands::batch::batch_export_name,
+            commands::batch::export_batch,
+            commands::batch::batch_credits,
         ])
         .events(collect_events![
             RunUpdated,
             ConnectionChanged,
-            commands::delivery::DeliveryLogged
+            commands::delivery::DeliveryLogged,
+            batches::BatchUpdated
         ])
         // Sizes, indexes and counts here are far below 2^53.
         .dangerously_cast_bigints_to_number()
@@ -121,9 +135,16 @@ pub fn run() {
                     tracing::warn!(%error, "could not notify the window");
                 }
             });
+            let batch_events = app.handle().clone();
+            let batch_sink: session::BatchSink = std::sync::Arc::new(move |progress| {
+                if let Err(error) = batches::BatchUpdated(progress).emit(&batch_events) {
+                    tracing::warn!(%error, "could not notify the window");
+                }
+            });
             let session = Session::new(app_data, sink)
                 .with_connection_sink(connection_sink)
-                .with_delivery_sink(delivery_sink);
+                .with_delivery_sink(delivery_sink)
+                .with_batch_sink(batch_sink);
             let guard = session.restore_guard();
             app.manage(session);
             if updates_on {

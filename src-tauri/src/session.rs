@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use lamina_api::{ApiKey, ClientConfig, LaminaClient};
+use lamina_core::batch::{BatchProgress, BatchRunner, SchedulerConfig};
 use lamina_core::credentials::Keychain;
 use lamina_core::webhook::{DeliveryControl, DeliveryLogEntry, DeliverySettings, KeySource};
-use lamina_core::{RunRecord, Workspace, WorkspaceConfig};
+use lamina_core::{CoreError, RunRecord, Workspace, WorkspaceConfig};
 use lamina_sandbox::{DEMO_KEY, SandboxConfig, SandboxHandle};
 use serde::{Deserialize, Serialize};
 use tauri::async_runtime::JoinHandle;
@@ -58,6 +59,8 @@ const RECONNECT_PROBE: std::time::Duration = std::time::Duration::from_secs(5);
 struct Active {
     mode: Mode,
     workspace: Workspace,
+    /// Starts, follows and steers this workspace's batches.
+    batches: BatchRunner,
     key_last_four: Option<String>,
     sandbox: Option<SandboxHandle>,
     /// The webhook receiver of this workspace (Settings → Delivery).
@@ -69,11 +72,15 @@ struct Active {
 /// Where committed run changes go: the window (a Tauri event) in the app, a recorder in tests.
 pub type RunSink = std::sync::Arc<dyn Fn(RunRecord) + Send + Sync>;
 
+/// Where batch progress goes (committed first): the window in the app; nowhere by default.
+pub type BatchSink = std::sync::Arc<dyn Fn(BatchProgress) + Send + Sync>;
+
 pub struct Session {
     app_data: PathBuf,
     sink: RunSink,
     connection_sink: ConnectionSink,
     delivery_sink: DeliverySink,
+    batch_sink: BatchSink,
     service_url: String,
     demo_speed: f64,
     keychain: Keychain,
@@ -120,6 +127,7 @@ impl Session {
             sink,
             connection_sink: std::sync::Arc::new(|_| {}),
             delivery_sink: std::sync::Arc::new(|_| {}),
+            batch_sink: std::sync::Arc::new(|_| {}),
             service_url: service_url.trim_end_matches('/').to_owned(),
             demo_speed,
             keychain,
@@ -138,6 +146,12 @@ impl Session {
     /// Sends logged webhook deliveries somewhere (the window).
     pub fn with_delivery_sink(mut self, sink: DeliverySink) -> Self {
         self.delivery_sink = sink;
+        self
+    }
+
+    /// Sends batch progress somewhere (the window).
+    pub fn with_batch_sink(mut self, sink: BatchSink) -> Self {
+        self.batch_sink = sink;
         self
     }
 
@@ -337,6 +351,37 @@ impl Session {
         }
     }
 
+    /// The batch runner of the workspace the window is on.
+    pub async fn batches(&self) -> Result<(Workspace, BatchRunner), AppError> {
+        self.restored().await;
+        match self.active.read().await.as_ref() {
+            Some(active) => Ok((active.workspace.clone(), active.batches.clone())),
+            None => Err(AppError::new(
+                AppErrorKind::Unauthorized,
+                "Connect your Lamina account or try the demo workspace first.",
+                "no workspace open",
+            )),
+        }
+    }
+
+    /// Drives a batch in the background until every row is settled (a batch already being
+    /// driven is left to its driver). Ends with the workspace.
+    pub async fn drive_batch(&self, batch_id: &str) -> Result<(), AppError> {
+        let mut active = self.active.write().await;
+        let Some(active) = active.as_mut() else {
+            return Err(AppError::new(
+                AppErrorKind::Unauthorized,
+                "Connect your Lamina account or try the demo workspace first.",
+                "no workspace open",
+            ));
+        };
+        active.tasks.retain(|task| !task.inner().is_finished());
+        active
+            .tasks
+            .push(drive(active.batches.clone(), batch_id.to_owned()));
+        Ok(())
+    }
+
     async fn open(
         &self,
         mode: Mode,
@@ -368,10 +413,13 @@ impl Session {
         if let Err(error) = delivery.start_saved().await {
             tracing::warn!(%error, "webhook delivery could not start; polling instead");
         }
+        let batches = BatchRunner::new(workspace.tracker.clone(), SchedulerConfig::default());
         let tasks = vec![
             forward_events(self.sink.clone(), &workspace),
             forward_connection(self.connection_sink.clone(), &workspace),
             forward_deliveries(self.delivery_sink.clone(), &delivery),
+            forward_batches(self.batch_sink.clone(), &batches),
+            resume_batches(batches.clone()),
         ];
         let resumed = workspace.tracker.clone();
         tauri::async_runtime::spawn(async move {
@@ -382,6 +430,7 @@ impl Session {
         let previous = self.active.write().await.replace(Active {
             mode,
             workspace,
+            batches,
             key_last_four,
             sandbox,
             delivery,
@@ -468,6 +517,65 @@ fn forward_deliveries(sink: DeliverySink, delivery: &DeliveryControl) -> JoinHan
             }
         }
     })
+}
+
+/// Relays every committed batch change to the sink.
+fn forward_batches(sink: BatchSink, batches: &BatchRunner) -> JoinHandle<()> {
+    let mut events = batches.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(progress) => sink(progress),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::debug!(
+                        missed,
+                        "window missed batch updates; the next one catches up"
+                    );
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    })
+}
+
+/// A batch interrupted by quitting (or a crash) goes on where it stopped: never re-sending a
+/// row the service may have started.
+fn resume_batches(batches: BatchRunner) -> JoinHandle<()> {
+    tauri::async_runtime::spawn(async move {
+        match batches.resume_unfinished().await {
+            Ok(results) => {
+                for result in results {
+                    match result {
+                        Ok(progress) => batch_ended(&progress),
+                        Err(CoreError::Conflict(_)) => {}
+                        Err(error) => tracing::warn!(%error, "a resumed batch stopped"),
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not resume unfinished batches"),
+        }
+    })
+}
+
+fn drive(batches: BatchRunner, batch_id: String) -> JoinHandle<()> {
+    tauri::async_runtime::spawn(async move {
+        match batches.run(&batch_id).await {
+            Ok(progress) => batch_ended(&progress),
+            // Already driven (e.g. resumed at start-up): that driver sees the change.
+            Err(CoreError::Conflict(_)) => {}
+            Err(error) => tracing::warn!(%error, batch = %batch_id, "a batch stopped"),
+        }
+    })
+}
+
+/// Every row of a batch is settled.
+fn batch_ended(progress: &BatchProgress) {
+    tracing::info!(
+        batch = %progress.batch_id,
+        completed = progress.completed,
+        failed = progress.failed,
+        "batch finished"
+    );
 }
 
 /// Relays "online/offline" to the sink, and while offline asks the service every few seconds

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod apps;
 pub mod delivery;
+pub mod batch;
 pub mod files;
 pub mod history;
 pub mod runs;

@@ -3,6 +3,7 @@
 import "i18next";
 import type apps from "./locales/en/apps.json";
 import type about from "./locales/en/about.json";
+import type batch from "./locales/en/batch.json";
 import type common from "./locales/en/common.json";
 import type gallery from "./locales/en/gallery.json";
 import type history from "./locales/en/history.json";
@@ -32,6 +33,7 @@ declare module "i18next" {
       shortcuts: typeof shortcuts;
       delivery: typeof delivery;
       usage: typeof usage;
+      batch: typeof batch;
     };
   }
 }

@@ -9,7 +9,9 @@ export type Route =
   | { page: "app"; appId: string; prefill?: Inputs }
   | { page: "history" }
   | { page: "gallery" }
-  | { page: "settings" };
+  | { page: "settings" }
+  /** Without `batchId`: new batch and the list; with it: that batch's progress. */
+  | { page: "batch"; batchId?: string };
 export type Theme = "system" | "light" | "dark";
 
 /** The status choices of the history filter (each stands for one or more run states). */

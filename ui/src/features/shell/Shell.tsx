@@ -15,6 +15,8 @@ import { useGlobalShortcuts } from "../../lib/shortcuts";
 import { useUi, type Route } from "../../lib/store";
 import { AboutButton } from "../about/AboutDialog";
 import { AppPage } from "../apps/AppPage";
+import { BatchIcon } from "../batch/BatchIcon";
+import { BatchPage } from "../batch/BatchPage";
 import { CatalogPage } from "../apps/CatalogPage";
 import { GalleryPage } from "../gallery/GalleryPage";
 import { HistoryPage } from "../history/HistoryPage";
@@ -24,11 +26,12 @@ import { ShortcutsDialog } from "../shortcuts/ShortcutsDialog";
 import { OfflineBanner } from "./OfflineBanner";
 
 const NAV: {
-  page: "apps" | "history" | "gallery" | "settings";
+  page: "apps" | "batch" | "history" | "gallery" | "settings";
   icon: ReactNode;
   also?: Route["page"];
 }[] = [
   { page: "apps", icon: <AppsIcon />, also: "app" },
+  { page: "batch", icon: <BatchIcon /> },
   { page: "history", icon: <HistoryIcon /> },
   { page: "gallery", icon: <GalleryIcon /> },
   { page: "settings", icon: <SettingsIcon /> },
@@ -53,6 +56,9 @@ export function Shell({ account }: { account: AccountStatus }) {
       break;
     case "gallery":
       page = <GalleryPage />;
+      break;
+    case "batch":
+      page = <BatchPage batchId={route.batchId} />;
       break;
     case "settings":
       page = <SettingsPage account={account} />;

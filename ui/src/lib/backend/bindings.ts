@@ -44,28 +44,39 @@ export const commands = {
 	connectionStatus: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("connection_status")),
 	/**  "Try again now" on the offline banner: one probe; followers wake at once if it answers. */
 	reconnect: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("reconnect")),
-	firstPaint: () => __TAURI_INVOKE<void>("first_paint"),
-	deliveryStatus: () => typedError<DeliveryStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("delivery_status")),
+	/**  Opens the system dialog for a CSV/TSV file and returns its text (`None`: cancelled). */
+	pickBatchFile: () => typedError<BatchFile | null, AppError_Serialize>(__TAURI_INVOKE("pick_batch_file")),
 	/**
-	 *  Validates, applies (starting, moving or stopping the receiver), then saves. A refused change
-	 *  leaves the receiver and the saved settings as they were.
+	 *  The table's columns mapped to the app's parameters and every row checked; nothing is sent.
+	 *  `mapping`: the person's choices so far (`None` maps by header names only).
 	 */
-	setDeliverySettings: (settings: DeliverySettings_Deserialize) => typedError<DeliveryStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_delivery_settings", { settings })),
-	/**  The last deliveries, newest first. */
-	recentDeliveries: (limit: number) => typedError<DeliveryLogEntry_Serialize[], AppError_Serialize>(__TAURI_INVOKE("recent_deliveries", { limit })),
-	/**  Starts a short demo run with the webhook; its delivery then shows up in the log. */
-	sendTestDelivery: () => typedError<RunRecord_Serialize, AppError_Serialize>(__TAURI_INVOKE("send_test_delivery")),
+	previewBatch: (appId: string, text: string, mapping: Mapping_Deserialize | null) => typedError<BatchPreview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_batch", { appId, text, mapping })),
+	/**  Checks the table again, commits the batch and starts it in the background. */
+	startBatch: (appId: string, name: string, text: string, mapping: Mapping_Deserialize) => typedError<BatchSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_batch", { appId, name, text, mapping })),
+	listBatches: () => typedError<BatchListItem_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_batches")),
+	getBatch: (batchId: string) => typedError<BatchDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_batch", { batchId })),
+	/**  No new rows start; runs already started go on. */
+	pauseBatch: (batchId: string) => typedError<BatchProgress_Serialize, AppError_Serialize>(__TAURI_INVOKE("pause_batch", { batchId })),
+	resumeBatch: (batchId: string) => typedError<BatchProgress_Serialize, AppError_Serialize>(__TAURI_INVOKE("resume_batch", { batchId })),
+	/**  Cancels the rows not sent yet; runs already started are followed to the end. */
+	cancelBatchRest: (batchId: string) => typedError<BatchProgress_Serialize, AppError_Serialize>(__TAURI_INVOKE("cancel_batch_rest", { batchId })),
+	/**  Queues again the rows whose run failed, and drives the batch. */
+	retryBatchFailed: (batchId: string) => typedError<BatchProgress_Serialize, AppError_Serialize>(__TAURI_INVOKE("retry_batch_failed", { batchId })),
+	/**  The first file's name under `pattern`, for the live example beside the field. */
+	batchExportName: (batchId: string, pattern: string, format: ExportFormat) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("batch_export_name", { batchId, pattern, format })),
 	/**
-	 *  The account's credits, or `None` when the service does not report them (the header then
-	 *  shows nothing).
+	 *  Exports the batch's outputs with `manifest.csv` into `~/Pictures/Lamina/<batch name>` (or
+	 *  `$LAMINA_EXPORT_DIR/<batch name>`), or into a folder the person picks; returns the paths.
 	 */
-	accountUsage: () => typedError<Usage_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("account_usage")),
+	exportBatch: (batchId: string, request: BatchExportRequest_Deserialize) => typedError<BatchExportResult_Serialize, AppError_Serialize>(__TAURI_INVOKE("export_batch", { batchId, request })),
+	/**  The credits left on the account, when the service reports them (shown before a batch). */
+	batchCredits: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("batch_credits")),
 };
 
 /** Events */
 export const events = {
+	batchUpdated: makeEvent<BatchUpdated_Serialize, BatchUpdated_Deserialize>("batch-updated"),
 	connectionChanged: makeEvent<ConnectionChanged, ConnectionChanged>("connection-changed"),
-	deliveryLogged: makeEvent<DeliveryLogged_Serialize, DeliveryLogged_Deserialize>("delivery-logged"),
 	runUpdated: makeEvent<RunUpdated_Serialize, RunUpdated_Deserialize>("run-updated"),
 };
 
@@ -177,125 +188,272 @@ export type App_Serialize = {
 	parameters: Parameter_Serialize[],
 };
 
+/**  A batch with every row, its run and outputs. */
+export type BatchDetail = BatchDetail_Serialize | BatchDetail_Deserialize;
+
+/**  A batch with every row, its run and outputs. */
+export type BatchDetail_Deserialize = {
+	batch: BatchSummary_Deserialize,
+	progress: BatchProgress_Deserialize,
+	rows: BatchRow_Deserialize[],
+};
+
+/**  A batch with every row, its run and outputs. */
+export type BatchDetail_Serialize = {
+	batch: BatchSummary_Serialize,
+	progress: BatchProgress_Serialize,
+	rows: BatchRow_Serialize[],
+};
+
+/**  How to export: where is chosen by the command (default folder or a folder dialog). */
+export type BatchExportRequest = BatchExportRequest_Serialize | BatchExportRequest_Deserialize;
+
+/**  How to export: where is chosen by the command (default folder or a folder dialog). */
+export type BatchExportRequest_Deserialize = {
+	zip: boolean,
+	/**  e.g. `{sku}_{label}_{n}.{ext}`. */
+	pattern: string,
+	format: ExportFormat,
+	/**  Scale down so the longest side is at most this (never up). */
+	longestSide?: number | null,
+	/**  Ask for a folder with the system dialog instead of the default one. */
+	chooseFolder: boolean,
+};
+
+/**  How to export: where is chosen by the command (default folder or a folder dialog). */
+export type BatchExportRequest_Serialize = {
+	zip: boolean,
+	/**  e.g. `{sku}_{label}_{n}.{ext}`. */
+	pattern: string,
+	format: ExportFormat,
+	/**  Scale down so the longest side is at most this (never up). */
+	longestSide: number | null,
+	/**  Ask for a folder with the system dialog instead of the default one. */
+	chooseFolder: boolean,
+};
+
+export type BatchExportResult = BatchExportResult_Serialize | BatchExportResult_Deserialize;
+
+export type BatchExportResult_Deserialize = {
+	/**  The person closed the folder dialog: nothing was written. */
+	cancelled: boolean,
+	/**  The folder or the ZIP written. */
+	location?: string | null,
+	/**  Every file written (with `manifest.csv`), or the ZIP. */
+	paths: string[],
+	/**  Images written. */
+	files: number,
+	/**  Rows with nothing to export (failed, cancelled, not finished). */
+	skipped: number,
+};
+
+export type BatchExportResult_Serialize = {
+	/**  The person closed the folder dialog: nothing was written. */
+	cancelled: boolean,
+	/**  The folder or the ZIP written. */
+	location: string | null,
+	/**  Every file written (with `manifest.csv`), or the ZIP. */
+	paths: string[],
+	/**  Images written. */
+	files: number,
+	/**  Rows with nothing to export (failed, cancelled, not finished). */
+	skipped: number,
+};
+
+export type BatchFile = {
+	/**  The file's name (no folder), e.g. to name the batch. */
+	name: string,
+	text: string,
+};
+
+/**  A batch with its totals, for the list. */
+export type BatchListItem = BatchListItem_Serialize | BatchListItem_Deserialize;
+
+/**  A batch with its totals, for the list. */
+export type BatchListItem_Deserialize = {
+	batch: BatchSummary_Deserialize,
+	progress: BatchProgress_Deserialize,
+};
+
+/**  A batch with its totals, for the list. */
+export type BatchListItem_Serialize = {
+	batch: BatchSummary_Serialize,
+	progress: BatchProgress_Serialize,
+};
+
+/**  What the table would do, before anything is sent. */
+export type BatchPreview = BatchPreview_Serialize | BatchPreview_Deserialize;
+
+/**  What the table would do, before anything is sent. */
+export type BatchPreview_Deserialize = {
+	headers: string[],
+	/**  The first rows, for the preview table. */
+	rows: TableRow[],
+	rowCount: number,
+	/**  Column → parameter (auto-mapped by header, then the person's choices) and constants. */
+	mapping: Mapping_Deserialize,
+	/**  Every problem, naming the row and the column; empty when the batch can run. */
+	problems: RowProblem_Deserialize[],
+	/**  Runs the batch will start (0 while there are problems). */
+	runs: number,
+};
+
+/**  What the table would do, before anything is sent. */
+export type BatchPreview_Serialize = {
+	headers: string[],
+	/**  The first rows, for the preview table. */
+	rows: TableRow[],
+	rowCount: number,
+	/**  Column → parameter (auto-mapped by header, then the person's choices) and constants. */
+	mapping: Mapping_Serialize,
+	/**  Every problem, naming the row and the column; empty when the batch can run. */
+	problems: RowProblem_Serialize[],
+	/**  Runs the batch will start (0 while there are problems). */
+	runs: number,
+};
+
+/**  Totals for progress bars and the CLI. */
+export type BatchProgress = BatchProgress_Serialize | BatchProgress_Deserialize;
+
+/**  Totals for progress bars and the CLI. */
+export type BatchProgress_Deserialize = {
+	batchId: string,
+	state?: BatchState | null,
+	total: number,
+	waiting: number,
+	inFlight: number,
+	completed: number,
+	failed: number,
+	cancelled: number,
+	unknown: number,
+	/**  Estimated seconds to the end, from the request budget and what is left. */
+	etaS?: number | null,
+	/**  Why the batch paused by itself (e.g. out of credits). */
+	reason?: string | null,
+};
+
+/**  Totals for progress bars and the CLI. */
+export type BatchProgress_Serialize = {
+	batchId: string,
+	state: BatchState | null,
+	total: number,
+	waiting: number,
+	inFlight: number,
+	completed: number,
+	failed: number,
+	cancelled: number,
+	unknown: number,
+	/**  Estimated seconds to the end, from the request budget and what is left. */
+	etaS: number | null,
+	/**  Why the batch paused by itself (e.g. out of credits). */
+	reason: string | null,
+};
+
+export type BatchRow = BatchRow_Serialize | BatchRow_Deserialize;
+
+/**  A row as a person sees it. */
+export type BatchRowState = 
+/**  Not sent yet. */
+"waiting" | 
+/**  Sent; the service has not answered yet. */
+"starting" | 
+/**  Sent, but whether the service started it could not be confirmed (never re-sent). */
+"unknown" | "queued" | "running" | "completed" | "failed" | 
+/**  Cancelled before it was sent, or cancelled by the service. */
+"cancelled";
+
+export type BatchRow_Deserialize = {
+	index: number,
+	line: number,
+	cells: { [key in string]: string },
+	inputs: { [key in string]: string },
+	state: BatchRowState,
+	attempts: number,
+	/**  The row's current run (the latest attempt), with its outputs. */
+	run?: RunRecord_Deserialize | null,
+};
+
+export type BatchRow_Serialize = {
+	index: number,
+	line: number,
+	cells: { [key in string]: string },
+	inputs: { [key in string]: string },
+	state: BatchRowState,
+	attempts: number,
+	/**  The row's current run (the latest attempt), with its outputs. */
+	run: RunRecord_Serialize | null,
+};
+
+/**  What the person asked of the batch as a whole. */
+export type BatchState = 
+/**  Rows are being started. */
+"active" | 
+/**  No new rows start; runs already started are followed to the end. */
+"paused" | 
+/**  Rows not yet started were cancelled; runs already started are followed to the end. */
+"cancelled" | 
+/**  Every row is settled. */
+"finished";
+
+export type BatchSummary = BatchSummary_Serialize | BatchSummary_Deserialize;
+
+export type BatchSummary_Deserialize = {
+	batchId: string,
+	appId: string,
+	appName: string,
+	name: string,
+	columns: string[],
+	state: BatchState,
+	reason?: string | null,
+	createdAt: string,
+};
+
+export type BatchSummary_Serialize = {
+	batchId: string,
+	appId: string,
+	appName: string,
+	name: string,
+	columns: string[],
+	state: BatchState,
+	reason: string | null,
+	createdAt: string,
+};
+
+/**  A batch changed: totals, state and ETA (committed to SQLite before it is sent). */
+export type BatchUpdated = BatchUpdated_Serialize | BatchUpdated_Deserialize;
+
+/**  A batch changed: totals, state and ETA (committed to SQLite before it is sent). */
+export type BatchUpdated_Deserialize = BatchProgress_Deserialize;
+
+/**  A batch changed: totals, state and ETA (committed to SQLite before it is sent). */
+export type BatchUpdated_Serialize = BatchProgress_Serialize;
+
+export type ColumnMapping = ColumnMapping_Serialize | ColumnMapping_Deserialize;
+
+export type ColumnMapping_Deserialize = {
+	column: string,
+	/**  `None`: the column matches no parameter and was not mapped (an error when planning). */
+	target?: ColumnTarget | null,
+};
+
+export type ColumnMapping_Serialize = {
+	column: string,
+	/**  `None`: the column matches no parameter and was not mapped (an error when planning). */
+	target: ColumnTarget | null,
+};
+
+export type ColumnTarget = 
+/**  Feeds this parameter (by its name). */
+{ kind: "parameter"; name: string } | 
+/**  Not sent; kept for file names and the manifest (e.g. a SKU). */
+{ kind: "keep" };
+
 /**
  *  The service became reachable or unreachable ("offline — runs will update when the
  *  connection returns").
  */
 export type ConnectionChanged = {
 	online: boolean,
-};
-
-export type Credits = Credits_Serialize | Credits_Deserialize;
-
-export type Credits_Deserialize = {
-	balance?: number | null,
-	totalEarned?: number | null,
-	totalSpent?: number | null,
-};
-
-export type Credits_Serialize = {
-	balance: number | null,
-	totalEarned: number | null,
-	totalSpent: number | null,
-};
-
-/**  One delivery as the log keeps it. */
-export type DeliveryLogEntry = DeliveryLogEntry_Serialize | DeliveryLogEntry_Deserialize;
-
-/**  One delivery as the log keeps it. */
-export type DeliveryLogEntry_Deserialize = {
-	id: number,
-	receivedAt: string,
-	/**  `X-Lamina-Webhook-Request-Id` as sent (unverified on rejected deliveries). */
-	requestId?: string | null,
-	/**  The run the body names (verified deliveries only). */
-	runId?: string | null,
-	/**  What the receiver answered. */
-	httpStatus: number,
-	outcome: DeliveryOutcome,
-	/**  Why it was refused, or what it did, in plain words. */
-	reason?: string | null,
-};
-
-/**  One delivery as the log keeps it. */
-export type DeliveryLogEntry_Serialize = {
-	id: number,
-	receivedAt: string,
-	/**  `X-Lamina-Webhook-Request-Id` as sent (unverified on rejected deliveries). */
-	requestId: string | null,
-	/**  The run the body names (verified deliveries only). */
-	runId: string | null,
-	/**  What the receiver answered. */
-	httpStatus: number,
-	outcome: DeliveryOutcome,
-	/**  Why it was refused, or what it did, in plain words. */
-	reason: string | null,
-};
-
-/**  A webhook delivery was received and logged (already in SQLite). */
-export type DeliveryLogged = DeliveryLogged_Serialize | DeliveryLogged_Deserialize;
-
-/**  A webhook delivery was received and logged (already in SQLite). */
-export type DeliveryLogged_Deserialize = DeliveryLogEntry_Deserialize;
-
-/**  A webhook delivery was received and logged (already in SQLite). */
-export type DeliveryLogged_Serialize = DeliveryLogEntry_Serialize;
-
-export type DeliveryOutcome = 
-/**  Verified and applied to a run. */
-"accepted" | 
-/**  Verified, but it changed nothing (a retry after a lost 2xx, a settled run). */
-"duplicate" | 
-/**  Verified, for a run this history does not know. */
-"ignored" | 
-/**  Refused (see the reason). */
-"rejected";
-
-export type DeliverySettings = DeliverySettings_Serialize | DeliverySettings_Deserialize;
-
-export type DeliverySettings_Deserialize = {
-	/**  Receive results by webhook (polling goes on slowly as a fallback). */
-	enabled: boolean,
-	/**  Port to listen on (on 127.0.0.1); `None`: any free port (the demo workspace). */
-	port?: number | null,
-	/**
-	 *  The address the service must post to: a tunnel or relay in front of the port. `None`:
-	 *  the local address (only reachable from this computer, e.g. the demo workspace).
-	 */
-	publicUrl?: string | null,
-};
-
-export type DeliverySettings_Serialize = {
-	/**  Receive results by webhook (polling goes on slowly as a fallback). */
-	enabled: boolean,
-	/**  Port to listen on (on 127.0.0.1); `None`: any free port (the demo workspace). */
-	port: number | null,
-	/**
-	 *  The address the service must post to: a tunnel or relay in front of the port. `None`:
-	 *  the local address (only reachable from this computer, e.g. the demo workspace).
-	 */
-	publicUrl: string | null,
-};
-
-/**  What Settings → Delivery shows: the saved settings and what is running now. */
-export type DeliveryStatus = DeliveryStatus_Serialize | DeliveryStatus_Deserialize;
-
-/**  What Settings → Delivery shows: the saved settings and what is running now. */
-export type DeliveryStatus_Deserialize = {
-	settings: DeliverySettings_Deserialize,
-	/**  `127.0.0.1:<port>` while the receiver listens. */
-	listening?: string | null,
-	/**  The address run starts carry as `?webhook=` while the receiver listens. */
-	webhookUrl?: string | null,
-};
-
-/**  What Settings → Delivery shows: the saved settings and what is running now. */
-export type DeliveryStatus_Serialize = {
-	settings: DeliverySettings_Serialize,
-	/**  `127.0.0.1:<port>` while the receiver listens. */
-	listening: string | null,
-	/**  The address run starts carry as `?webhook=` while the receiver listens. */
-	webhookUrl: string | null,
 };
 
 /**  The file format of an export. */
@@ -418,6 +576,20 @@ export type HistoryQuery_Serialize = {
 	offset: number,
 };
 
+export type Mapping = Mapping_Serialize | Mapping_Deserialize;
+
+export type Mapping_Deserialize = {
+	columns: ColumnMapping_Deserialize[],
+	/**  Values for parameters no column feeds, by parameter name. */
+	constants: { [key in string]: string },
+};
+
+export type Mapping_Serialize = {
+	columns: ColumnMapping_Serialize[],
+	/**  Values for parameters no column feeds, by parameter name. */
+	constants: { [key in string]: string },
+};
+
 export type Mode = "demo" | "account" | "none";
 
 export type OutputKind = OutputKind_Serialize | OutputKind_Deserialize;
@@ -501,9 +673,30 @@ export type Parameter_Serialize = {
 	accept?: string[],
 };
 
-export type RateLimitInfo = {
-	limit: number,
-	windowMs: number,
+/**
+ *  One problem with the input table, naming the row (as a spreadsheet numbers it: the header is
+ *  row 1) and the column where it applies.
+ */
+export type RowProblem = RowProblem_Serialize | RowProblem_Deserialize;
+
+/**
+ *  One problem with the input table, naming the row (as a spreadsheet numbers it: the header is
+ *  row 1) and the column where it applies.
+ */
+export type RowProblem_Deserialize = {
+	row?: number | null,
+	column?: string | null,
+	message: string,
+};
+
+/**
+ *  One problem with the input table, naming the row (as a spreadsheet numbers it: the header is
+ *  row 1) and the column where it applies.
+ */
+export type RowProblem_Serialize = {
+	row: number | null,
+	column: string | null,
+	message: string,
 };
 
 /**  A run in the service's list that could be the one whose start was never confirmed. */
@@ -668,16 +861,9 @@ export type StoredFile_Serialize = {
 	thumbnail: string | null,
 };
 
-export type Usage = Usage_Serialize | Usage_Deserialize;
-
-export type Usage_Deserialize = {
-	credits?: Credits_Deserialize | null,
-	rateLimit?: RateLimitInfo | null,
-};
-
-export type Usage_Serialize = {
-	credits: Credits_Serialize | null,
-	rateLimit: RateLimitInfo | null,
+export type TableRow = {
+	line: number,
+	cells: string[],
 };
 
 /* Tauri Specta runtime */

@@ -9,6 +9,14 @@ import type {
   DeliveryLogEntry,
   DeliverySettings,
   DeliveryStatus,
+  BatchDetail,
+  BatchExportRequest,
+  BatchExportResult,
+  BatchFile,
+  BatchListItem,
+  BatchPreview,
+  BatchProgress,
+  BatchSummary,
   ExportFormat,
   FieldError,
   GalleryPage,
@@ -16,6 +24,7 @@ import type {
   HistoryPage,
   HistoryQuery,
   Inputs,
+  Mapping,
   MediaVariant,
   RunCandidate,
   RunRecord,
@@ -103,6 +112,29 @@ export interface Backend {
 
   /** Address to preview a link the user typed into a `url` field, or null when previews are off. */
   inputPreviewUrl(url: string): string | null;
+
+  // --- batches ------------------------------------------------------------------------------
+  /** Opens the system dialog for a CSV file and returns its text (null: cancelled). */
+  pickBatchFile(): Promise<BatchFile | null>;
+  /** Maps the table's columns (by header, then `mapping`) and checks every row; nothing is sent. */
+  previewBatch(appId: string, text: string, mapping: Mapping | null): Promise<BatchPreview>;
+  /** Checks the table again, saves the batch and starts it. */
+  startBatch(appId: string, name: string, text: string, mapping: Mapping): Promise<BatchSummary>;
+  /** Newest first. */
+  listBatches(): Promise<BatchListItem[]>;
+  getBatch(batchId: string): Promise<BatchDetail>;
+  pauseBatch(batchId: string): Promise<BatchProgress>;
+  resumeBatch(batchId: string): Promise<BatchProgress>;
+  /** Cancels the rows not sent yet; started runs go on. */
+  cancelBatchRest(batchId: string): Promise<BatchProgress>;
+  retryBatchFailed(batchId: string): Promise<BatchProgress>;
+  /** The first exported file's name under `pattern` (throws invalidInput for a bad pattern). */
+  batchExportName(batchId: string, pattern: string, format: ExportFormat): Promise<string>;
+  exportBatch(batchId: string, request: BatchExportRequest): Promise<BatchExportResult>;
+  /** Credits left on the account, when the service reports them. */
+  batchCredits(): Promise<number | null>;
+  /** Every change of every batch's totals. Returns the unsubscribe function. */
+  onBatchUpdated(callback: (progress: BatchProgress) => void): () => void;
 }
 
 const KINDS: readonly AppErrorKind[] = [

@@ -6,6 +6,7 @@
 // and what was last copied (`clipboard`) or shown in the file manager (`revealed`).
 import type { Backend } from "./index";
 import { appError, clone, hash } from "./memory-demo";
+import { MemoryBatches } from "./memory-batch";
 import { appsInHistory, galleryPage, searchPage } from "./memory-history";
 import { seedRecord, seedSpecs, type SeedRun } from "./memory-seed";
 import { MemoryDelivery } from "./memory-delivery";
@@ -15,11 +16,20 @@ import type {
   DeliveryLogEntry,
   DeliverySettings,
   DeliveryStatus,
+  BatchDetail,
+  BatchExportRequest,
+  BatchExportResult,
+  BatchFile,
+  BatchListItem,
+  BatchPreview,
+  BatchProgress,
+  BatchSummary,
   ExportFormat,
   GalleryPage,
   HistoryApp,
   HistoryPage,
   HistoryQuery,
+  Mapping,
   RunCandidate,
   RunRecord,
   SaveOutcome,
@@ -74,9 +84,23 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     this.delivery.reset(false);
     return status;
   }
+  /** What the next "Choose a CSV file…" dialog returns (null: the person cancels it). */
+  pickedFile: BatchFile | null = null;
+  /** Credits the account reports (null: the service doesn't say). */
+  credits: number | null = 4250.5;
+  /** The batch engine (tests read `batches.lastExport`). */
+  readonly batches = new MemoryBatches({
+    app: (appId) => this.findApp(appId).app,
+    startRun: (appId, inputs) => this.startRun(appId, inputs),
+    run: (localId) => this.runs.get(localId),
+    onRunUpdated: (callback) => this.onRunUpdated(callback),
+    sleep: (ms) => this.sleep(ms),
+    stepMs: this.stepMs,
+  });
 
   /** Stops every pending timer (tests call this in cleanup). */
   override dispose(): void {
+    this.batches.dispose();
     super.dispose();
     this.connectionListeners.clear();
     this.delivery.clear();
@@ -229,6 +253,68 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   async revealOutput(localId: string, index: number): Promise<void> {
     if (!this.mustRun(localId).outputs[index]?.file) throw this.notKept();
     this.revealed = `${localId}/${index}`;
+  }
+
+  // --- batches ------------------------------------------------------------------------------
+
+  async pickBatchFile(): Promise<BatchFile | null> {
+    return this.pickedFile ? clone(this.pickedFile) : null;
+  }
+
+  async previewBatch(appId: string, text: string, mapping: Mapping | null): Promise<BatchPreview> {
+    this.requireWorkspace();
+    return this.batches.preview(appId, text, mapping);
+  }
+
+  async startBatch(
+    appId: string,
+    name: string,
+    text: string,
+    mapping: Mapping,
+  ): Promise<BatchSummary> {
+    this.requireWorkspace();
+    return this.batches.start(appId, name, text, mapping);
+  }
+
+  async listBatches(): Promise<BatchListItem[]> {
+    return this.batches.list();
+  }
+
+  async getBatch(batchId: string): Promise<BatchDetail> {
+    return this.batches.detail(batchId);
+  }
+
+  async pauseBatch(batchId: string): Promise<BatchProgress> {
+    return this.batches.setState(batchId, "paused");
+  }
+
+  async resumeBatch(batchId: string): Promise<BatchProgress> {
+    return this.batches.setState(batchId, "active");
+  }
+
+  async cancelBatchRest(batchId: string): Promise<BatchProgress> {
+    return this.batches.cancelRest(batchId);
+  }
+
+  async retryBatchFailed(batchId: string): Promise<BatchProgress> {
+    return this.batches.retryFailed(batchId);
+  }
+
+  async batchExportName(batchId: string, pattern: string, format: ExportFormat): Promise<string> {
+    return this.batches.exportName(batchId, pattern, format);
+  }
+
+  async exportBatch(batchId: string, request: BatchExportRequest): Promise<BatchExportResult> {
+    await this.sleep(this.stepMs / 4);
+    return this.batches.export(batchId, request, this.saveCancelled);
+  }
+
+  async batchCredits(): Promise<number | null> {
+    return this.credits;
+  }
+
+  onBatchUpdated(callback: (progress: BatchProgress) => void): () => void {
+    return this.batches.onUpdated(callback);
   }
 
   // --- connection ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import { convertFileSrc } from "@tauri-apps/api/core";
 import { commands, events } from "./bindings";
 import type { Backend } from "./index";
 import { BackendError } from "./index";
-import type { AppError, RunRecord } from "./types";
+import type { AppError, BatchProgress, RunRecord } from "./types";
 
 /** The shape tauri-specta gives every command that returns a Rust `Result`. */
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -87,6 +87,24 @@ export function createTauriBackend(): Backend {
     sendTestDelivery: () => unwrap(() => commands.sendTestDelivery()),
     accountUsage: () => unwrap(() => commands.accountUsage()),
     onDeliveryLogged: (callback) => subscribe(events.deliveryLogged, "deliveries", callback),
+
+    pickBatchFile: () => unwrap(() => commands.pickBatchFile()),
+    previewBatch: (appId, text, mapping) =>
+      unwrap(() => commands.previewBatch(appId, text, mapping)),
+    startBatch: (appId, name, text, mapping) =>
+      unwrap(() => commands.startBatch(appId, name, text, mapping)),
+    listBatches: () => unwrap(() => commands.listBatches()),
+    getBatch: (batchId) => unwrap(() => commands.getBatch(batchId)),
+    pauseBatch: (batchId) => unwrap(() => commands.pauseBatch(batchId)),
+    resumeBatch: (batchId) => unwrap(() => commands.resumeBatch(batchId)),
+    cancelBatchRest: (batchId) => unwrap(() => commands.cancelBatchRest(batchId)),
+    retryBatchFailed: (batchId) => unwrap(() => commands.retryBatchFailed(batchId)),
+    batchExportName: (batchId, pattern, format) =>
+      unwrap(() => commands.batchExportName(batchId, pattern, format)),
+    exportBatch: (batchId, request) => unwrap(() => commands.exportBatch(batchId, request)),
+    batchCredits: () => unwrap(() => commands.batchCredits()),
+    onBatchUpdated: (callback: (progress: BatchProgress) => void) =>
+      subscribe(events.batchUpdated, "batch updates", callback),
 
     onRunUpdated: (callback: (run: RunRecord) => void) =>
       subscribe(events.runUpdated, "run updates", callback),

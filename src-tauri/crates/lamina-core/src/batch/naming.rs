@@ -134,7 +134,11 @@ impl NamePattern {
                 }
             }
         }
-        if !self.has_extension() && !ctx.ext.is_empty() {
+        // A pattern that spells the extension out (`{sku}_{n}.png`) does not get it twice.
+        let spelled_out = name
+            .to_lowercase()
+            .ends_with(&format!(".{}", ctx.ext.to_lowercase()));
+        if !self.has_extension() && !ctx.ext.is_empty() && !spelled_out {
             name.push('.');
             name.push_str(ctx.ext);
         }
@@ -193,5 +197,16 @@ mod tests {
             ..NameContext::default()
         });
         assert_eq!(name, "shot_3.jpg");
+        let columns = vec!["sku".to_owned()];
+        let cells: BTreeMap<String, String> = [("sku".to_owned(), "A1".to_owned())].into();
+        let spelled = NamePattern::parse("{sku}_{n}.PNG", &columns).unwrap();
+        let ctx = |ext| NameContext {
+            cells: Some(&cells),
+            n: 1,
+            ext,
+            ..NameContext::default()
+        };
+        assert_eq!(spelled.render(&ctx("png")), "A1_1.PNG");
+        assert_eq!(spelled.render(&ctx("jpg")), "A1_1.PNG.jpg");
     }
 }

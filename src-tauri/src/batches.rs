@@ -1,0 +1,389 @@
+//! The batch screen's logic between the commands and `lamina-core`'s batch engine: previews of a
+//! pasted or loaded table (auto-mapping and every row's problems, nothing sent), starting a
+//! batch from the same table re-checked in Rust, the batch views, and exports. No Tauri here:
+//! the commands in `commands/batch.rs` unpack IPC and call these; tests call them directly.
+
+use std::path::{Path, PathBuf};
+
+use lamina_api::App;
+use lamina_core::batch::export::{ExportOptions, export_batch};
+use lamina_core::batch::naming::{NameContext, NamePattern};
+use lamina_core::batch::table::TableRow;
+use lamina_core::batch::{
+    BatchInputError, BatchProgress, BatchRow, BatchRunner, BatchSummary, ColumnTarget, Mapping,
+    RowProblem, Table, plan_rows,
+};
+use lamina_core::outputs::{ExportFormat, OutputLimits};
+use lamina_core::{Store, Workspace};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, AppErrorKind};
+
+/// How many rows of the table the preview carries (the count covers all of them).
+pub const PREVIEW_ROWS: usize = 50;
+
+/// A batch changed: totals, state and ETA (committed to SQLite before it is sent).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct BatchUpdated(pub BatchProgress);
+
+/// What the table would do, before anything is sent.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchPreview {
+    pub headers: Vec<String>,
+    /// The first rows, for the preview table.
+    pub rows: Vec<TableRow>,
+    pub row_count: u32,
+    /// Column → parameter (auto-mapped by header, then the person's choices) and constants.
+    pub mapping: Mapping,
+    /// Every problem, naming the row and the column; empty when the batch can run.
+    pub problems: Vec<RowProblem>,
+    /// Runs the batch will start (0 while there are problems).
+    pub runs: u32,
+}
+
+/// A batch with its totals, for the list.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchListItem {
+    pub batch: BatchSummary,
+    pub progress: BatchProgress,
+}
+
+/// A batch with every row, its run and outputs.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchDetail {
+    pub batch: BatchSummary,
+    pub progress: BatchProgress,
+    pub rows: Vec<BatchRow>,
+}
+
+/// How to export: where is chosen by the command (default folder or a folder dialog).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchExportRequest {
+    pub zip: bool,
+    /// e.g. `{sku}_{label}_{n}.{ext}`.
+    pub pattern: String,
+    pub format: ExportFormat,
+    /// Scale down so the longest side is at most this (never up).
+    pub longest_side: Option<u32>,
+    /// Ask for a folder with the system dialog instead of the default one.
+    pub choose_folder: bool,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchExportResult {
+    /// The person closed the folder dialog: nothing was written.
+    pub cancelled: bool,
+    /// The folder or the ZIP written.
+    pub location: Option<String>,
+    /// Every file written (with `manifest.csv`), or the ZIP.
+    pub paths: Vec<String>,
+    /// Images written.
+    pub files: u32,
+    /// Rows with nothing to export (failed, cancelled, not finished).
+    pub skipped: u32,
+}
+
+/// Parses the table, maps its columns (auto-mapping, then `choices` for columns it has) and
+/// checks every row. Never fails: problems are part of the answer.
+pub fn preview(app: &App, text: &str, choices: Option<&Mapping>) -> BatchPreview {
+    let table = match Table::parse(text) {
+        Ok(table) => table,
+        Err(error) => {
+            return BatchPreview {
+                headers: Vec::new(),
+                rows: Vec::new(),
+                row_count: 0,
+                mapping: Mapping::default(),
+                problems: error.problems,
+                runs: 0,
+            };
+        }
+    };
+    let mapping = merged_mapping(app, &table, choices);
+    let (problems, runs) = match plan_rows(app, &table, &mapping) {
+        Ok(rows) => (Vec::new(), rows.len() as u32),
+        Err(error) => (error.problems, 0),
+    };
+    BatchPreview {
+        headers: table.headers.clone(),
+        rows: table.rows.iter().take(PREVIEW_ROWS).cloned().collect(),
+        row_count: table.rows.len() as u32,
+        mapping,
+        problems,
+        runs,
+    }
+}
+
+/// Commits a batch from the table, checked again here (the window's preview is not trusted),
+/// and returns it; nothing is sent until it is driven ([`BatchRunner::run`]).
+pub fn create(
+    runner: &BatchRunner,
+    app: &App,
+    name: &str,
+    text: &str,
+    choices: &Mapping,
+) -> Result<BatchSummary, AppError> {
+    let table = Table::parse(text).map_err(input_error)?;
+    let mapping = merged_mapping(app, &table, Some(choices));
+    let rows = plan_rows(app, &table, &mapping).map_err(input_error)?;
+    let name = match name.trim() {
+        "" => format!("{} batch", app.name),
+        name => name.chars().take(120).collect(),
+    };
+    Ok(runner.create(app, &name, &table.headers, &rows)?)
+}
+
+pub fn list(runner: &BatchRunner, store: &Store) -> Result<Vec<BatchListItem>, AppError> {
+    store
+        .batches(200)
+        .map_err(lamina_core::CoreError::from)?
+        .into_iter()
+        .map(|batch| {
+            let progress = runner.progress(&batch.batch_id)?;
+            Ok(BatchListItem { batch, progress })
+        })
+        .collect()
+}
+
+pub fn detail(
+    runner: &BatchRunner,
+    store: &Store,
+    batch_id: &str,
+) -> Result<BatchDetail, AppError> {
+    let batch = store
+        .batch(batch_id)
+        .map_err(lamina_core::CoreError::from)?
+        .ok_or_else(|| not_found(batch_id))?;
+    Ok(BatchDetail {
+        progress: runner.progress(batch_id)?,
+        rows: runner.rows(batch_id)?,
+        batch,
+    })
+}
+
+/// The name the first exported file would get, to show beside the pattern as it is typed.
+pub fn example_name(
+    store: &Store,
+    batch_id: &str,
+    pattern: &str,
+    format: ExportFormat,
+) -> Result<String, AppError> {
+    let batch = store
+        .batch(batch_id)
+        .map_err(lamina_core::CoreError::from)?
+        .ok_or_else(|| not_found(batch_id))?;
+    let pattern = NamePattern::parse(pattern, &batch.columns).map_err(input_error)?;
+    let rows = store
+        .batch_rows(batch_id)
+        .map_err(lamina_core::CoreError::from)?;
+    let first_kept = rows.iter().find_map(|row| {
+        let run = row.run.as_ref()?;
+        let output = run.outputs.iter().find(|o| o.file.is_some())?;
+        Some((row, run, output))
+    });
+    let ext_of = |path: Option<&Path>| {
+        format
+            .kind()
+            .map(|k| k.extension().to_owned())
+            .unwrap_or_else(|| {
+                path.and_then(|p| p.extension())
+                    .map_or_else(|| "png".to_owned(), |e| e.to_string_lossy().into_owned())
+            })
+    };
+    let name = match first_kept {
+        Some((row, run, output)) => {
+            let ext = ext_of(output.file.as_ref().map(|f| f.path.as_path()));
+            pattern.render(&NameContext {
+                cells: Some(&row.cells),
+                app: &run.app_name,
+                label: output.label.as_deref().unwrap_or("output 1"),
+                n: 1,
+                row: Some(row.line),
+                date: run.created_at.format("%Y-%m-%d").to_string(),
+                run: run.run_id.as_deref().unwrap_or(&run.local_id),
+                ext: &ext,
+            })
+        }
+        None => {
+            let ext = ext_of(None);
+            let first = rows.first();
+            pattern.render(&NameContext {
+                cells: first.map(|r| &r.cells),
+                app: &batch.app_name,
+                label: &batch.app_name,
+                n: 1,
+                row: first.map(|r| r.line),
+                date: batch.created_at.format("%Y-%m-%d").to_string(),
+                run: "",
+                ext: &ext,
+            })
+        }
+    };
+    Ok(name)
+}
+
+/// Where exports go unless the person picks a folder: `$LAMINA_EXPORT_DIR` (tests) or
+/// `<Pictures>/Lamina`, then a folder (or a ZIP) named after the batch.
+pub fn default_export_root(pictures: Option<PathBuf>) -> Option<PathBuf> {
+    match std::env::var_os("LAMINA_EXPORT_DIR") {
+        Some(dir) if !dir.is_empty() => Some(dir.into()),
+        _ => pictures.map(|p| p.join("Lamina")),
+    }
+}
+
+/// Writes the batch's outputs into `root/<batch name>` (or `root/<batch name>.zip`); with
+/// `exact` the folder is `root` itself (a folder the person picked).
+pub fn export(
+    store: &Store,
+    batch_id: &str,
+    request: &BatchExportRequest,
+    root: &Path,
+    exact: bool,
+) -> Result<BatchExportResult, AppError> {
+    let batch = store
+        .batch(batch_id)
+        .map_err(lamina_core::CoreError::from)?
+        .ok_or_else(|| not_found(batch_id))?;
+    let stem = safe_file_name(&batch.name);
+    let dest = match (request.zip, exact) {
+        (true, _) => root.join(format!("{stem}.zip")),
+        (false, true) => root.to_owned(),
+        (false, false) => root.join(&stem),
+    };
+    let format = match request.format {
+        ExportFormat::Jpeg { quality } => ExportFormat::Jpeg {
+            quality: quality.clamp(1, 100),
+        },
+        ExportFormat::Webp { quality } => ExportFormat::Webp {
+            quality: quality.min(100),
+        },
+        other => other,
+    };
+    let options = ExportOptions {
+        dest: dest.clone(),
+        zip: request.zip,
+        pattern: request.pattern.clone(),
+        format,
+        longest_side: request.longest_side.filter(|s| *s > 0),
+    };
+    let report =
+        export_batch(store, batch_id, &options, &OutputLimits::default()).map_err(|error| {
+            let kind = match error {
+                lamina_core::batch::export::ExportError::Pattern(_) => AppErrorKind::InvalidInput,
+                _ => AppErrorKind::Storage,
+            };
+            let message = match kind {
+                AppErrorKind::InvalidInput => error.to_string(),
+                _ => "The images couldn't be exported to that folder.".to_owned(),
+            };
+            AppError::new(kind, message, error.to_string())
+        })?;
+    let paths = if request.zip {
+        vec![dest.display().to_string()]
+    } else {
+        std::iter::once(lamina_core::batch::export::MANIFEST_NAME.to_owned())
+            .chain(report.files.iter().map(|f| f.name.clone()))
+            .map(|name| dest.join(name).display().to_string())
+            .collect()
+    };
+    Ok(BatchExportResult {
+        cancelled: false,
+        location: Some(dest.display().to_string()),
+        paths,
+        files: report.files.len() as u32,
+        skipped: report.skipped.len() as u32,
+    })
+}
+
+/// The remaining credits, when the service reports them.
+pub async fn credits(workspace: &Workspace) -> Result<Option<f64>, AppError> {
+    Ok(workspace.client().usage().await?.credits.map(|c| c.balance))
+}
+
+/// The auto-mapping of `table`'s headers, with the person's choices for the columns they made
+/// one for, and their constants (blank ones dropped: the parameter's default applies).
+fn merged_mapping(app: &App, table: &Table, choices: Option<&Mapping>) -> Mapping {
+    let mut mapping = Mapping::auto(app, &table.headers, &[], &[]).unwrap_or_else(|_| Mapping {
+        columns: Vec::new(),
+        constants: Default::default(),
+    });
+    let Some(choices) = choices else {
+        return mapping;
+    };
+    for column in &mut mapping.columns {
+        if let Some(chosen) = choices.columns.iter().find(|c| c.column == column.column) {
+            column.target = chosen.target.clone();
+        }
+    }
+    let fed: Vec<&str> = mapping
+        .columns
+        .iter()
+        .filter_map(|c| match &c.target {
+            Some(ColumnTarget::Parameter { name }) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    mapping.constants = choices
+        .constants
+        .iter()
+        .filter(|(name, value)| !value.trim().is_empty() && !fed.contains(&name.as_str()))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    mapping
+}
+
+fn input_error(error: BatchInputError) -> AppError {
+    let n = error.problems.len();
+    AppError::new(
+        AppErrorKind::InvalidInput,
+        format!(
+            "The table has {n} problem{} to fix first; nothing was sent.",
+            if n == 1 { "" } else { "s" }
+        ),
+        error.to_string(),
+    )
+}
+
+fn not_found(batch_id: &str) -> AppError {
+    AppError::new(
+        AppErrorKind::NotFound,
+        "That batch is not on this computer.",
+        format!("no batch {batch_id}"),
+    )
+}
+
+/// A batch name as a file name: no separators or characters Windows refuses.
+fn safe_file_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_matches(|c: char| c == '.' || c.is_whitespace());
+    if cleaned.is_empty() {
+        "batch".to_owned()
+    } else {
+        cleaned.chars().take(100).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_names_become_safe_folder_names() {
+        assert_eq!(safe_file_name("Spring/Summer: tops"), "Spring_Summer_ tops");
+        assert_eq!(safe_file_name(" .. "), "batch");
+    }
+}

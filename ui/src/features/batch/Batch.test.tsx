@@ -1,0 +1,181 @@
+// The batch screen on the in-memory backend: a bad table lists its problems by row and column
+// and nothing starts; a good one (a SKU column kept for names) runs to the grid and exports
+// with names from the pattern.
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { startApp } from "../../test/app";
+import { parseTable, previewTable, renderName } from "../../lib/backend/memory-batch";
+import { DEMO_APPS } from "../../lib/backend/memory";
+import { defaultPattern } from "./ExportPanel";
+
+const GOOD =
+  "sku,Prompt,Aspect Ratio\nTEE-01,a white tee,1:1\nMUG-02,a blue mug,16:9\nBAG-03,a tote bag,3:4\n";
+const BAD = "Prompt,Aspect Ratio,Colour\na white tee,1:1,red\n,1:1,red\na mug,2:1,blue\n";
+
+async function openNewBatch(user: ReturnType<typeof startApp>["user"]) {
+  await user.click(await screen.findByTestId("nav-batch"));
+  await screen.findByTestId("batch-new");
+  await waitFor(() =>
+    expect(within(screen.getByTestId("batch-app")).getAllByRole("option").length).toBeGreaterThan(
+      1,
+    ),
+  );
+  await user.selectOptions(screen.getByTestId("batch-app"), "hero-image");
+}
+
+function paste(text: string) {
+  fireEvent.change(screen.getByTestId("batch-paste"), { target: { value: text } });
+}
+
+describe("Batch", () => {
+  it("lists a bad table's problems by row and column, keeps Run disabled and starts nothing", async () => {
+    const { backend, user } = startApp();
+    const startRun = vi.spyOn(backend, "startRun");
+    const startBatch = vi.spyOn(backend, "startBatch");
+    await openNewBatch(user);
+    paste(BAD);
+
+    // First the column that feeds nothing.
+    const problems = await screen.findByTestId("batch-problems");
+    expect(problems).toHaveTextContent("1 problem");
+    expect(problems).toHaveTextContent(/Column “Colour”.*is not a parameter of "Hero Image"/);
+    expect(screen.getByTestId("batch-run")).toBeDisabled();
+
+    // Kept for file names only: now every row is checked.
+    await user.selectOptions(screen.getByTestId("batch-target-Colour"), "__keep__");
+    await waitFor(() =>
+      expect(screen.getByTestId("batch-problems")).toHaveTextContent("2 problems"),
+    );
+    const items = screen.getAllByTestId("batch-problem").map((li) => li.textContent);
+    expect(items[0]).toMatch(/Row 3.*Column “Prompt”.*a value is required/);
+    expect(items[1]).toMatch(/Row 4.*Column “Aspect Ratio”.*'2:1' must be one of/);
+    expect(screen.getByTestId("batch-run")).toBeDisabled();
+    expect(screen.getByText("Fix the problems above to run this batch.")).toBeInTheDocument();
+    expect(startBatch).not.toHaveBeenCalled();
+    expect(startRun).not.toHaveBeenCalled();
+  });
+
+  it("runs a good table to the grid and exports it with names from the pattern", async () => {
+    const { backend, user } = startApp();
+    await openNewBatch(user);
+    paste(GOOD);
+    await screen.findByTestId("batch-problems");
+    expect(screen.getByTestId("batch-problems")).toHaveTextContent(/Column “sku”/);
+    await user.selectOptions(screen.getByTestId("batch-target-sku"), "__keep__");
+
+    const summary = await screen.findByTestId("batch-summary");
+    expect(summary).toHaveTextContent("3 images from Hero Image");
+    expect(await screen.findByTestId("batch-credits")).toHaveTextContent(/4,250\.5 credits/);
+    // Auto-mapped by header.
+    expect(screen.getByTestId("batch-target-Prompt")).toHaveValue("p:Prompt");
+    await user.type(screen.getByTestId("batch-name"), "Spring drop");
+    await waitFor(() => expect(screen.getByTestId("batch-run")).toBeEnabled());
+    expect(screen.getByTestId("batch-run")).toHaveTextContent("Run 3 images");
+    await user.click(screen.getByTestId("batch-run"));
+
+    const view = await screen.findByTestId("batch-view");
+    expect(within(view).getByRole("heading", { name: "Spring drop" })).toBeInTheDocument();
+    expect(screen.getAllByTestId("batch-row")).toHaveLength(3);
+    await waitFor(
+      () => expect(screen.getByTestId("batch-view")).toHaveAttribute("data-state", "finished"),
+      {
+        timeout: 8000,
+      },
+    );
+    expect(screen.getByTestId("batch-done")).toHaveTextContent("3 of 3 done");
+    await waitFor(() => expect(screen.getAllByTestId("batch-tile")).toHaveLength(3));
+    expect(screen.getAllByTestId("batch-row").map((r) => r.dataset.state)).toEqual([
+      "completed",
+      "completed",
+      "completed",
+    ]);
+
+    // Export: the pattern's live example, then the files.
+    const pattern = screen.getByTestId("batch-pattern");
+    expect(pattern).toHaveValue("{sku}_{label}_{n}.{ext}");
+    await user.clear(pattern);
+    await user.type(pattern, "{{sku}_{{n}.{{ext}");
+    await waitFor(() =>
+      expect(screen.getByTestId("batch-pattern-example")).toHaveTextContent(
+        "Example: TEE-01_1.png",
+      ),
+    );
+    await user.click(screen.getByTestId("batch-export-run"));
+    expect(await screen.findByTestId("batch-export-done")).toHaveTextContent(
+      "Exported 3 images and manifest.csv to ~/Pictures/Lamina/Spring drop",
+    );
+    expect(backend.batches.lastExport?.paths).toEqual([
+      "~/Pictures/Lamina/Spring drop/manifest.csv",
+      "~/Pictures/Lamina/Spring drop/TEE-01_1.png",
+      "~/Pictures/Lamina/Spring drop/MUG-02_1.png",
+      "~/Pictures/Lamina/Spring drop/BAG-03_1.png",
+    ]);
+
+    // The list shows it.
+    await user.click(screen.getByTestId("batch-back"));
+    const listed = await screen.findByTestId("batch-list-item");
+    expect(listed).toHaveTextContent("Spring drop");
+    expect(listed).toHaveTextContent("3 of 3 done");
+  });
+
+  it("an unknown placeholder in the pattern is an error and Export is disabled", async () => {
+    const { user } = startApp();
+    await openNewBatch(user);
+    paste("sku,Prompt\nA1,a lamp\n");
+    await user.selectOptions(await screen.findByTestId("batch-target-sku"), "__keep__");
+    await waitFor(() => expect(screen.getByTestId("batch-run")).toBeEnabled());
+    await user.click(screen.getByTestId("batch-run"));
+    await waitFor(
+      () => expect(screen.getByTestId("batch-view")).toHaveAttribute("data-state", "finished"),
+      {
+        timeout: 8000,
+      },
+    );
+    const pattern = await screen.findByTestId("batch-pattern");
+    await user.clear(pattern);
+    await user.type(pattern, "{{colour}.{{ext}");
+    await waitFor(() =>
+      expect(screen.getByTestId("batch-pattern-example")).toHaveTextContent(/\{colour\}/),
+    );
+    expect(screen.getByTestId("batch-export-run")).toBeDisabled();
+  });
+});
+
+describe("batch table logic (memory backend mirror)", () => {
+  const hero = DEMO_APPS[0]!.app;
+
+  it("reads quoted CSV and pasted tab-separated tables", () => {
+    const t = parseTable('sku,Prompt\nA1,"a red, shiny shoe"\n');
+    expect(t).toEqual({
+      headers: ["sku", "Prompt"],
+      rows: [{ line: 2, cells: ["A1", "a red, shiny shoe"] }],
+    });
+    const pasted = parseTable("SKU\tPrompt\nA1\tshoe, red\n");
+    expect("headers" in pasted && pasted.rows[0]?.cells).toEqual(["A1", "shoe, red"]);
+  });
+
+  it("names ragged rows", () => {
+    const t = previewTable(hero, "Prompt,Aspect Ratio\nshoe,1:1\nbag\n", null);
+    expect(t.problems).toEqual([
+      { row: 3, column: null, message: "has 1 cells but the header row has 2 columns" },
+    ]);
+  });
+
+  it("renders names like naming.rs", () => {
+    const base = {
+      cells: { SKU: "A/1" },
+      app: "Hero Image",
+      label: "Hero Image",
+      n: 2,
+      row: 2,
+      date: "2026-11-26",
+      run: "r",
+      ext: "png",
+    };
+    expect(renderName("{sku}_{label}_{n}.{ext}", ["SKU"], base)).toBe("A_1_Hero Image_2.png");
+    expect(renderName("shot", [], base)).toBe("shot_2.png");
+    expect(renderName("{sku}_{n}.png", ["SKU"], base)).toBe("A_1_2.png");
+    expect(defaultPattern(["SKU", "Prompt"])).toBe("{SKU}_{label}_{n}.{ext}");
+    expect(defaultPattern(["Prompt"])).toBe("{row}_{label}_{n}.{ext}");
+  });
+});

@@ -5,6 +5,7 @@ OS (the web view reports prefers-color-scheme)."""
 
 from harness import LIVE_UPDATES, LaminaDesktop, main, testid
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 BACKGROUND = "return getComputedStyle(document.body).backgroundColor"
@@ -26,25 +27,27 @@ class Polish(LaminaDesktop):
         self.find("app-card")
         self.shot(f"{theme}-02-catalog")
         self.open_app("Hero Image")
-        self.click("generate")  # empty prompt: the field error
+        # An empty prompt (the form remembers the last one): the field error.
+        prompt = self.find("field-Prompt").find_element(By.NAME, "Prompt")
+        prompt.send_keys(Keys.CONTROL, "a")
+        prompt.send_keys(Keys.BACKSPACE)
+        self.click("generate")
         self.find("field-error")
         self.shot(f"{theme}-03-form-error")
         prompt = self.find("field-Prompt").find_element(By.NAME, "Prompt")
         prompt.send_keys(f"A linen lamp on oak, {theme}")
-        self.shot(f"{theme}-03a-filled")
         self.click("generate")
-        try:
-            self.find("run-card")
-        finally:
-            self.shot(f"{theme}-03b-after-generate")
-            for toggle in self.driver.find_elements(*testid("details-toggle")):
-                toggle.click()
-                print(self.driver.find_element(*testid("details")).text)
+        self.find("run-card")
         # The newest card is first; earlier runs (the light pass) are below it.
         WebDriverWait(self.driver, 90, ignored_exceptions=LIVE_UPDATES).until(
             lambda d: d.find_element(*testid("run-card")).get_attribute("data-status") == "completed"
         )
-        self.find("output-image")
+        image = self.find("output-image")
+        WebDriverWait(self.driver, 30, ignored_exceptions=LIVE_UPDATES).until(
+            lambda d: d.execute_script(
+                "const i = arguments[0]; return i.complete && i.naturalWidth > 0;", image
+            )
+        )
         self.shot(f"{theme}-04-run-completed")
         self.click("nav-history")
         rows = self.wait.until(lambda d: d.find_elements(*testid("history-row")))

@@ -49,5 +49,12 @@ export const i18n = i18next;
 
 /** The locale used for dates, numbers and sizes: the OS/web view's own, not the catalog's. */
 export function locale(): string | undefined {
-  return typeof navigator !== "undefined" ? navigator.language : undefined;
+  const tag = typeof navigator !== "undefined" ? navigator.language : undefined;
+  if (!tag) return undefined;
+  // A web view started with LANG=C reports "C", which Intl refuses (RangeError): use the default.
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
 }

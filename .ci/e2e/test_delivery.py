@@ -23,14 +23,14 @@ class Delivery(LaminaDesktop):
 
         self.click("delivery-send-test")
         self.wait_text("delivery-test-result", "Delivery received and its signature verified.")
-        entry = self.find("delivery-entry")
-        self.assertEqual(entry.get_attribute("data-outcome"), "accepted")
-        self.assertIn("Accepted", entry.text)
-        self.assertIn("run is now completed", entry.text)
         self.driver.execute_script(
             "document.querySelector('[data-testid=\"delivery-log\"]').scrollIntoView()"
         )
         self.shot("accepted-light")
+        entry = self.find("delivery-entry")
+        self.assertEqual(entry.get_attribute("data-outcome"), "accepted")
+        self.assertIn("Accepted", entry.text)
+        self.assertIn("run is now completed", entry.get_attribute("textContent"))
 
         self.click("theme-dark")
         self.driver.execute_script(

@@ -1,7 +1,7 @@
 // Credits in the header: shown from the service, refreshed after a run finishes, hidden when
 // the service doesn't report them.
 import { screen, waitFor } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { startApp } from "../../test/app";
 
 describe("Credits", () => {
@@ -22,5 +22,12 @@ describe("Credits", () => {
     // Give the query time to answer.
     await new Promise((r) => setTimeout(r, 50));
     expect(screen.queryByTestId("usage-badge")).toBeNull();
+  });
+
+  it('still renders when the web view reports the POSIX locale "C"', async () => {
+    const language = vi.spyOn(navigator, "language", "get").mockReturnValue("C");
+    startApp({ mode: "demo" });
+    expect(await screen.findByTestId("usage-badge")).toHaveTextContent("credits");
+    language.mockRestore();
   });
 });

@@ -145,6 +145,10 @@ async fn a_good_table_runs_to_the_end_and_exports_named_files() {
     assert!(preview.problems.is_empty(), "{:?}", preview.problems);
     assert_eq!(preview.runs, 3);
 
+    // The balance shown before Run.
+    let credits = batches::credits(&workspace).await.unwrap();
+    assert!(credits.is_some_and(|c| c > 0.0), "{credits:?}");
+
     let runner = runner(&workspace);
     let mut events = runner.subscribe();
     let batch = batches::create(&runner, &app, "  ", GOOD, &preview.mapping).unwrap();

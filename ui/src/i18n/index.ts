@@ -47,7 +47,17 @@ void i18next.use(initReactI18next).init({
 
 export const i18n = i18next;
 
-/** The locale used for dates, numbers and sizes: the OS/web view's own, not the catalog's. */
+/**
+ * The locale used for dates, numbers and sizes: the OS/web view's own, not the catalog's. A tag
+ * Intl refuses (WebKitGTK reports "C" under LANG=C) means the runtime's default instead of a
+ * RangeError in every formatter.
+ */
 export function locale(): string | undefined {
-  return typeof navigator !== "undefined" ? navigator.language : undefined;
+  const tag = typeof navigator !== "undefined" ? navigator.language : undefined;
+  if (!tag) return undefined;
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
 }

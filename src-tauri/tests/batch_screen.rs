@@ -84,6 +84,11 @@ async fn bad_rows_are_named_and_nothing_is_sent() {
             .message
             .contains("is not a parameter of \"Hero Image\"")
     );
+    assert!(
+        !preview.problems[0].message.contains("--map"),
+        "no CLI flags in the window: {}",
+        preview.problems[0].message
+    );
     // Auto-mapped by header.
     assert_eq!(
         preview.mapping.columns[1].target,

@@ -13,6 +13,8 @@ export LAMINA_APP_BINARY=${CARGO_TARGET_DIR:-$PWD/target}/debug/lamina-desktop
 export E2E_ARTIFACTS=$PWD/artifacts/e2e
 export LAMINA_DEMO_SPEED=${LAMINA_DEMO_SPEED:-4}
 export E2E_ONLY=${E2E_ONLY:-}  # e.g. E2E_ONLY=test_batch.py runs one file
+# Batch exports land here, not in ~/Pictures (the app inherits it through tauri-driver).
+export LAMINA_EXPORT_DIR=${LAMINA_EXPORT_DIR:-$(mktemp -d)}
 rm -rf "$E2E_ARTIFACTS"
 mkdir -p "$E2E_ARTIFACTS"
 .ci/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" bash -c '

@@ -107,7 +107,10 @@ pub fn preview(app: &App, text: &str, choices: Option<&Mapping>) -> BatchPreview
     let mapping = merged_mapping(app, &table, choices);
     let (problems, runs) = match plan_rows(app, &table, &mapping) {
         Ok(rows) => (Vec::new(), rows.len() as u32),
-        Err(error) => (error.problems, 0),
+        Err(error) => (
+            error.problems.into_iter().map(without_cli_hint).collect(),
+            0,
+        ),
     };
     BatchPreview {
         headers: table.headers.clone(),
@@ -335,6 +338,15 @@ fn merged_mapping(app: &App, table: &Table, choices: Option<&Mapping>) -> Mappin
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
     mapping
+}
+
+/// The planner's messages are shared with `lamina-cli`; the window has a menu, not `--map`.
+fn without_cli_hint(mut problem: RowProblem) -> RowProblem {
+    if let Some(column) = &problem.column {
+        let hint = format!(" (--map \"{column}=-\")");
+        problem.message = problem.message.replace(&hint, "");
+    }
+    problem
 }
 
 fn input_error(error: BatchInputError) -> AppError {

@@ -84,6 +84,11 @@ async fn bad_rows_are_named_and_nothing_is_sent() {
             .message
             .contains("is not a parameter of \"Hero Image\"")
     );
+    assert!(
+        !preview.problems[0].message.contains("--map"),
+        "no CLI flags in the window: {}",
+        preview.problems[0].message
+    );
     // Auto-mapped by header.
     assert_eq!(
         preview.mapping.columns[1].target,
@@ -144,6 +149,10 @@ async fn a_good_table_runs_to_the_end_and_exports_named_files() {
     let preview = batches::preview(&app, GOOD, Some(&mapping));
     assert!(preview.problems.is_empty(), "{:?}", preview.problems);
     assert_eq!(preview.runs, 3);
+
+    // The balance shown before Run.
+    let credits = batches::credits(&workspace).await.unwrap();
+    assert!(credits.is_some_and(|c| c > 0.0), "{credits:?}");
 
     let runner = runner(&workspace);
     let mut events = runner.subscribe();

@@ -118,6 +118,50 @@ describe("Batch", () => {
     expect(listed).toHaveTextContent("3 of 3 done");
   });
 
+  it("pauses, cancels the rest, and retries failed rows", async () => {
+    const { backend, user } = startApp({ stepMs: 300 });
+    const startRun = vi.spyOn(backend, "startRun");
+    await user.click(await screen.findByTestId("nav-batch"));
+    await screen.findByTestId("batch-new");
+    await waitFor(() =>
+      expect(within(screen.getByTestId("batch-app")).getAllByRole("option").length).toBeGreaterThan(
+        1,
+      ),
+    );
+    // Virtual Try-On fails every run (model capacity); its inputs all have defaults.
+    await user.selectOptions(screen.getByTestId("batch-app"), "virtual-try-on");
+    paste("look\nA\nB\nC\nD\n");
+    await user.selectOptions(await screen.findByTestId("batch-target-look"), "__keep__");
+    await waitFor(() => expect(screen.getByTestId("batch-run")).toBeEnabled());
+    await user.click(screen.getByTestId("batch-run"));
+
+    await user.click(await screen.findByTestId("batch-pause"));
+    await waitFor(() => expect(screen.getByTestId("batch-state")).toHaveTextContent("Paused"));
+    await user.click(screen.getByTestId("batch-cancel-rest"));
+    await waitFor(() =>
+      expect(screen.getByTestId("batch-view")).toHaveAttribute("data-state", "finished"),
+    );
+    // Rows follow the totals within a moment (the detail is read again after each update).
+    const rowsIn = (state: string) =>
+      screen.getAllByTestId("batch-row").filter((r) => r.dataset.state === state);
+    await waitFor(() => expect(rowsIn("failed").length + rowsIn("cancelled").length).toBe(4));
+    const cancelled = rowsIn("cancelled");
+    const failed = rowsIn("failed");
+    expect(cancelled.length).toBeGreaterThan(0);
+    const sent = startRun.mock.calls.length;
+    expect(sent).toBe(failed.length);
+
+    // Retry failed: only the failed rows go again; cancelled rows stay cancelled.
+    await user.click(screen.getByTestId("batch-retry-failed"));
+    await waitFor(() => expect(startRun.mock.calls.length).toBe(sent * 2));
+    await waitFor(() =>
+      expect(screen.getByTestId("batch-view")).toHaveAttribute("data-state", "finished"),
+    );
+    expect(
+      screen.getAllByTestId("batch-row").filter((r) => r.dataset.state === "cancelled"),
+    ).toHaveLength(cancelled.length);
+  });
+
   it("an unknown placeholder in the pattern is an error and Export is disabled", async () => {
     const { user } = startApp();
     await openNewBatch(user);

@@ -147,7 +147,7 @@ export function ExportPanel({ batch }: { batch: BatchSummary }) {
           </label>
           <select
             id="batch-format"
-            className="select"
+            className="input select"
             data-testid="batch-format"
             value={choice}
             onChange={(e) => setChoice(e.target.value as FormatChoice)}
@@ -180,7 +180,7 @@ export function ExportPanel({ batch }: { batch: BatchSummary }) {
           </label>
           <select
             id="batch-size"
-            className="select"
+            className="input select"
             value={size}
             disabled={choice === "original"}
             onChange={(e) => setSize(Number(e.target.value))}

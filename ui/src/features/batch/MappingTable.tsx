@@ -1,8 +1,11 @@
 import { useTranslation } from "react-i18next";
 import type { App, BatchPreview, ColumnTarget, Mapping } from "../../lib/backend/types";
-import { normalize } from "../../lib/backend/memory-batch";
+import { isMandatory } from "../../lib/inputs";
 
 const KEEP = "__keep__";
+
+/** Header and parameter names compare without case, spaces, `_` or `-` (as in lamina-core). */
+const normalize = (name: string) => name.replace(/[\s_-]/g, "").toLowerCase();
 
 function targetValue(target: ColumnTarget | null): string {
   if (!target) return "";
@@ -68,7 +71,7 @@ export function MappingTable({
                 <td>
                   <div className="batch-target">
                     <select
-                      className={`select${c.target ? "" : " invalid"}`}
+                      className={`input select${c.target ? "" : " invalid"}`}
                       aria-label={t("mapping.targetLabel", { column: c.column })}
                       data-testid={`batch-target-${c.column}`}
                       value={targetValue(c.target)}
@@ -104,7 +107,9 @@ export function MappingTable({
               const placeholder =
                 p.default != null
                   ? t("mapping.defaultValue", { value: p.default })
-                  : t("mapping.noDefault");
+                  : isMandatory(p)
+                    ? t("mapping.noDefault")
+                    : t("mapping.optional");
               return (
                 <div className="field" key={p.name}>
                   <label className="field-label" htmlFor={id}>
@@ -113,7 +118,7 @@ export function MappingTable({
                   {p.type === "options" ? (
                     <select
                       id={id}
-                      className="select"
+                      className="input select"
                       value={value}
                       onChange={(e) => setConstant(p.name, e.target.value)}
                     >

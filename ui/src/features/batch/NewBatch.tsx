@@ -83,7 +83,7 @@ export function NewBatch() {
         </label>
         <select
           id="batch-app"
-          className="select batch-app-select"
+          className="input select batch-app-select"
           data-testid="batch-app"
           value={appId ?? ""}
           onChange={(e) => {
@@ -124,7 +124,7 @@ export function NewBatch() {
           )}
           <textarea
             id="batch-table"
-            className="textarea batch-table-input"
+            className="input textarea batch-table-input"
             data-testid="batch-paste"
             rows={6}
             spellCheck={false}

@@ -546,6 +546,9 @@ export class MemoryBatches {
         const next = batch.rows.find((r) => !r.localId && !r.cancelled);
         if (!next) break;
         next.attempts += 1;
+        // Claimed before it is sent (as the Rust store does): "cancel the rest" skips it and
+        // the batch is not over while its start is on the way.
+        next.localId = `sending-${next.index}`;
         const run = await this.host.startRun(batch.summary.appId, next.inputs);
         next.localId = run.localId;
         this.changed(batch);

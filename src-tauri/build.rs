@@ -38,5 +38,11 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "reveal_output",
         "connection_status",
         "reconnect",
+        "list_presets",
+        "save_preset",
+        "update_preset",
+        "apply_preset",
+        "rename_preset",
+        "delete_preset",
     ]
 }

@@ -44,6 +44,12 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::files::reveal_output,
             commands::account::connection_status,
             commands::account::reconnect,
+            commands::presets::list_presets,
+            commands::presets::save_preset,
+            commands::presets::update_preset,
+            commands::presets::apply_preset,
+            commands::presets::rename_preset,
+            commands::presets::delete_preset,
         ])
         .events(collect_events![RunUpdated, ConnectionChanged])
         // Sizes, indexes and counts here are far below 2^53.

@@ -4,4 +4,5 @@ pub mod account;
 pub mod apps;
 pub mod files;
 pub mod history;
+pub mod presets;
 pub mod runs;

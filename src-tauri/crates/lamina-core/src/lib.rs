@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod delivery;
 pub mod history;
 pub mod outputs;
+pub mod presets;
 pub mod record;
 pub mod store;
 pub mod tracker;
@@ -15,6 +16,7 @@ pub mod workspace;
 
 pub use delivery::{DeliveryMode, PollCadence};
 pub use history::{GalleryItem, GalleryPage, HistoryApp, HistoryPage, HistoryQuery};
+pub use presets::{AppliedPreset, Preset, PresetError, PresetIssue, PresetIssueKind};
 pub use record::{OutputRecord, RunError, RunRecord, RunState, StoredFile};
 pub use store::{Store, StoreError};
 pub use tracker::{CoreError, DeliveryEffect, RunCandidate, Tracker, TrackerConfig};

@@ -14,6 +14,7 @@ import { useUi, type Route } from "../../lib/store";
 import { AboutButton } from "../about/AboutDialog";
 import { AppPage } from "../apps/AppPage";
 import { CatalogPage } from "../apps/CatalogPage";
+import { CompareView } from "../compare/CompareView";
 import { GalleryPage } from "../gallery/GalleryPage";
 import { HistoryPage } from "../history/HistoryPage";
 import { SettingsPage } from "../settings/SettingsPage";
@@ -21,7 +22,7 @@ import { OfflineBanner } from "./OfflineBanner";
 
 const NAV: { page: Route["page"]; label: string; icon: ReactNode; also?: Route["page"] }[] = [
   { page: "apps", label: "Apps", icon: <AppsIcon />, also: "app" },
-  { page: "history", label: "History", icon: <HistoryIcon /> },
+  { page: "history", label: "History", icon: <HistoryIcon />, also: "compare" },
   { page: "gallery", label: "Gallery", icon: <GalleryIcon /> },
   { page: "settings", label: "Settings", icon: <SettingsIcon /> },
 ];
@@ -40,6 +41,9 @@ export function Shell({ account }: { account: AccountStatus }) {
       break;
     case "history":
       page = <HistoryPage />;
+      break;
+    case "compare":
+      page = <CompareView ids={route.ids} />;
       break;
     case "gallery":
       page = <GalleryPage />;

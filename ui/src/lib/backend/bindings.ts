@@ -44,6 +44,17 @@ export const commands = {
 	connectionStatus: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("connection_status")),
 	/**  "Try again now" on the offline banner: one probe; followers wake at once if it answers. */
 	reconnect: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("reconnect")),
+	/**  An app's presets, by name. */
+	listPresets: (appId: string) => typedError<Preset[], AppError_Serialize>(__TAURI_INVOKE("list_presets", { appId })),
+	/**  Saves the form's values as a new preset of the app. */
+	savePreset: (appId: string, name: string, inputs: { [key in string]: string }) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("save_preset", { appId, name, inputs })),
+	/**  Replaces a preset's values with the form's. */
+	updatePreset: (presetId: string, inputs: { [key in string]: string }) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("update_preset", { presetId, inputs })),
+	/**  The preset's values that fit the app now, and what no longer does. */
+	applyPreset: (presetId: string) => typedError<AppliedPreset_Serialize, AppError_Serialize>(__TAURI_INVOKE("apply_preset", { presetId })),
+	renamePreset: (presetId: string, name: string) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("rename_preset", { presetId, name })),
+	/**  Deletes a preset; returns what it was. */
+	deletePreset: (presetId: string) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("delete_preset", { presetId })),
 };
 
 /** Events */
@@ -158,6 +169,27 @@ export type App_Serialize = {
 	name: string,
 	description: string,
 	parameters: Parameter_Serialize[],
+};
+
+/**  What applying a preset gives the form. */
+export type AppliedPreset = AppliedPreset_Serialize | AppliedPreset_Deserialize;
+
+/**  What applying a preset gives the form. */
+export type AppliedPreset_Deserialize = {
+	preset: Preset,
+	/**  The values to put in the form (parameters not listed keep their defaults). */
+	values: { [key in string]: string },
+	/**  Everything that did not fit, in the app's parameter order (removed ones last). */
+	issues: PresetIssue_Deserialize[],
+};
+
+/**  What applying a preset gives the form. */
+export type AppliedPreset_Serialize = {
+	preset: Preset,
+	/**  The values to put in the form (parameters not listed keep their defaults). */
+	values: { [key in string]: string },
+	/**  Everything that did not fit, in the app's parameter order (removed ones last). */
+	issues: PresetIssue_Serialize[],
 };
 
 /**
@@ -369,6 +401,56 @@ export type Parameter_Serialize = {
 	options?: string[],
 	default?: string,
 	accept?: string[],
+};
+
+/**  A saved form, as the UI lists it. */
+export type Preset = {
+	presetId: string,
+	appId: string,
+	name: string,
+	/**  Values keyed by parameter name (blank values kept: a preset may clear a field). */
+	inputs: { [key in string]: string },
+	createdAt: string,
+	updatedAt: string,
+};
+
+export type PresetIssue = PresetIssue_Serialize | PresetIssue_Deserialize;
+
+/**  Why a value of a preset was not applied as saved, or what else needs attention. */
+export type PresetIssueKind = 
+/**  The app no longer has this parameter: the value was left out. */
+"removed" | 
+/**  The saved choice is no longer one of the parameter's options: the field keeps its default. */
+"optionGone" | 
+/**  The value no longer passes the parameter's checks (e.g. a web address): left out. */
+"invalid" | 
+/**  The parameter changed kind since the preset was saved; the value still fits and was applied. */
+"kindChanged" | 
+/**  The app has a new mandatory parameter the preset knows nothing of: fill it in. */
+"newRequired";
+
+export type PresetIssue_Deserialize = {
+	/**  The parameter's name. */
+	field: string,
+	kind: PresetIssueKind,
+	/**  The value the preset holds for it, if any. */
+	value?: string | null,
+	/**  Whether the preset's value was put in the form anyway. */
+	applied: boolean,
+	/**  Why, in plain words (the same rule the form checks with before a run). */
+	reason: string,
+};
+
+export type PresetIssue_Serialize = {
+	/**  The parameter's name. */
+	field: string,
+	kind: PresetIssueKind,
+	/**  The value the preset holds for it, if any. */
+	value: string | null,
+	/**  Whether the preset's value was put in the form anyway. */
+	applied: boolean,
+	/**  Why, in plain words (the same rule the form checks with before a run). */
+	reason: string,
 };
 
 /**  A run in the service's list that could be the one whose start was never confirmed. */

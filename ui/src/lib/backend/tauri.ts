@@ -78,6 +78,12 @@ export function createTauriBackend(): Backend {
     copyImage: (localId, index) => done(unwrap(() => commands.copyImage(localId, index))),
     copyText: (text) => done(unwrap(() => commands.copyText(text))),
     revealOutput: (localId, index) => done(unwrap(() => commands.revealOutput(localId, index))),
+    listPresets: (appId) => unwrap(() => commands.listPresets(appId)),
+    savePreset: (appId, name, inputs) => unwrap(() => commands.savePreset(appId, name, inputs)),
+    updatePreset: (presetId, inputs) => unwrap(() => commands.updatePreset(presetId, inputs)),
+    applyPreset: (presetId) => unwrap(() => commands.applyPreset(presetId)),
+    renamePreset: (presetId, name) => unwrap(() => commands.renamePreset(presetId, name)),
+    deletePreset: (presetId) => unwrap(() => commands.deletePreset(presetId)),
     connectionStatus: () => unwrap(() => commands.connectionStatus()),
     reconnect: () => unwrap(() => commands.reconnect()),
 

@@ -5,6 +5,7 @@ import { ChevronDownIcon, CloseIcon, EditIcon } from "../../components/Icons";
 import { BackendError } from "../../lib/backend";
 import type { App, AppliedPreset, Inputs, Preset } from "../../lib/backend/types";
 import { toast } from "../../lib/toasts";
+import { inputsSummary } from "../runs/summary";
 import { PresetNameDialog } from "./PresetNameDialog";
 import { usePresetActions, usePresets } from "./queries";
 import "./presets.css";
@@ -232,6 +233,7 @@ function PresetRow({
 }) {
   const { t } = useTranslation("presets");
   const [more, setMore] = useState(false);
+  const summary = inputsSummary(preset.inputs);
   return (
     <li className="presets-item" data-testid="preset-item" data-name={preset.name}>
       <div className="presets-item-row">
@@ -242,7 +244,8 @@ function PresetRow({
           aria-label={t("menu.apply", { name: preset.name })}
           onClick={onApply}
         >
-          {preset.name}
+          <span className="presets-name">{preset.name}</span>
+          {summary && <span className="presets-summary">{summary}</span>}
         </button>
         <button
           type="button"

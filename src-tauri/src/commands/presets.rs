@@ -136,3 +136,33 @@ pub async fn delete_preset(
     let workspace = session.workspace().await?;
     Ok(workspace.store().delete_preset(&preset_id)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preset_errors_cross_ipc_with_a_kind_and_words() {
+        let taken: AppError = PresetError::DuplicateName("Summer".into()).into();
+        assert_eq!(taken.kind, AppErrorKind::Conflict);
+        assert_eq!(
+            taken.message,
+            "There is already a preset called \u{201c}Summer\u{201d} for this app. Pick another name."
+        );
+
+        let empty: AppError = PresetError::EmptyName.into();
+        assert_eq!(empty.kind, AppErrorKind::InvalidInput);
+        assert_eq!(empty.fields.len(), 1);
+        assert_eq!(empty.fields[0].field.as_deref(), Some("name"));
+
+        let gone: AppError = PresetError::NotFound("p1".into()).into();
+        assert_eq!(gone.kind, AppErrorKind::NotFound);
+        assert!(gone.detail.contains("p1"));
+
+        let storage: AppError =
+            PresetError::Store(lamina_core::StoreError::other("disk full")).into();
+        assert_eq!(storage.kind, AppErrorKind::Storage);
+        assert!(storage.detail.contains("disk full"));
+        assert!(!storage.message.contains("disk full"));
+    }
+}

@@ -56,5 +56,11 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "batch_export_name",
         "export_batch",
         "batch_credits",
+        "list_presets",
+        "save_preset",
+        "update_preset",
+        "apply_preset",
+        "rename_preset",
+        "delete_preset",
     ]
 }

@@ -64,6 +64,12 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::batch::batch_export_name,
             commands::batch::export_batch,
             commands::batch::batch_credits,
+            commands::presets::list_presets,
+            commands::presets::save_preset,
+            commands::presets::update_preset,
+            commands::presets::apply_preset,
+            commands::presets::rename_preset,
+            commands::presets::delete_preset,
         ])
         .events(collect_events![
             RunUpdated,

@@ -6,6 +6,7 @@ pub mod delivery;
 pub mod batch;
 pub mod files;
 pub mod history;
+pub mod presets;
 pub mod runs;
 pub mod startup;
 pub mod usage;

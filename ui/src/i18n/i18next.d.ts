@@ -15,6 +15,8 @@ import type shell from "./locales/en/shell.json";
 import type shortcuts from "./locales/en/shortcuts.json";
 import type delivery from "./locales/en/delivery.json";
 import type usage from "./locales/en/usage.json";
+import type compare from "./locales/en/compare.json";
+import type presets from "./locales/en/presets.json";
 
 declare module "i18next" {
   interface CustomTypeOptions {
@@ -34,6 +36,8 @@ declare module "i18next" {
       delivery: typeof delivery;
       usage: typeof usage;
       batch: typeof batch;
+      compare: typeof compare;
+      presets: typeof presets;
     };
   }
 }

@@ -8,6 +8,8 @@ export type Route =
   /** `prefill`: open the form with these inputs instead of the app's last ones. */
   | { page: "app"; appId: string; prefill?: Inputs }
   | { page: "history" }
+  /** Runs side by side (local ids, in the order picked). */
+  | { page: "compare"; ids: string[] }
   | { page: "gallery" }
   | { page: "settings" }
   /** Without `batchId`: new batch and the list; with it: that batch's progress. */

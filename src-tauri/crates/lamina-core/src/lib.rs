@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod history;
 pub mod notify;
 pub mod outputs;
+pub mod presets;
 pub mod record;
 pub mod store;
 pub mod tracker;
@@ -16,6 +17,7 @@ pub mod workspace;
 
 pub use delivery::{DeliveryMode, PollCadence};
 pub use history::{GalleryItem, GalleryPage, HistoryApp, HistoryPage, HistoryQuery};
+pub use presets::{AppliedPreset, Preset, PresetError, PresetIssue, PresetIssueKind};
 pub use record::{OutputRecord, RunError, RunRecord, RunState, StoredFile};
 pub use store::{Store, StoreError};
 pub use tracker::{CoreError, DeliveryEffect, RunCandidate, Tracker, TrackerConfig};

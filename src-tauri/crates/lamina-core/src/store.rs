@@ -98,6 +98,8 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 4: batches and their rows, each row linked to the run it started.
     crate::batch::store::MIGRATION,
+    // 5: presets (saved forms, per app).
+    crate::presets::MIGRATION,
 ];
 
 /// What is known before the POST: enough to show, replay and reconcile the run.

@@ -8,6 +8,7 @@ import type { App, Inputs } from "../../lib/backend/types";
 import { initialValues, problemsToErrors } from "../../lib/inputs";
 import { useApp, useLastInputs, useStartRun } from "../../lib/queries";
 import { useUi } from "../../lib/store";
+import { PresetsMenu } from "../presets/PresetsMenu";
 import { RunsPanel } from "../runs/RunsPanel";
 import { DynamicForm, useDynamicFormState } from "./DynamicForm";
 
@@ -93,6 +94,7 @@ function AppWorkspace({
       </header>
       <div className="app-layout">
         <section className="form-panel" aria-label={t("page.details")}>
+          <PresetsMenu app={app} values={form.values} onApply={reuse} />
           <DynamicForm
             appName={app.name}
             parameters={app.parameters}

@@ -5,6 +5,8 @@ import { EmptyState, ErrorState } from "../../components/States";
 import { hasFilters, useHistoryApps, useHistoryPages } from "../../lib/history";
 import { NO_FILTERS, useUi } from "../../lib/store";
 import { useDebounced } from "../../lib/useDebounced";
+import { CompareBar, CompareSelectToggle } from "../compare/HistorySelect";
+import { useCompareSelection } from "../compare/selection";
 import { RunDetail } from "../run-detail/RunDetail";
 import { FilterBar } from "./FilterBar";
 import { HistoryList, type Range } from "./HistoryList";
@@ -21,6 +23,8 @@ export function HistoryPage() {
   const selected = useUi((s) => s.selectedRun);
   const select = useUi((s) => s.selectRun);
   const navigate = useUi((s) => s.navigate);
+  const selecting = useCompareSelection((s) => s.active);
+  const toggleCompare = useCompareSelection((s) => s.toggle);
   const searchRef = useRef<HTMLInputElement>(null);
 
   const text = useDebounced(filters.text, 200);
@@ -98,7 +102,7 @@ export function HistoryPage() {
         total={total}
         item={history.item}
         selectedId={selected}
-        onSelect={(run) => select(run.localId)}
+        onSelect={(run) => (selecting ? toggleCompare(run.localId) : select(run.localId))}
         onRange={onRange}
         resetKey={queryKey}
         dimmed={history.isPlaceholder}
@@ -111,6 +115,7 @@ export function HistoryPage() {
       <header className="page-header history-header">
         <h1>{t("title")}</h1>
         <ResultCount total={total} filtered={filtered} noun="run" testId="history-count" />
+        <CompareSelectToggle onStart={() => select(null)} />
       </header>
       <FilterBar
         prefix="history"
@@ -125,6 +130,7 @@ export function HistoryPage() {
       <div className={`history-body${selected ? " has-detail" : ""}`}>
         <section className="history-results" aria-label={t("runs")}>
           {body}
+          <CompareBar />
         </section>
         {selected && (
           <RunDetail key={selected} localId={selected} onClose={() => close(selected)} />

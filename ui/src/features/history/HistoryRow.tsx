@@ -5,6 +5,8 @@ import { StatusPill } from "../../components/StatusPill";
 import { useBackend } from "../../lib/backend/context";
 import type { RunRecord } from "../../lib/backend/types";
 import { absoluteTime, relativeTime } from "../../lib/time";
+import { CompareRowCheckbox } from "../compare/HistorySelect";
+import { useCompareSelection } from "../compare/selection";
 import { elapsedMs, formatElapsed } from "../runs/status";
 import { inputsSummary } from "../runs/summary";
 
@@ -29,6 +31,7 @@ function rowStyle(start: number): CSSProperties {
 export function HistoryRow({ run, now, ...p }: RowProps & { run: RunRecord; now: number }) {
   const { t } = useTranslation("history");
   const backend = useBackend();
+  const selecting = useCompareSelection((s) => s.active);
   const images = run.outputs.filter((o) => o.type === "image" && o.file).slice(0, MAX_THUMBS);
   const ended = run.status !== "starting" && run.status !== "queued" && run.status !== "running";
   const duration = run.status === "unknown" ? "—" : formatElapsed(elapsedMs(run, ended ? 0 : now));
@@ -39,7 +42,7 @@ export function HistoryRow({ run, now, ...p }: RowProps & { run: RunRecord; now:
       aria-setsize={p.total}
       aria-posinset={p.index + 1}
       tabIndex={p.active ? 0 : -1}
-      className="history-row"
+      className={`history-row${selecting ? " is-selecting" : ""}`}
       data-testid="history-row"
       data-status={run.status}
       data-local-id={run.localId}
@@ -48,6 +51,7 @@ export function HistoryRow({ run, now, ...p }: RowProps & { run: RunRecord; now:
       onClick={p.onSelect}
       onFocus={p.onFocusRow}
     >
+      {selecting && <CompareRowCheckbox run={run} />}
       <div className="history-thumbs" data-count={Math.max(1, images.length)}>
         {images.length === 0 ? (
           <span className="history-thumb history-thumb-empty" aria-hidden="true">

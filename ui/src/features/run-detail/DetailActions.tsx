@@ -3,6 +3,7 @@ import { CodeIcon, CopyIcon, DownloadIcon, EditIcon, RetryIcon } from "../../com
 import type { RunRecord } from "../../lib/backend/types";
 import { useFileActions } from "../../lib/run-actions";
 import { useUi } from "../../lib/store";
+import { CompareWithButton } from "../compare/HistorySelect";
 import { SaveMenu } from "./SaveMenu";
 
 /** Rerun, Open in form, Save all, and the two support copies. */
@@ -44,6 +45,7 @@ export function DetailActions({
       >
         <EditIcon size={14} /> {t("actions.openInForm")}
       </button>
+      <CompareWithButton run={run} />
       {kept.length > 0 && (
         <SaveMenu localId={run.localId} indexes={kept} testId="save-all" placement="up">
           <DownloadIcon size={14} />{" "}

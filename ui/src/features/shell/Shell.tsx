@@ -18,6 +18,7 @@ import { AppPage } from "../apps/AppPage";
 import { BatchIcon } from "../batch/BatchIcon";
 import { BatchPage } from "../batch/BatchPage";
 import { CatalogPage } from "../apps/CatalogPage";
+import { CompareView } from "../compare/CompareView";
 import { GalleryPage } from "../gallery/GalleryPage";
 import { HistoryPage } from "../history/HistoryPage";
 import { UsageBadge } from "../usage/UsageBadge";
@@ -32,7 +33,7 @@ const NAV: {
 }[] = [
   { page: "apps", icon: <AppsIcon />, also: "app" },
   { page: "batch", icon: <BatchIcon /> },
-  { page: "history", icon: <HistoryIcon /> },
+  { page: "history", icon: <HistoryIcon />, also: "compare" },
   { page: "gallery", icon: <GalleryIcon /> },
   { page: "settings", icon: <SettingsIcon /> },
 ];
@@ -53,6 +54,9 @@ export function Shell({ account }: { account: AccountStatus }) {
       break;
     case "history":
       page = <HistoryPage />;
+      break;
+    case "compare":
+      page = <CompareView ids={route.ids} />;
       break;
     case "gallery":
       page = <GalleryPage />;

@@ -5,6 +5,7 @@ import type {
   App,
   AppCatalog,
   AppError,
+  AppliedPreset,
   AppErrorKind,
   DeliveryLogEntry,
   DeliverySettings,
@@ -26,6 +27,7 @@ import type {
   Inputs,
   Mapping,
   MediaVariant,
+  Preset,
   RunCandidate,
   RunRecord,
   SaveOutcome,
@@ -85,6 +87,18 @@ export interface Backend {
   copyText(text: string): Promise<void>;
   /** Opens the file manager with the kept file selected. */
   revealOutput(localId: string, index: number): Promise<void>;
+
+  // --- presets (saved forms, per app; local) --------------------------------------------------
+  /** An app's presets, by name. */
+  listPresets(appId: string): Promise<Preset[]>;
+  /** Saves the form's values under a new name (unique per app: "conflict" otherwise). */
+  savePreset(appId: string, name: string, inputs: Inputs): Promise<Preset>;
+  /** Replaces a preset's values with the form's. */
+  updatePreset(presetId: string, inputs: Inputs): Promise<Preset>;
+  /** The preset's values that fit the app as it is now, and what no longer does. */
+  applyPreset(presetId: string): Promise<AppliedPreset>;
+  renamePreset(presetId: string, name: string): Promise<Preset>;
+  deletePreset(presetId: string): Promise<Preset>;
 
   // --- connection ---------------------------------------------------------------------------
   /** Whether the service answered the last request. */

@@ -8,6 +8,8 @@ import type { Backend } from "./index";
 import { appError, clone, hash } from "./memory-demo";
 import { MemoryBatches } from "./memory-batch";
 import { appsInHistory, galleryPage, searchPage } from "./memory-history";
+import type { MemoryAppDef } from "./memory-demo";
+import { MemoryPresets } from "./memory-presets";
 import { seedRecord, seedSpecs, type SeedRun } from "./memory-seed";
 import { MemoryDelivery } from "./memory-delivery";
 import { MemoryWorkspace, type MemoryOptions } from "./memory-workspace";
@@ -24,12 +26,16 @@ import type {
   BatchPreview,
   BatchProgress,
   BatchSummary,
+  AppliedPreset,
   ExportFormat,
   GalleryPage,
   HistoryApp,
   HistoryPage,
   HistoryQuery,
   Mapping,
+  Inputs,
+  Parameter,
+  Preset,
   RunCandidate,
   RunRecord,
   SaveOutcome,
@@ -51,6 +57,8 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   /** How many times the UI reported its first paint (tests check it is once). */
   firstPaints = 0;
   private saveCancelled = false;
+  private readonly presets = new MemoryPresets();
+  private readonly changedApps = new Map<string, MemoryAppDef>();
   /** What the last copyText / copyImage put on the "clipboard" (tests read it). */
   clipboard: string | null = null;
   /** Outputs the last revealOutput showed, as "localId/index". */
@@ -151,6 +159,42 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   /** The next save dialogs are cancelled (true) or confirmed (false). */
   setSaveCancelled(cancelled: boolean): void {
     this.saveCancelled = cancelled;
+  }
+
+  /** The app changes on the "service" (e.g. an option removed), as seen by later calls. */
+  setAppParameters(appId: string, parameters: Parameter[]): void {
+    const def = super.findApp(appId);
+    this.changedApps.set(appId, { ...def, app: { ...def.app, parameters: clone(parameters) } });
+  }
+
+  protected override findApp(appId: string): MemoryAppDef {
+    return this.changedApps.get(appId) ?? super.findApp(appId);
+  }
+
+  // --- presets ------------------------------------------------------------------------------
+
+  async listPresets(appId: string): Promise<Preset[]> {
+    return this.presets.list(appId);
+  }
+
+  async savePreset(appId: string, name: string, inputs: Inputs): Promise<Preset> {
+    return this.presets.save(this.findApp(appId).app, name, inputs);
+  }
+
+  async updatePreset(presetId: string, inputs: Inputs): Promise<Preset> {
+    return this.presets.update(presetId, this.findApp(this.presets.appOf(presetId)).app, inputs);
+  }
+
+  async applyPreset(presetId: string): Promise<AppliedPreset> {
+    return this.presets.apply(presetId, this.findApp(this.presets.appOf(presetId)).app);
+  }
+
+  async renamePreset(presetId: string, name: string): Promise<Preset> {
+    return this.presets.rename(presetId, name);
+  }
+
+  async deletePreset(presetId: string): Promise<Preset> {
+    return this.presets.delete(presetId);
   }
 
   // --- history ------------------------------------------------------------------------------

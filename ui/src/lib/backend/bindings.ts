@@ -44,6 +44,23 @@ export const commands = {
 	connectionStatus: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("connection_status")),
 	/**  "Try again now" on the offline banner: one probe; followers wake at once if it answers. */
 	reconnect: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("reconnect")),
+	/**  The catalog's first frame is on screen (once per process; later calls do nothing). */
+	firstPaint: () => __TAURI_INVOKE<void>("first_paint"),
+	deliveryStatus: () => typedError<DeliveryStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("delivery_status")),
+	/**
+	 *  Validates, applies (starting, moving or stopping the receiver), then saves. A refused change
+	 *  leaves the receiver and the saved settings as they were.
+	 */
+	setDeliverySettings: (settings: DeliverySettings_Deserialize) => typedError<DeliveryStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("set_delivery_settings", { settings })),
+	/**  The last deliveries, newest first. */
+	recentDeliveries: (limit: number) => typedError<DeliveryLogEntry_Serialize[], AppError_Serialize>(__TAURI_INVOKE("recent_deliveries", { limit })),
+	/**  Starts a short demo run with the webhook; its delivery then shows up in the log. */
+	sendTestDelivery: () => typedError<RunRecord_Serialize, AppError_Serialize>(__TAURI_INVOKE("send_test_delivery")),
+	/**
+	 *  The account's credits, or `None` when the service does not report them (the header then
+	 *  shows nothing).
+	 */
+	accountUsage: () => typedError<Usage_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("account_usage")),
 	/**  Opens the system dialog for a CSV/TSV file and returns its text (`None`: cancelled). */
 	pickBatchFile: () => typedError<BatchFile | null, AppError_Serialize>(__TAURI_INVOKE("pick_batch_file")),
 	/**
@@ -71,12 +88,24 @@ export const commands = {
 	exportBatch: (batchId: string, request: BatchExportRequest_Deserialize) => typedError<BatchExportResult_Serialize, AppError_Serialize>(__TAURI_INVOKE("export_batch", { batchId, request })),
 	/**  The credits left on the account, when the service reports them (shown before a batch). */
 	batchCredits: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("batch_credits")),
+	/**  An app's presets, by name. */
+	listPresets: (appId: string) => typedError<Preset[], AppError_Serialize>(__TAURI_INVOKE("list_presets", { appId })),
+	/**  Saves the form's values as a new preset of the app. */
+	savePreset: (appId: string, name: string, inputs: { [key in string]: string }) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("save_preset", { appId, name, inputs })),
+	/**  Replaces a preset's values with the form's. */
+	updatePreset: (presetId: string, inputs: { [key in string]: string }) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("update_preset", { presetId, inputs })),
+	/**  The preset's values that fit the app now, and what no longer does. */
+	applyPreset: (presetId: string) => typedError<AppliedPreset_Serialize, AppError_Serialize>(__TAURI_INVOKE("apply_preset", { presetId })),
+	renamePreset: (presetId: string, name: string) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("rename_preset", { presetId, name })),
+	/**  Deletes a preset; returns what it was. */
+	deletePreset: (presetId: string) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("delete_preset", { presetId })),
 };
 
 /** Events */
 export const events = {
 	batchUpdated: makeEvent<BatchUpdated_Serialize, BatchUpdated_Deserialize>("batch-updated"),
 	connectionChanged: makeEvent<ConnectionChanged, ConnectionChanged>("connection-changed"),
+	deliveryLogged: makeEvent<DeliveryLogged_Serialize, DeliveryLogged_Deserialize>("delivery-logged"),
 	runUpdated: makeEvent<RunUpdated_Serialize, RunUpdated_Deserialize>("run-updated"),
 };
 
@@ -186,6 +215,27 @@ export type App_Serialize = {
 	name: string,
 	description: string,
 	parameters: Parameter_Serialize[],
+};
+
+/**  What applying a preset gives the form. */
+export type AppliedPreset = AppliedPreset_Serialize | AppliedPreset_Deserialize;
+
+/**  What applying a preset gives the form. */
+export type AppliedPreset_Deserialize = {
+	preset: Preset,
+	/**  The values to put in the form (parameters not listed keep their defaults). */
+	values: { [key in string]: string },
+	/**  Everything that did not fit, in the app's parameter order (removed ones last). */
+	issues: PresetIssue_Deserialize[],
+};
+
+/**  What applying a preset gives the form. */
+export type AppliedPreset_Serialize = {
+	preset: Preset,
+	/**  The values to put in the form (parameters not listed keep their defaults). */
+	values: { [key in string]: string },
+	/**  Everything that did not fit, in the app's parameter order (removed ones last). */
+	issues: PresetIssue_Serialize[],
 };
 
 /**  A batch with every row, its run and outputs. */
@@ -456,6 +506,119 @@ export type ConnectionChanged = {
 	online: boolean,
 };
 
+export type Credits = Credits_Serialize | Credits_Deserialize;
+
+export type Credits_Deserialize = {
+	balance?: number | null,
+	totalEarned?: number | null,
+	totalSpent?: number | null,
+};
+
+export type Credits_Serialize = {
+	balance: number | null,
+	totalEarned: number | null,
+	totalSpent: number | null,
+};
+
+/**  One delivery as the log keeps it. */
+export type DeliveryLogEntry = DeliveryLogEntry_Serialize | DeliveryLogEntry_Deserialize;
+
+/**  One delivery as the log keeps it. */
+export type DeliveryLogEntry_Deserialize = {
+	id: number,
+	receivedAt: string,
+	/**  `X-Lamina-Webhook-Request-Id` as sent (unverified on rejected deliveries). */
+	requestId?: string | null,
+	/**  The run the body names (verified deliveries only). */
+	runId?: string | null,
+	/**  What the receiver answered. */
+	httpStatus: number,
+	outcome: DeliveryOutcome,
+	/**  Why it was refused, or what it did, in plain words. */
+	reason?: string | null,
+};
+
+/**  One delivery as the log keeps it. */
+export type DeliveryLogEntry_Serialize = {
+	id: number,
+	receivedAt: string,
+	/**  `X-Lamina-Webhook-Request-Id` as sent (unverified on rejected deliveries). */
+	requestId: string | null,
+	/**  The run the body names (verified deliveries only). */
+	runId: string | null,
+	/**  What the receiver answered. */
+	httpStatus: number,
+	outcome: DeliveryOutcome,
+	/**  Why it was refused, or what it did, in plain words. */
+	reason: string | null,
+};
+
+/**  A webhook delivery was received and logged (already in SQLite). */
+export type DeliveryLogged = DeliveryLogged_Serialize | DeliveryLogged_Deserialize;
+
+/**  A webhook delivery was received and logged (already in SQLite). */
+export type DeliveryLogged_Deserialize = DeliveryLogEntry_Deserialize;
+
+/**  A webhook delivery was received and logged (already in SQLite). */
+export type DeliveryLogged_Serialize = DeliveryLogEntry_Serialize;
+
+export type DeliveryOutcome = 
+/**  Verified and applied to a run. */
+"accepted" | 
+/**  Verified, but it changed nothing (a retry after a lost 2xx, a settled run). */
+"duplicate" | 
+/**  Verified, for a run this history does not know. */
+"ignored" | 
+/**  Refused (see the reason). */
+"rejected";
+
+export type DeliverySettings = DeliverySettings_Serialize | DeliverySettings_Deserialize;
+
+export type DeliverySettings_Deserialize = {
+	/**  Receive results by webhook (polling goes on slowly as a fallback). */
+	enabled: boolean,
+	/**  Port to listen on (on 127.0.0.1); `None`: any free port (the demo workspace). */
+	port?: number | null,
+	/**
+	 *  The address the service must post to: a tunnel or relay in front of the port. `None`:
+	 *  the local address (only reachable from this computer, e.g. the demo workspace).
+	 */
+	publicUrl?: string | null,
+};
+
+export type DeliverySettings_Serialize = {
+	/**  Receive results by webhook (polling goes on slowly as a fallback). */
+	enabled: boolean,
+	/**  Port to listen on (on 127.0.0.1); `None`: any free port (the demo workspace). */
+	port: number | null,
+	/**
+	 *  The address the service must post to: a tunnel or relay in front of the port. `None`:
+	 *  the local address (only reachable from this computer, e.g. the demo workspace).
+	 */
+	publicUrl: string | null,
+};
+
+/**  What Settings → Delivery shows: the saved settings and what is running now. */
+export type DeliveryStatus = DeliveryStatus_Serialize | DeliveryStatus_Deserialize;
+
+/**  What Settings → Delivery shows: the saved settings and what is running now. */
+export type DeliveryStatus_Deserialize = {
+	settings: DeliverySettings_Deserialize,
+	/**  `127.0.0.1:<port>` while the receiver listens. */
+	listening?: string | null,
+	/**  The address run starts carry as `?webhook=` while the receiver listens. */
+	webhookUrl?: string | null,
+};
+
+/**  What Settings → Delivery shows: the saved settings and what is running now. */
+export type DeliveryStatus_Serialize = {
+	settings: DeliverySettings_Serialize,
+	/**  `127.0.0.1:<port>` while the receiver listens. */
+	listening: string | null,
+	/**  The address run starts carry as `?webhook=` while the receiver listens. */
+	webhookUrl: string | null,
+};
+
 /**  The file format of an export. */
 export type ExportFormat = { format: "png" } | 
 /**  `quality` 1–100. */
@@ -673,6 +836,61 @@ export type Parameter_Serialize = {
 	accept?: string[],
 };
 
+/**  A saved form, as the UI lists it. */
+export type Preset = {
+	presetId: string,
+	appId: string,
+	name: string,
+	/**  Values keyed by parameter name (blank values kept: a preset may clear a field). */
+	inputs: { [key in string]: string },
+	createdAt: string,
+	updatedAt: string,
+};
+
+export type PresetIssue = PresetIssue_Serialize | PresetIssue_Deserialize;
+
+/**  Why a value of a preset was not applied as saved, or what else needs attention. */
+export type PresetIssueKind = 
+/**  The app no longer has this parameter: the value was left out. */
+"removed" | 
+/**  The saved choice is no longer one of the parameter's options: the field keeps its default. */
+"optionGone" | 
+/**  The value no longer passes the parameter's checks (e.g. a web address): left out. */
+"invalid" | 
+/**  The parameter changed kind since the preset was saved; the value still fits and was applied. */
+"kindChanged" | 
+/**  The app has a new mandatory parameter the preset knows nothing of: fill it in. */
+"newRequired";
+
+export type PresetIssue_Deserialize = {
+	/**  The parameter's name. */
+	field: string,
+	kind: PresetIssueKind,
+	/**  The value the preset holds for it, if any. */
+	value?: string | null,
+	/**  Whether the preset's value was put in the form anyway. */
+	applied: boolean,
+	/**  Why, in plain words (the same rule the form checks with before a run). */
+	reason: string,
+};
+
+export type PresetIssue_Serialize = {
+	/**  The parameter's name. */
+	field: string,
+	kind: PresetIssueKind,
+	/**  The value the preset holds for it, if any. */
+	value: string | null,
+	/**  Whether the preset's value was put in the form anyway. */
+	applied: boolean,
+	/**  Why, in plain words (the same rule the form checks with before a run). */
+	reason: string,
+};
+
+export type RateLimitInfo = {
+	limit: number,
+	windowMs: number,
+};
+
 /**
  *  One problem with the input table, naming the row (as a spreadsheet numbers it: the header is
  *  row 1) and the column where it applies.
@@ -864,6 +1082,18 @@ export type StoredFile_Serialize = {
 export type TableRow = {
 	line: number,
 	cells: string[],
+};
+
+export type Usage = Usage_Serialize | Usage_Deserialize;
+
+export type Usage_Deserialize = {
+	credits?: Credits_Deserialize | null,
+	rateLimit?: RateLimitInfo | null,
+};
+
+export type Usage_Serialize = {
+	credits: Credits_Serialize | null,
+	rateLimit: RateLimitInfo | null,
 };
 
 /* Tauri Specta runtime */

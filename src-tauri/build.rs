@@ -55,7 +55,6 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "retry_batch_failed",
         "batch_export_name",
         "export_batch",
-        "batch_credits",
         "list_presets",
         "save_preset",
         "update_preset",

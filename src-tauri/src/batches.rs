@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use lamina_api::App;
+use lamina_core::Store;
 use lamina_core::batch::export::{ExportOptions, export_batch};
 use lamina_core::batch::naming::{NameContext, NamePattern};
 use lamina_core::batch::table::TableRow;
@@ -14,7 +15,6 @@ use lamina_core::batch::{
     RowProblem, Table, plan_rows,
 };
 use lamina_core::outputs::{ExportFormat, OutputLimits};
-use lamina_core::{Store, Workspace};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, AppErrorKind};
@@ -301,11 +301,6 @@ pub fn export(
         files: report.files.len() as u32,
         skipped: report.skipped.len() as u32,
     })
-}
-
-/// The remaining credits, when the service reports them.
-pub async fn credits(workspace: &Workspace) -> Result<Option<f64>, AppError> {
-    Ok(workspace.client().usage().await?.credits.map(|c| c.balance))
 }
 
 /// The auto-mapping of `table`'s headers, with the person's choices for the columns they made

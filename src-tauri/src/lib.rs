@@ -63,7 +63,6 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::batch::retry_batch_failed,
             commands::batch::batch_export_name,
             commands::batch::export_batch,
-            commands::batch::batch_credits,
             commands::presets::list_presets,
             commands::presets::save_preset,
             commands::presets::update_preset,
@@ -142,7 +141,35 @@ pub fn run() {
                 }
             });
             let batch_events = app.handle().clone();
+            let notified = std::sync::Mutex::new(std::collections::HashSet::new());
             let batch_sink: session::BatchSink = std::sync::Arc::new(move |progress| {
+                let finished = progress.state == Some(lamina_core::batch::BatchState::Finished);
+                // One notice per batch, however many "finished" updates follow.
+                if finished
+                    && notified
+                        .lock()
+                        .is_ok_and(|mut seen| seen.insert(progress.batch_id.clone()))
+                {
+                    let handle = batch_events.clone();
+                    let ended = progress.clone();
+                    tauri::async_runtime::spawn(async move {
+                        let name = match handle.state::<Session>().batches().await {
+                            Ok((workspace, _)) => workspace
+                                .store()
+                                .batch(&ended.batch_id)
+                                .ok()
+                                .flatten()
+                                .map(|summary| summary.name),
+                            Err(_) => None,
+                        };
+                        notify::batch_finished(
+                            &handle,
+                            name.as_deref().unwrap_or("Batch"),
+                            ended.completed as usize,
+                            ended.failed as usize,
+                        );
+                    });
+                }
                 if let Err(error) = batches::BatchUpdated(progress).emit(&batch_events) {
                     tracing::warn!(%error, "could not notify the window");
                 }

@@ -151,7 +151,13 @@ async fn a_good_table_runs_to_the_end_and_exports_named_files() {
     assert_eq!(preview.runs, 3);
 
     // The balance shown before Run.
-    let credits = batches::credits(&workspace).await.unwrap();
+    let credits = workspace
+        .client()
+        .usage()
+        .await
+        .unwrap()
+        .credits
+        .map(|c| c.balance);
     assert!(credits.is_some_and(|c| c > 0.0), "{credits:?}");
 
     let runner = runner(&workspace);

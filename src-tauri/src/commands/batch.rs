@@ -230,14 +230,6 @@ pub async fn export_batch(
     .map_err(|e| AppError::internal(format!("export task failed: {e}")))?
 }
 
-/// The credits left on the account, when the service reports them (shown before a batch).
-#[tauri::command]
-#[specta::specta]
-pub async fn batch_credits(session: State<'_, Session>) -> Result<Option<f64>, AppError> {
-    let workspace = session.workspace().await?;
-    batches::credits(&workspace).await
-}
-
 async fn ask_folder(app: &AppHandle) -> Option<PathBuf> {
     let (sender, receiver) = tokio::sync::oneshot::channel();
     app.dialog()

@@ -2,8 +2,8 @@
 
 pub mod account;
 pub mod apps;
-pub mod delivery;
 pub mod batch;
+pub mod delivery;
 pub mod files;
 pub mod history;
 pub mod presets;

@@ -10,7 +10,8 @@ import { useUi } from "../../lib/store";
 import { useDebounced } from "../../lib/useDebounced";
 import { MappingTable } from "./MappingTable";
 import { ProblemList } from "./ProblemList";
-import { useBatchCredits, useBatchPreview, useStartBatch } from "./queries";
+import { useUsage } from "../usage/useUsage";
+import { useBatchPreview, useStartBatch } from "./queries";
 
 /** App → table (file, paste or drop) → columns → problems or summary → Run. Nothing is sent
  * before Run, and Run stays disabled while any row has a problem. */
@@ -30,7 +31,8 @@ export function NewBatch() {
   const preview = useBatchPreview(appId, debouncedText, mapping);
   const data = preview.data;
   const ready = data !== undefined && data.problems.length === 0 && data.runs > 0;
-  const credits = useBatchCredits(ready);
+  const usage = useUsage();
+  const balance = usage.data?.credits?.balance ?? null;
   const start = useStartBatch();
   const settled = !preview.isFetching && debouncedText === text;
 
@@ -162,14 +164,14 @@ export function NewBatch() {
               <p className="batch-summary-count">
                 {t("summary.runs", { count: data.runs, app: appName })}
               </p>
-              {credits.data != null ? (
+              {balance != null ? (
                 <p data-testid="batch-credits">
                   {t("summary.credits", {
-                    credits: formatNumber(credits.data, { maximumFractionDigits: 2 }),
+                    credits: formatNumber(balance, { maximumFractionDigits: 2 }),
                   })}
                 </p>
               ) : (
-                credits.isFetched && <p className="muted">{t("summary.creditsUnknown")}</p>
+                usage.isFetched && <p className="muted">{t("summary.creditsUnknown")}</p>
               )}
               <p className="field-help">{t("summary.pace")}</p>
             </div>

@@ -20,7 +20,6 @@ export const batchKeys = {
     ["batches", "preview", appId, text, mapping] as const,
   exportName: (batchId: string, pattern: string, format: string) =>
     ["batches", "exportName", batchId, pattern, format] as const,
-  credits: ["batches", "credits"] as const,
 };
 
 export function isBatchOver(progress: BatchProgress): boolean {
@@ -88,16 +87,6 @@ export function useBatchPreview(appId: string | null, text: string, mapping: Map
     enabled: appId !== null && text.trim() !== "",
     placeholderData: keepPreviousData,
     retry: retryTransient,
-  });
-}
-
-export function useBatchCredits(enabled: boolean) {
-  const backend = useBackend();
-  return useQuery({
-    queryKey: batchKeys.credits,
-    queryFn: () => backend.batchCredits(),
-    enabled,
-    retry: false,
   });
 }
 

@@ -86,8 +86,6 @@ export const commands = {
 	 *  `$LAMINA_EXPORT_DIR/<batch name>`), or into a folder the person picks; returns the paths.
 	 */
 	exportBatch: (batchId: string, request: BatchExportRequest_Deserialize) => typedError<BatchExportResult_Serialize, AppError_Serialize>(__TAURI_INVOKE("export_batch", { batchId, request })),
-	/**  The credits left on the account, when the service reports them (shown before a batch). */
-	batchCredits: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("batch_credits")),
 	/**  An app's presets, by name. */
 	listPresets: (appId: string) => typedError<Preset[], AppError_Serialize>(__TAURI_INVOKE("list_presets", { appId })),
 	/**  Saves the form's values as a new preset of the app. */

@@ -145,8 +145,6 @@ export interface Backend {
   /** The first exported file's name under `pattern` (throws invalidInput for a bad pattern). */
   batchExportName(batchId: string, pattern: string, format: ExportFormat): Promise<string>;
   exportBatch(batchId: string, request: BatchExportRequest): Promise<BatchExportResult>;
-  /** Credits left on the account, when the service reports them. */
-  batchCredits(): Promise<number | null>;
   /** Every change of every batch's totals. Returns the unsubscribe function. */
   onBatchUpdated(callback: (progress: BatchProgress) => void): () => void;
 }

@@ -94,8 +94,6 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   }
   /** What the next "Choose a CSV file…" dialog returns (null: the person cancels it). */
   pickedFile: BatchFile | null = null;
-  /** Credits the account reports (null: the service doesn't say). */
-  credits: number | null = 4250.5;
   /** The batch engine (tests read `batches.lastExport`). */
   readonly batches = new MemoryBatches({
     app: (appId) => this.findApp(appId).app,
@@ -351,10 +349,6 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   async exportBatch(batchId: string, request: BatchExportRequest): Promise<BatchExportResult> {
     await this.sleep(this.stepMs / 4);
     return this.batches.export(batchId, request, this.saveCancelled);
-  }
-
-  async batchCredits(): Promise<number | null> {
-    return this.credits;
   }
 
   onBatchUpdated(callback: (progress: BatchProgress) => void): () => void {

@@ -108,7 +108,6 @@ export function createTauriBackend(): Backend {
     batchExportName: (batchId, pattern, format) =>
       unwrap(() => commands.batchExportName(batchId, pattern, format)),
     exportBatch: (batchId, request) => unwrap(() => commands.exportBatch(batchId, request)),
-    batchCredits: () => unwrap(() => commands.batchCredits()),
     onBatchUpdated: (callback: (progress: BatchProgress) => void) =>
       subscribe(events.batchUpdated, "batch updates", callback),
 

@@ -37,9 +37,32 @@ export function Root({ backend, queryClient }: { backend: Backend; queryClient?:
 function ThemeSync() {
   const theme = usePrefs((s) => s.theme);
   useEffect(() => {
-    document.documentElement.dataset.theme = theme;
+    switchTheme(() => {
+      document.documentElement.dataset.theme = theme;
+    });
   }, [theme]);
+  // The OS switching between light and dark while "System" is chosen.
+  useEffect(() => {
+    const media = window.matchMedia?.("(prefers-color-scheme: dark)");
+    if (!media) return;
+    const onChange = () => switchTheme(() => {});
+    media.addEventListener("change", onChange);
+    return () => media.removeEventListener("change", onChange);
+  }, []);
   return null;
+}
+
+/**
+ * Applies a theme change with transitions off for a frame. WebKitGTK leaves an element whose
+ * `background` has a transition on its old colour when only a custom property of the root changes
+ * (white buttons on the dark theme); without a transition the new colour applies at once.
+ */
+function switchTheme(apply: () => void): void {
+  const root = document.documentElement;
+  root.classList.add("theme-switching");
+  apply();
+  void root.offsetHeight; // style recalculated with transitions off
+  requestAnimationFrame(() => root.classList.remove("theme-switching"));
 }
 
 function Gate() {

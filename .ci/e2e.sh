@@ -13,15 +13,18 @@ export LAMINA_APP_BINARY=${CARGO_TARGET_DIR:-$PWD/target}/debug/lamina-desktop
 export E2E_ARTIFACTS=$PWD/artifacts/e2e
 export LAMINA_DEMO_SPEED=${LAMINA_DEMO_SPEED:-4}
 export E2E_ONLY=${E2E_ONLY:-}  # e.g. E2E_ONLY=test_batch.py runs one file
+# Another run on the same machine can take another port (tauri-driver also uses port + 1).
+export E2E_PORT=${E2E_PORT:-4444}
+export TAURI_DRIVER_URL=http://127.0.0.1:$E2E_PORT
 # Batch exports land here, not in ~/Pictures (the app inherits it through tauri-driver).
 export LAMINA_EXPORT_DIR=${LAMINA_EXPORT_DIR:-$(mktemp -d)}
 rm -rf "$E2E_ARTIFACTS"
 mkdir -p "$E2E_ARTIFACTS"
 .ci/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-  tauri-driver --port 4444 >"$E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
+  tauri-driver --port $E2E_PORT --native-port $((E2E_PORT + 1)) >"$E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
   driver=$!
-  for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
-  (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null || { echo "tauri-driver did not start:"; cat "$E2E_ARTIFACTS/tauri-driver.log"; exit 1; }
+  for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/$E2E_PORT) 2>/dev/null && break; sleep 0.1; done
+  (exec 3<>/dev/tcp/127.0.0.1/$E2E_PORT) 2>/dev/null || { echo "tauri-driver did not start:"; cat "$E2E_ARTIFACTS/tauri-driver.log"; exit 1; }
   set +e
   status=0
   # Each file is a separate app session on its own empty data folder.

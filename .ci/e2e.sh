@@ -20,20 +20,26 @@ export TAURI_DRIVER_URL=http://127.0.0.1:$E2E_PORT
 export LAMINA_EXPORT_DIR=${LAMINA_EXPORT_DIR:-$(mktemp -d)}
 rm -rf "$E2E_ARTIFACTS"
 mkdir -p "$E2E_ARTIFACTS"
+# Each file is a separate app session on its own empty data folder. The app inherits its
+# environment from tauri-driver (not from the test), so each file gets its own tauri-driver.
 .ci/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-  tauri-driver --port $E2E_PORT --native-port $((E2E_PORT + 1)) >"$E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
-  driver=$!
-  for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/$E2E_PORT) 2>/dev/null && break; sleep 0.1; done
-  (exec 3<>/dev/tcp/127.0.0.1/$E2E_PORT) 2>/dev/null || { echo "tauri-driver did not start:"; cat "$E2E_ARTIFACTS/tauri-driver.log"; exit 1; }
   set +e
   status=0
-  # Each file is a separate app session on its own empty data folder.
   for test in .ci/e2e/test_*.py; do
     [ -z "$E2E_ONLY" ] || [ "$(basename "$test")" = "$E2E_ONLY" ] || continue
     echo "== $test"
-    data=$(mktemp -d)
-    LAMINA_DATA_DIR=$data python3 "$test" || status=1
-    rm -rf "$data"
+    export LAMINA_DATA_DIR=$(mktemp -d)
+    log="$E2E_ARTIFACTS/tauri-driver-$(basename "$test" .py).log"
+    tauri-driver --port $E2E_PORT --native-port $((E2E_PORT + 1)) >"$log" 2>&1 &
+    driver=$!
+    for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/$E2E_PORT) 2>/dev/null && break; sleep 0.1; done
+    if (exec 3<>/dev/tcp/127.0.0.1/$E2E_PORT) 2>/dev/null; then
+      python3 "$test" || status=1
+    else
+      echo "tauri-driver did not start:"; cat "$log"; status=1
+    fi
+    kill $driver 2>/dev/null
+    wait $driver 2>/dev/null
+    rm -rf "$LAMINA_DATA_DIR"
   done
-  kill $driver 2>/dev/null
   exit $status'

@@ -75,7 +75,20 @@ class LaminaDesktop(unittest.TestCase):
         self.driver.save_screenshot(os.path.join(ARTIFACTS, f"{self.PREFIX}{name}.png"))
 
     def find(self, name):
-        return self.wait.until(ec.visibility_of_element_located(testid(name)))
+        try:
+            return self.wait.until(ec.visibility_of_element_located(testid(name)))
+        except TimeoutException:
+            self.report_failure(f"no visible {name}")
+            raise
+
+    def report_failure(self, what):
+        """A screenshot and the page's text, so a failure on CI can be understood afterwards."""
+        try:
+            self.shot(f"FAILED-{what.replace(' ', '-')}")
+            text = self.driver.find_element(By.TAG_NAME, "body").text
+            print(f"\n{what}; the page said:\n{text[:1500]}", file=sys.stderr)
+        except WebDriverException as error:
+            print(f"\n{what}; the page could not be read: {error}", file=sys.stderr)
 
     def wait_text(self, name, needle):
         """The element's text once it contains `needle`; re-finds it if a live update replaced it."""

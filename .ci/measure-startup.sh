@@ -24,6 +24,7 @@ dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
   done
   [ -n "$painted" ] || { echo "the catalog never painted"; kill $app; exit 1; }
   echo "cold start to first paint: $(( painted - start / 1000000 )) ms ($(sed -n "s/.*(\(.*\))$/\1/p" "$out"))"
+  sed -n "s/^page marks, /  page marks, /p" "$out"
   sleep 5
   pids=$(pstree -pT $app | grep -o "([0-9]*)" | tr -d "()")
   total=0

@@ -39,6 +39,7 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "connection_status",
         "reconnect",
         "first_paint",
+        "startup_state",
         "delivery_status",
         "set_delivery_settings",
         "recent_deliveries",

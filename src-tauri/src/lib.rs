@@ -7,6 +7,7 @@ mod error;
 mod media;
 mod navigation;
 pub mod notify;
+pub mod rendering;
 mod session;
 mod updates;
 
@@ -47,6 +48,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::account::connection_status,
             commands::account::reconnect,
             commands::startup::first_paint,
+            commands::startup::startup_state,
             commands::delivery::delivery_status,
             commands::delivery::set_delivery_settings,
             commands::delivery::recent_deliveries,
@@ -113,6 +115,9 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::handle)
         .setup(move |app| {
+            if let Some(window) = app.get_webview_window("main") {
+                rendering::prefer_cpu_drawing_without_gpu(&window);
+            }
             builder.mount_events(app);
             let app_data = match std::env::var_os("LAMINA_DATA_DIR") {
                 Some(dir) => dir.into(),

@@ -1,6 +1,7 @@
 //! The catalog, cached so the last one shows while offline.
 
 use lamina_api::{App, AppSummary};
+use lamina_core::Workspace;
 use serde::Serialize;
 use tauri::State;
 
@@ -24,6 +25,15 @@ pub async fn list_apps(
     search: Option<String>,
 ) -> Result<AppCatalog, AppError> {
     let workspace = session.workspace().await?;
+    catalog(&workspace, search).await
+}
+
+/// The service's catalog (saved for later when unfiltered), or the last one saved when the
+/// service cannot be reached.
+pub(crate) async fn catalog(
+    workspace: &Workspace,
+    search: Option<String>,
+) -> Result<AppCatalog, AppError> {
     let search = search.filter(|s| !s.trim().is_empty());
     match workspace.client().list_apps(search.as_deref()).await {
         Ok(apps) => {
@@ -42,13 +52,7 @@ pub async fn list_apps(
             if error.is_unreachable() {
                 workspace.tracker.set_online(false);
             }
-            let cached: Option<Vec<AppSummary>> = workspace
-                .store()
-                .kv_get(CATALOG_KEY)
-                .ok()
-                .flatten()
-                .and_then(|json| serde_json::from_str(&json).ok());
-            match cached {
+            match saved_catalog(workspace) {
                 Some(apps) => Ok(AppCatalog {
                     apps: filter(apps, search.as_deref()),
                     offline: true,
@@ -58,6 +62,16 @@ pub async fn list_apps(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// The last unfiltered catalog the service gave, if any.
+pub(crate) fn saved_catalog(workspace: &Workspace) -> Option<Vec<AppSummary>> {
+    workspace
+        .store()
+        .kv_get(CATALOG_KEY)
+        .ok()
+        .flatten()
+        .and_then(|json| serde_json::from_str(&json).ok())
 }
 
 fn filter(apps: Vec<AppSummary>, search: Option<&str>) -> Vec<AppSummary> {

@@ -6,6 +6,7 @@ import type { AccountStatus, Inputs, RunRecord } from "./backend/types";
 import { isTransient } from "./errors";
 import { keys } from "./keys";
 import { applyRun, createRefresher } from "./run-cache";
+import { markStartup } from "./startup";
 import { useUi } from "./store";
 
 export { keys };
@@ -25,7 +26,11 @@ export function useAccount() {
   const backend = useBackend();
   return useQuery({
     queryKey: keys.account,
-    queryFn: () => backend.accountStatus(),
+    queryFn: async () => {
+      const status = await backend.accountStatus();
+      markStartup("account");
+      return status;
+    },
     retry: retryTransient,
   });
 }
@@ -78,7 +83,12 @@ export function useCatalog(search: string) {
   const q = search.trim();
   return useQuery({
     queryKey: keys.catalog(q),
-    queryFn: () => backend.listApps(q === "" ? null : q),
+    queryFn: async () => {
+      markStartup("catalog-asked");
+      const catalog = await backend.listApps(q === "" ? null : q);
+      markStartup("catalog-answered");
+      return catalog;
+    },
     placeholderData: keepPreviousData,
     retry: retryTransient,
   });

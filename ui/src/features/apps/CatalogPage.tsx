@@ -9,6 +9,7 @@ import { useCatalog } from "../../lib/queries";
 import { useUi } from "../../lib/store";
 import { SEARCH_KEYS } from "../../lib/shortcuts";
 import { useDebounced } from "../../lib/useDebounced";
+import { markStartup, startupTimings } from "../../lib/startup";
 
 export function CatalogPage() {
   const { t } = useTranslation("apps");
@@ -139,10 +140,11 @@ function useFirstPaintReport(drawn: boolean) {
   const backend = useBackend();
   useEffect(() => {
     if (!drawn) return;
+    markStartup("cards-rendered");
     // Two frames: the first runs before the cards are painted, the second after.
     let second = 0;
     const first = requestAnimationFrame(() => {
-      second = requestAnimationFrame(() => backend.markFirstPaint());
+      second = requestAnimationFrame(() => backend.markFirstPaint(startupTimings()));
     });
     return () => {
       cancelAnimationFrame(first);

@@ -45,7 +45,12 @@ export const commands = {
 	/**  "Try again now" on the offline banner: one probe; followers wake at once if it answers. */
 	reconnect: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("reconnect")),
 	/**  The catalog's first frame is on screen (once per process; later calls do nothing). */
-	firstPaint: () => __TAURI_INVOKE<void>("first_paint"),
+	firstPaint: (timings: PageTimings) => __TAURI_INVOKE<void>("first_paint", { timings }),
+	/**
+	 *  The account and, when a workspace is open, its catalog: live if the service answers within
+	 *  [`LIVE_CATALOG_WAIT`], else the last one saved.
+	 */
+	startupState: () => typedError<StartupState_Serialize, AppError_Serialize>(__TAURI_INVOKE("startup_state")),
 	deliveryStatus: () => typedError<DeliveryStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("delivery_status")),
 	/**
 	 *  Validates, applies (starting, moving or stopping the receiver), then saves. A refused change
@@ -801,6 +806,18 @@ export type OutputStatus_Deserialize = "pending" | "completed" | "error" | "canc
 
 export type OutputStatus_Serialize = "pending" | "completed" | "error" | "cancelled" | "unknown";
 
+/**  One moment of the page's start, in milliseconds since the page's time origin. */
+export type PageMark = {
+	name: string,
+	atMs: number | null,
+};
+
+/**  The page's clock (`performance.timeOrigin`, ms since the epoch) and its marks in order. */
+export type PageTimings = {
+	timeOriginMs: number | null,
+	marks: PageMark[],
+};
+
 export type Parameter = Parameter_Serialize | Parameter_Deserialize;
 
 /**  The three public parameter kinds; anything newer decodes as `Unknown` (sent as free text). */
@@ -1044,6 +1061,27 @@ export type SaveOutcome_Serialize = {
 	cancelled: boolean,
 	/**  Where they went, for "Saved to …" (a folder or a file name, shown to the person). */
 	location: string | null,
+};
+
+/**  Everything the first screen needs, so the window draws it from a single answer. */
+export type StartupState = StartupState_Serialize | StartupState_Deserialize;
+
+/**  Everything the first screen needs, so the window draws it from a single answer. */
+export type StartupState_Deserialize = {
+	account: AccountStatus_Deserialize,
+	/**  The catalog to draw first: none when no workspace is open or none was ever seen. */
+	catalog?: AppCatalog_Deserialize | null,
+	/**  False when `catalog` is the one saved last time (the window asks the service again). */
+	catalogIsLive: boolean,
+};
+
+/**  Everything the first screen needs, so the window draws it from a single answer. */
+export type StartupState_Serialize = {
+	account: AccountStatus_Serialize,
+	/**  The catalog to draw first: none when no workspace is open or none was ever seen. */
+	catalog: AppCatalog_Serialize | null,
+	/**  False when `catalog` is the one saved last time (the window asks the service again). */
+	catalogIsLive: boolean,
 };
 
 /**  An output downloaded into the local folder. */

@@ -31,14 +31,18 @@ import type {
   RunCandidate,
   RunRecord,
   SaveOutcome,
+  StartupState,
   Usage,
 } from "./types";
+import type { StartupTimings } from "../startup";
 
 export interface Backend {
   /** Which implementation this is: "tauri" inside the desktop app, "memory" in tests and a browser. */
   readonly kind: "tauri" | "memory";
 
   accountStatus(): Promise<AccountStatus>;
+  /** The account and the catalog to draw first, in one answer (asked once, at start-up). */
+  startupState(): Promise<StartupState>;
   /** Checks the key with the service, keeps it in the OS keychain and switches to it. */
   connectAccount(apiKey: string): Promise<AccountStatus>;
   /** Switches to the built-in demo workspace. */
@@ -108,7 +112,7 @@ export interface Backend {
   /** Every change of the connection. Returns the unsubscribe function. */
   onConnectionChanged(callback: (online: boolean) => void): () => void;
   /** The catalog's first frame is drawn (start-up timing; once per launch). */
-  markFirstPaint(): void;
+  markFirstPaint(timings: StartupTimings): void;
 
   // --- delivery (Settings → Delivery) and credits -----------------------------------------
   /** The saved webhook settings and what is listening now. */

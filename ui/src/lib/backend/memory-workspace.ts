@@ -22,6 +22,7 @@ import type {
   MediaVariant,
   OutputRecord,
   RunRecord,
+  StartupState,
 } from "./types";
 
 export interface MemoryOptions {
@@ -79,6 +80,13 @@ export class MemoryWorkspace {
 
   async accountStatus(): Promise<AccountStatus> {
     return clone(this.account);
+  }
+
+  async startupState(): Promise<StartupState> {
+    const account = await this.accountStatus();
+    if (account.mode === "none") return { account, catalog: null, catalogIsLive: false };
+    const catalog = await this.listApps(null);
+    return { account, catalog, catalogIsLive: !catalog.offline };
   }
 
   async connectAccount(apiKey: string): Promise<AccountStatus> {

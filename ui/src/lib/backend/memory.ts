@@ -5,6 +5,7 @@
 // Test hooks: `seedRun`, `seedHistory`, `setOnline`, `setUnknownCandidates`, `setSaveCancelled`,
 // and what was last copied (`clipboard`) or shown in the file manager (`revealed`).
 import type { Backend } from "./index";
+import type { StartupTimings } from "../startup";
 import { appError, clone, hash } from "./memory-demo";
 import { MemoryBatches } from "./memory-batch";
 import { appsInHistory, galleryPage, searchPage } from "./memory-history";
@@ -56,6 +57,8 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   private readonly connectionListeners = new Set<(online: boolean) => void>();
   /** How many times the UI reported its first paint (tests check it is once). */
   firstPaints = 0;
+  /** The marks sent with the last first-paint report. */
+  lastStartupTimings: StartupTimings | null = null;
   private saveCancelled = false;
   private readonly presets = new MemoryPresets();
   private readonly changedApps = new Map<string, MemoryAppDef>();
@@ -366,8 +369,9 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     return this.online;
   }
 
-  markFirstPaint(): void {
+  markFirstPaint(timings: StartupTimings): void {
     this.firstPaints += 1;
+    this.lastStartupTimings = timings;
   }
 
   onConnectionChanged(callback: (online: boolean) => void): () => void {

@@ -55,6 +55,7 @@ export function createTauriBackend(): Backend {
   return {
     kind: "tauri",
     accountStatus: () => unwrap(() => commands.accountStatus()),
+    startupState: () => unwrap(() => commands.startupState()),
     connectAccount: (apiKey) => unwrap(() => commands.connectAccount(apiKey)),
     useDemo: () => unwrap(() => commands.useDemo()),
     forgetKey: () => unwrap(() => commands.forgetKey()),
@@ -86,7 +87,7 @@ export function createTauriBackend(): Backend {
     deletePreset: (presetId) => unwrap(() => commands.deletePreset(presetId)),
     connectionStatus: () => unwrap(() => commands.connectionStatus()),
     reconnect: () => unwrap(() => commands.reconnect()),
-    markFirstPaint: () => void commands.firstPaint().catch(() => undefined),
+    markFirstPaint: (timings) => void commands.firstPaint(timings).catch(() => undefined),
     deliveryStatus: () => unwrap(() => commands.deliveryStatus()),
     setDeliverySettings: (settings) => unwrap(() => commands.setDeliverySettings(settings)),
     recentDeliveries: (limit) => unwrap(() => commands.recentDeliveries(limit)),

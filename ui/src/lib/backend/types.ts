@@ -48,6 +48,7 @@ export type {
   RunState,
   RunStatus_Serialize as RunStatus,
   SaveOutcome_Serialize as SaveOutcome,
+  StartupState_Serialize as StartupState,
   StoredFile_Serialize as StoredFile,
   Usage_Serialize as Usage,
   TableRow,

@@ -47,12 +47,13 @@ describe("shortcuts in the app", () => {
     expect(catalogSearch).toHaveValue("a/b");
 
     await user.click(screen.getByTestId("nav-history"));
-    expect(screen.getByTestId("history-search")).not.toHaveFocus();
+    expect(await screen.findByTestId("history-search")).not.toHaveFocus();
     await user.keyboard("/");
     expect(screen.getByTestId("history-search")).toHaveFocus();
     expect(screen.getByTestId("history-search")).toHaveValue("");
 
     await user.click(screen.getByTestId("nav-gallery"));
+    await screen.findByTestId("gallery-search");
     await user.keyboard("{Meta>}k{/Meta}");
     expect(screen.getByTestId("gallery-search")).toHaveFocus();
   });
@@ -70,7 +71,7 @@ describe("shortcuts in the app", () => {
     await waitFor(() => expect(screen.queryByTestId("shortcuts-dialog")).toBeNull());
 
     await user.click(screen.getByTestId("nav-settings"));
-    await user.click(screen.getByTestId("shortcuts-open"));
+    await user.click(await screen.findByTestId("shortcuts-open"));
     expect(await screen.findByTestId("shortcuts-dialog")).toBeVisible();
     await user.keyboard("{Escape}");
     await waitFor(() => expect(screen.queryByTestId("shortcuts-dialog")).toBeNull());

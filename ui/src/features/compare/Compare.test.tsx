@@ -55,9 +55,10 @@ describe("Compare", () => {
     await user.click(screen.getByTestId("compare-open"));
 
     // Side by side, in the order picked: images, status, app, time, inputs.
-    const view = await screen.findByTestId("compare-screen");
+    // The screen shows a loading state first; take it once its columns are there.
+    const columns = await screen.findAllByTestId("compare-column");
+    const view = screen.getByTestId("compare-screen");
     expect(screen.getByTestId("nav-history")).toHaveAttribute("aria-current", "page");
-    const columns = await within(view).findAllByTestId("compare-column");
     expect(columns.map((c) => c.dataset.localId)).toEqual([ids.wide, ids.square]);
     expect(within(view).getAllByTestId("compare-image")).toHaveLength(2);
     expect(within(view).getByTestId("compare-difference-count")).toHaveTextContent(

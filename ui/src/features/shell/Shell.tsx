@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { Suspense, useEffect, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import {
   AppsIcon,
@@ -14,17 +14,20 @@ import { useRunEvents } from "../../lib/queries";
 import { useGlobalShortcuts } from "../../lib/shortcuts";
 import { useUi, type Route } from "../../lib/store";
 import { AboutButton } from "../about/AboutDialog";
-import { AppPage } from "../apps/AppPage";
 import { BatchIcon } from "../batch/BatchIcon";
-import { BatchPage } from "../batch/BatchPage";
 import { CatalogPage } from "../apps/CatalogPage";
-import { CompareView } from "../compare/CompareView";
-import { GalleryPage } from "../gallery/GalleryPage";
-import { HistoryPage } from "../history/HistoryPage";
 import { UsageBadge } from "../usage/UsageBadge";
-import { SettingsPage } from "../settings/SettingsPage";
 import { ShortcutsDialog } from "../shortcuts/ShortcutsDialog";
 import { OfflineBanner } from "./OfflineBanner";
+import {
+  AppPage,
+  BatchPage,
+  CompareView,
+  GalleryPage,
+  HistoryPage,
+  SettingsPage,
+  preloadPages,
+} from "./pages";
 
 const NAV: {
   page: "apps" | "batch" | "history" | "gallery" | "settings";
@@ -46,6 +49,11 @@ export function Shell({ account }: { account: AccountStatus }) {
   const route = useUi((s) => s.route);
   const navigate = useUi((s) => s.navigate);
   const requestKeyForm = useUi((s) => s.requestKeyForm);
+  // The other screens load once the first one is on screen.
+  useEffect(() => {
+    const timer = window.setTimeout(preloadPages, 1000);
+    return () => window.clearTimeout(timer);
+  }, []);
 
   let page: ReactNode;
   switch (route.page) {
@@ -119,7 +127,8 @@ export function Shell({ account }: { account: AccountStatus }) {
       </aside>
       <main className="main">
         <OfflineBanner />
-        {page}
+        {/* A screen's code arrives in milliseconds from the app itself: no spinner to flash. */}
+        <Suspense fallback={null}>{page}</Suspense>
       </main>
       <Toaster />
       <ShortcutsDialog />

@@ -6,27 +6,18 @@
 
 use std::time::Duration;
 
-use lamina_api::{ApiKey, Inputs};
+use lamina_api::Inputs;
+use lamina_core::RunState;
 use lamina_core::webhook::{
     DeliveryControl, DeliveryOutcome, DeliverySettings, KeySource, SettingsError,
 };
-use lamina_core::{PollCadence, RunState, Workspace, WorkspaceConfig};
-use lamina_sandbox::{DEMO_KEY, SandboxConfig, catalog};
+use lamina_sandbox::{SandboxConfig, catalog};
+
+#[path = "common/webhook_workspace.rs"]
+mod webhook_workspace;
+use webhook_workspace::workspace;
 
 const DEADLINE: Duration = Duration::from_secs(30);
-
-fn workspace(base_url: &str, data: &std::path::Path) -> Workspace {
-    let mut config = WorkspaceConfig::new(base_url, ApiKey::new(DEMO_KEY), data.to_owned());
-    config.tracker.cadence = PollCadence {
-        image: Duration::from_millis(400),
-        multi_step: Duration::from_millis(600),
-        video: Duration::from_millis(900),
-        floor: Duration::from_millis(100),
-    };
-    // Far beyond any run here: completion can only be learnt from the webhook.
-    config.tracker.webhook_fallback = Duration::from_secs(120);
-    Workspace::open(config).unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn enabling_delivers_by_webhook_a_busy_port_breaks_nothing_and_disabling_stops() {

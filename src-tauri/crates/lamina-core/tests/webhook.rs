@@ -16,8 +16,12 @@ use lamina_core::webhook::{
     DeliveryLogEntry, DeliveryOutcome, KeySource, ReceiverConfig, WebhookReceiver,
     recent_deliveries,
 };
-use lamina_core::{PollCadence, RunRecord, RunState, Workspace, WorkspaceConfig};
+use lamina_core::{RunRecord, RunState, Workspace, WorkspaceConfig};
 use lamina_sandbox::{DEMO_KEY, SandboxConfig, SandboxHandle, catalog};
+
+#[path = "common/webhook_workspace.rs"]
+mod webhook_workspace;
+use webhook_workspace::workspace;
 
 const DEADLINE: Duration = Duration::from_secs(30);
 
@@ -33,19 +37,6 @@ async fn sandbox(lost_answers: u32) -> SandboxHandle {
     })
     .await
     .unwrap()
-}
-
-fn workspace(base_url: &str, data: &std::path::Path) -> Workspace {
-    let mut config = WorkspaceConfig::new(base_url, ApiKey::new(DEMO_KEY), data.to_owned());
-    config.tracker.cadence = PollCadence {
-        image: Duration::from_millis(400),
-        multi_step: Duration::from_millis(600),
-        video: Duration::from_millis(900),
-        floor: Duration::from_millis(100),
-    };
-    // Far beyond any run here: completion can only be learnt from the webhook.
-    config.tracker.webhook_fallback = Duration::from_secs(120);
-    Workspace::open(config).unwrap()
 }
 
 async fn receiver(workspace: &Workspace, keys: KeySource) -> WebhookReceiver {

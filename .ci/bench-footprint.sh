@@ -69,6 +69,9 @@ exec /usr/bin/time -v -o "$work/time.txt" "$bin" "\$@"
 WRAP
 chmod +x "$work/app"
 : >"$work/time.txt"
+# Under tauri-driver the app keeps WebKit's GL compositing (src-tauri/src/rendering.rs: WebDriver
+# screenshots need it); this session takes none, so it draws as the app does for users without a GPU.
+if ! ls /dev/dri/renderD* >/dev/null 2>&1; then export WEBKIT_DISABLE_COMPOSITING_MODE=1; fi
 export LAMINA_DEMO=1 LAMINA_DATA_DIR=$work/data LAMINA_APP_BINARY=$work/app WORK=$work
 export FOOTPRINT_PID_FILE=$work/app.pid FOOTPRINT_TIME_FILE=$work/time.txt
 .ci/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" bash -c '

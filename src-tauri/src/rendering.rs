@@ -20,10 +20,15 @@ pub fn prefer_cpu_drawing_without_gpu(window: &tauri::WebviewWindow) {
     let _ = window;
 }
 
-/// True on Linux without a GPU, unless the user chose for WebKit (their choice wins either way).
+/// True on Linux without a GPU, unless the user chose for WebKit (their choice wins either way),
+/// or a WebDriver session drives the window: WebKitWebDriver's screenshots never return from a
+/// web view drawing without compositing (WebKitGTK 2.50), and tauri-driver says so by
+/// `TAURI_WEBVIEW_AUTOMATION=true`.
 #[cfg(target_os = "linux")]
 pub fn draw_on_cpu() -> bool {
-    std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() && !has_gpu_render_node()
+    std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
+        && std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() != Ok("true")
+        && !has_gpu_render_node()
 }
 
 /// Turns accelerated compositing off for one web view (also used by the start-up baseline).

@@ -6,7 +6,6 @@ import type { AccountStatus, Inputs, RunRecord } from "./backend/types";
 import { isTransient } from "./errors";
 import { keys } from "./keys";
 import { applyRun, createRefresher } from "./run-cache";
-import { markStartup } from "./startup";
 import { useUi } from "./store";
 
 export { keys };
@@ -26,11 +25,7 @@ export function useAccount() {
   const backend = useBackend();
   return useQuery({
     queryKey: keys.account,
-    queryFn: async () => {
-      const status = await backend.accountStatus();
-      markStartup("account");
-      return status;
-    },
+    queryFn: () => backend.accountStatus(),
     retry: retryTransient,
   });
 }
@@ -83,12 +78,7 @@ export function useCatalog(search: string) {
   const q = search.trim();
   return useQuery({
     queryKey: keys.catalog(q),
-    queryFn: async () => {
-      markStartup("catalog-asked");
-      const catalog = await backend.listApps(q === "" ? null : q);
-      markStartup("catalog-answered");
-      return catalog;
-    },
+    queryFn: () => backend.listApps(q === "" ? null : q),
     placeholderData: keepPreviousData,
     retry: retryTransient,
   });

@@ -35,6 +35,11 @@ pub struct SandboxArgs {
     /// Answer 404 on /wait and /stream so clients fall back to polling.
     #[arg(long)]
     pub no_long_poll: bool,
+    /// Behave like a minimal Lamina server: only list apps, get an app, start a run and get a run
+    /// answer (everything else is a 404 page), startedAt equals completedAt, the first status
+    /// read of every run is a 429 with Retry-After: 1, and no webhooks are sent.
+    #[arg(long)]
+    pub minimal: bool,
 }
 
 fn faults_help() -> String {
@@ -61,6 +66,7 @@ impl SandboxArgs {
             rate_window: Duration::from_millis(self.rate_window_ms),
             faults,
             long_poll: !self.no_long_poll,
+            minimal: self.minimal,
             ..SandboxConfig::default()
         };
         config.validate()?;
@@ -142,6 +148,7 @@ mod tests {
             "--rate-window-ms",
             "1500",
             "--no-long-poll",
+            "--minimal",
         ])
         .unwrap();
         assert_eq!(config.bind, "127.0.0.1:8787".parse().unwrap());
@@ -151,6 +158,7 @@ mod tests {
         assert_eq!(config.rate_limit, 5);
         assert_eq!(config.rate_window, Duration::from_millis(1500));
         assert!(!config.long_poll);
+        assert!(config.minimal);
     }
 
     #[test]
@@ -159,6 +167,7 @@ mod tests {
         assert_eq!(config.keys, [DEMO_KEY]);
         assert_eq!(config.bind.port(), 0);
         assert!(config.long_poll);
+        assert!(!config.minimal);
         assert!(
             parse(&["--faults", "teapot"])
                 .unwrap_err()

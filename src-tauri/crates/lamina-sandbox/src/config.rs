@@ -30,6 +30,12 @@ pub struct SandboxConfig {
     pub webhook_lost_answers: u32,
     /// `false` makes `/wait` and `/stream` answer 404 so clients exercise their polling fallback.
     pub long_poll: bool,
+    /// Behave like a minimal Lamina-compatible server written from the public docs alone: only
+    /// the four required endpoints (list apps, get an app, start a run, get a run) answer, every
+    /// other API path is a plain 404 page, `startedAt` equals `completedAt`, the first status
+    /// read of every run is a 429 with `Retry-After: 1`, and no webhooks are sent. Switchable at
+    /// run time with `PUT /_sandbox/mode`. Default `false`.
+    pub minimal: bool,
 }
 
 impl Default for SandboxConfig {
@@ -49,6 +55,7 @@ impl Default for SandboxConfig {
             webhook_timeout: Duration::from_secs(15),
             webhook_lost_answers: 0,
             long_poll: true,
+            minimal: false,
         }
     }
 }

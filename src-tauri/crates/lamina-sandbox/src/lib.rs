@@ -58,6 +58,7 @@ mod files;
 mod flavor;
 mod images;
 mod middleware;
+mod minimal;
 mod ratelimit;
 mod routes;
 mod runs;

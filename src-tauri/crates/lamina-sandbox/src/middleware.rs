@@ -14,6 +14,7 @@ use crate::errors::{ApiError, render};
 use crate::fault_responses::{self, set_rate_headers};
 use crate::faults::FaultKind;
 use crate::flavor::Flavor;
+use crate::minimal;
 use crate::state::AppState;
 
 /// The id of one request, echoed as `X-Request-Id` and in `/v1` error envelopes.
@@ -62,6 +63,10 @@ pub(crate) async fn api(
         .then(|| path.split('/').nth(3))
         .flatten();
     state.stats.record_request(&route_key, start_of_app);
+    if state.minimal.is_on() && !minimal::is_required_route(&method, route.as_deref()) {
+        // Before faults, limits and auth: an unknown route of a web framework answers first.
+        return minimal::not_found_page(&method, &path);
+    }
 
     let mut lose_answer = false;
     if let Some(kind) = state.faults.take(method.as_str(), &path) {

@@ -93,6 +93,11 @@ impl SandboxHandle {
         self.state.faults.replace(rules);
     }
 
+    /// Switches the "minimal service" behaviour (see [`SandboxConfig::minimal`]).
+    pub fn set_minimal(&self, on: bool) {
+        self.state.minimal.set(on);
+    }
+
     /// The webhook signing public key (`x` of the JWK): base64url, no padding, 32 bytes.
     pub fn signing_public_key_x(&self) -> String {
         self.state.signer.public_x()

@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use crate::catalog::{self, AppDef};
 use crate::config::SandboxConfig;
 use crate::faults::FaultSet;
+use crate::minimal::MinimalMode;
 use crate::ratelimit::RateLimiter;
 use crate::runs::RunStore;
 use crate::stats::StatsCell;
@@ -31,6 +32,8 @@ pub(crate) struct AppState {
     pub http: reqwest::Client,
     /// 2xx webhook answers still to be "lost" (`SandboxConfig::webhook_lost_answers`).
     pub webhook_answers_to_lose: std::sync::atomic::AtomicU32,
+    /// The "minimal service" switch (`SandboxConfig::minimal`, `PUT /_sandbox/mode`).
+    pub minimal: MinimalMode,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -58,6 +61,7 @@ impl AppState {
             files: Mutex::new(HashMap::new()),
             http,
             webhook_answers_to_lose: std::sync::atomic::AtomicU32::new(config.webhook_lost_answers),
+            minimal: MinimalMode::new(config.minimal),
             shutdown,
             base_url,
             config,

@@ -42,3 +42,23 @@ pub(super) async fn set_faults(State(state): State<Arc<AppState>>, body: Bytes) 
         Err(error) => (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response(),
     }
 }
+
+#[derive(Deserialize)]
+struct ModeBody {
+    minimal: bool,
+}
+
+/// `PUT /_sandbox/mode` with `{"minimal": true|false}` switches the minimal-service behaviour.
+pub(super) async fn set_mode(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<ModeBody>(&body) {
+        Ok(mode) => {
+            state.minimal.set(mode.minimal);
+            tracing::info!(minimal = mode.minimal, "sandbox mode switched");
+            Json(json!({ "data": { "minimal": mode.minimal } })).into_response()
+        }
+        Err(e) => {
+            let error = format!("body must be {{\"minimal\": true|false}}: {e}");
+            (StatusCode::BAD_REQUEST, Json(json!({ "error": error }))).into_response()
+        }
+    }
+}

@@ -55,7 +55,8 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/files/{runId}/{file}", get(files::output));
     let control = Router::new()
         .route("/_sandbox/stats", get(control::stats))
-        .route("/_sandbox/faults", put(control::set_faults));
+        .route("/_sandbox/faults", put(control::set_faults))
+        .route("/_sandbox/mode", put(control::set_mode));
     api.merge(downloads)
         .merge(control)
         .layer(from_fn(middleware::request_id))

@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help setup ui-deps ui-build demo sandbox test test-rust test-docs test-ui e2e bindings check-bindings fmt fmt-check lint bench check-layering bundle icons test-deb audit bench-footprint
+.PHONY: screenshots help setup ui-deps ui-build demo sandbox test test-rust test-docs test-ui e2e bindings check-bindings fmt fmt-check lint bench check-layering bundle icons test-deb audit bench-footprint
 
 help:
 	@echo "make demo   - install what is needed and open the app on the demo workspace"
@@ -48,6 +48,11 @@ test-ui: ui-deps
 
 e2e:
 	bash .ci/e2e.sh
+
+# The README's pictures, taken by the E2E run from the current build (.github/assets/screens).
+screenshots:
+	E2E_ONLY="test_polish.py test_batch.py test_presets_compare.py" bash .ci/e2e.sh
+	bash .ci/readme-screenshots.sh
 
 # Installs the .deb into a clean root (dpkg -x) and launches the installed binary under Xvfb.
 # In `make test` it packages the debug build e2e made (seconds); see README "Install".

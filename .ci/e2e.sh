@@ -12,7 +12,7 @@ python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q "selenium=
 export LAMINA_APP_BINARY=${CARGO_TARGET_DIR:-$PWD/target}/debug/lamina-desktop
 export E2E_ARTIFACTS=$PWD/artifacts/e2e
 export LAMINA_DEMO_SPEED=${LAMINA_DEMO_SPEED:-4}
-export E2E_ONLY=${E2E_ONLY:-}  # e.g. E2E_ONLY=test_batch.py runs one file
+export E2E_ONLY=${E2E_ONLY:-}  # e.g. E2E_ONLY="test_batch.py test_polish.py" runs those files
 # Another run on the same machine can take another port (tauri-driver also uses port + 1).
 export E2E_PORT=${E2E_PORT:-4444}
 export TAURI_DRIVER_URL=http://127.0.0.1:$E2E_PORT
@@ -26,7 +26,7 @@ mkdir -p "$E2E_ARTIFACTS"
   set +e
   status=0
   for test in .ci/e2e/test_*.py; do
-    [ -z "$E2E_ONLY" ] || [ "$(basename "$test")" = "$E2E_ONLY" ] || continue
+    [ -z "$E2E_ONLY" ] || [[ " $E2E_ONLY " == *" $(basename "$test") "* ]] || continue
     echo "== $test"
     export LAMINA_DATA_DIR=$(mktemp -d)
     log="$E2E_ARTIFACTS/tauri-driver-$(basename "$test" .py).log"

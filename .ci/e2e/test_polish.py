@@ -3,9 +3,12 @@ theme setting (see .ci/e2e/harness.py). Screenshots are named polish-<theme>-<sc
 Also checks that the theme really applies (page background differs) and that "system" follows the
 OS (the web view reports prefers-color-scheme)."""
 
+import time
+
 from harness import LIVE_UPDATES, LaminaDesktop, main, testid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 BACKGROUND = "return getComputedStyle(document.body).backgroundColor"
@@ -55,7 +58,17 @@ class Polish(LaminaDesktop):
         self.find("run-detail")
         self.shot(f"{theme}-05-history")
         self.click("nav-gallery")
-        self.find("gallery-item")
+        self.find("gallery-item").click()
+        full = self.find("lightbox").find_element(By.TAG_NAME, "img")
+        WebDriverWait(self.driver, 30, ignored_exceptions=LIVE_UPDATES).until(
+            lambda d: d.execute_script(
+                "const i = arguments[0]; return i.complete && i.naturalWidth > 0;", full
+            )
+        )
+        time.sleep(0.6)  # let the opening animation settle for the screenshot
+        self.shot(f"{theme}-06-lightbox")
+        self.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+        self.wait.until(ec.invisibility_of_element_located(testid("lightbox")))
         self.shot(f"{theme}-06-gallery")
         self.click("nav-settings")
         self.find("settings-page")

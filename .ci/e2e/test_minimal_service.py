@@ -99,6 +99,7 @@ class MinimalService(LaminaDesktop):
         # (1) Onboarding: connect the account with the service's key.
         self.find("onboarding")
         self.find("api-key-input").send_keys(KEY)
+        self.wait.until(ec.element_to_be_clickable(testid("save-key")))
         self.shot("01-onboarding-key")
         self.click("save-key")
 

@@ -17,6 +17,7 @@ import time
 import urllib.request
 
 from harness import ARTIFACTS, LIVE_UPDATES, LaminaDesktop, main, testid
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -40,6 +41,12 @@ MISSING = [
 def stats():
     with urllib.request.urlopen(f"{SERVICE}/_sandbox/stats", timeout=5) as answer:
         return json.load(answer)
+
+
+def print_requests(seen):
+    print("\nrequests per route at the minimal service:")
+    for route, count in sorted(seen["byRoute"].items()):
+        print(f"  {count:4d}  {route}")
 
 
 class MinimalService(LaminaDesktop):
@@ -73,16 +80,21 @@ class MinimalService(LaminaDesktop):
             cls.service.wait(timeout=10)
 
     def wait_status(self, status, timeout=90):
-        return WebDriverWait(self.driver, timeout, ignored_exceptions=LIVE_UPDATES).until(
-            lambda d: next(
-                (
-                    c
-                    for c in d.find_elements(*testid("run-card"))
-                    if c.get_attribute("data-status") == status
-                ),
-                None,
+        try:
+            return WebDriverWait(self.driver, timeout, ignored_exceptions=LIVE_UPDATES).until(
+                lambda d: next(
+                    (
+                        c
+                        for c in d.find_elements(*testid("run-card"))
+                        if c.get_attribute("data-status") == status
+                    ),
+                    None,
+                )
             )
-        )
+        except TimeoutException:
+            self.report_failure(f"no {status} run")
+            print_requests(stats())
+            raise
 
     def assert_no_error_shown(self):
         alerts = [a.text for a in self.driver.find_elements(By.CSS_SELECTOR, '[role="alert"]')]
@@ -184,9 +196,7 @@ class MinimalService(LaminaDesktop):
         # (6) What the service saw: two runs, every missing endpoint asked at most once.
         seen = stats()
         by_route = seen["byRoute"]
-        print("\nrequests per route at the minimal service:")
-        for route in sorted(by_route):
-            print(f"  {by_route[route]:4d}  {route}")
+        print_requests(seen)
         self.assertEqual(seen["runsCreated"], 2)
         for route in MISSING:
             self.assertLessEqual(by_route.get(route, 0), 1, f"{route}: {by_route}")

@@ -43,6 +43,11 @@ def stats():
         return json.load(answer)
 
 
+def read(path):
+    with open(path) as file:
+        return file.read()
+
+
 def print_requests(seen):
     print("\nrequests per route at the minimal service:")
     for route, count in sorted(seen["byRoute"].items()):
@@ -64,10 +69,10 @@ class MinimalService(LaminaDesktop):
                 stderr=subprocess.STDOUT,
             )
         deadline = time.time() + 30
-        while f"listening on {SERVICE}" not in open(log_path).read():
+        while f"listening on {SERVICE}" not in read(log_path):
             if cls.service.poll() is not None or time.time() > deadline:
                 cls.service.kill()
-                raise RuntimeError(f"the minimal sandbox did not start:\n{open(log_path).read()}")
+                raise RuntimeError(f"the minimal sandbox did not start:\n{read(log_path)}")
             time.sleep(0.1)
         super().setUpClass()
 

@@ -105,6 +105,7 @@ class MinimalService(LaminaDesktop):
         alerts = [a.text for a in self.driver.find_elements(By.CSS_SELECTOR, '[role="alert"]')]
         self.assertEqual([a for a in alerts if a.strip()], [], "no error on screen")
         self.assertEqual(self.driver.find_elements(*testid("usage-badge")), [], "no credits shown")
+        self.assertEqual(self.driver.find_elements(*testid("offline-banner")), [], "not offline")
 
     def test_flow(self):
         try:

@@ -1,7 +1,8 @@
 //! The polling cadence against a minimal service (no list, no `/wait`, no `/stream`, a 429 on
 //! each run's first status read): a recording proxy between the tracker and the sandbox times
 //! every status read, and no two reads of one run come closer than the documented interval,
-//! except a retry after exactly the service's `Retry-After`.
+//! except a retry after exactly the service's `Retry-After`; and the times a run shows when the
+//! service's start and end are one instant.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -140,7 +141,13 @@ async fn no_two_status_reads_of_a_run_come_closer_than_the_interval() {
         .iter()
         .map(|r| workspace.tracker.follow(&r.local_id));
     for result in futures_util::future::join_all(follows).await {
-        assert_eq!(result.unwrap().state, RunState::Completed);
+        let record = result.unwrap();
+        assert_eq!(record.state, RunState::Completed);
+        // The service stamps one instant for start and end: the run shows what this computer
+        // saw instead (sent -> first found finished), never "0 s".
+        assert_eq!(record.started_at, Some(record.created_at));
+        let shown = record.completed_at.unwrap() - record.started_at.unwrap();
+        assert!(shown >= chrono::Duration::milliseconds(400), "{shown:?}");
     }
     for endpoint in [OptionalEndpoint::Stream, OptionalEndpoint::Wait] {
         assert!(

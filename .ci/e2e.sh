@@ -5,17 +5,26 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
 npm --prefix ui run build
+# The sandbox binary too: test_minimal_service.py runs it as a separate process, the service a
+# real account talks to.
 cargo build -p lamina-desktop
+# (Built apart: together, Cargo unifies their features and rebuilds the app's dependencies.)
+cargo build -p lamina-sandbox
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q "selenium==4.38.0"
 
 export LAMINA_APP_BINARY=${CARGO_TARGET_DIR:-$PWD/target}/debug/lamina-desktop
+export LAMINA_SANDBOX_BINARY=${CARGO_TARGET_DIR:-$PWD/target}/debug/lamina-sandbox
 export E2E_ARTIFACTS=$PWD/artifacts/e2e
 export LAMINA_DEMO_SPEED=${LAMINA_DEMO_SPEED:-4}
 export E2E_ONLY=${E2E_ONLY:-}  # e.g. E2E_ONLY="test_batch.py test_polish.py" runs those files
 # Another run on the same machine can take another port (tauri-driver also uses port + 1).
 export E2E_PORT=${E2E_PORT:-4444}
 export TAURI_DRIVER_URL=http://127.0.0.1:$E2E_PORT
+# "Connect your Lamina account" goes to the service a test starts on port + 2 (the app reads
+# LAMINA_BASE_URL, as lamina-cli does); the demo workspace never uses it.
+export E2E_SERVICE_PORT=$((E2E_PORT + 2))
+export LAMINA_BASE_URL=http://127.0.0.1:$E2E_SERVICE_PORT
 # Batch exports land here, not in ~/Pictures (the app inherits it through tauri-driver).
 export LAMINA_EXPORT_DIR=${LAMINA_EXPORT_DIR:-$(mktemp -d)}
 rm -rf "$E2E_ARTIFACTS"

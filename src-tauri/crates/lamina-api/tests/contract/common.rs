@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use lamina_api::{ApiGeneration, ApiKey, ClientConfig, Inputs, LaminaClient};
+use lamina_api::{ApiGeneration, ApiKey, ClientConfig, Inputs, LaminaClient, Run};
 use lamina_sandbox::{DEMO_KEY, FaultRule, SandboxConfig, SandboxHandle, SandboxStats};
 
 pub const GENERATIONS: [ApiGeneration; 2] = [ApiGeneration::V1, ApiGeneration::Legacy];
@@ -75,5 +75,72 @@ pub fn runs_noun(generation: ApiGeneration) -> &'static str {
     match generation {
         ApiGeneration::V1 => "runs",
         ApiGeneration::Legacy => "executions",
+    }
+}
+
+/// The two services the required endpoints (list apps, get an app, start a run, get a run) are
+/// held to: the full sandbox, and the minimal one (every other endpoint a 404 page, the first
+/// status read of each run a 429 with `Retry-After: 1`, `startedAt` equal to `completedAt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Full,
+    Minimal,
+}
+
+impl Service {
+    /// `base` with this service's optional endpoints on or off.
+    pub fn config(self, base: SandboxConfig) -> SandboxConfig {
+        SandboxConfig {
+            minimal: self == Service::Minimal,
+            ..base
+        }
+    }
+
+    /// A sandbox of this kind from `base`.
+    pub async fn start(self, base: SandboxConfig) -> SandboxHandle {
+        start(self.config(base)).await
+    }
+
+    /// 429s the service itself puts on the first status read of `runs` runs.
+    pub fn first_read_429s(self, runs: u64) -> u64 {
+        match self {
+            Service::Full => 0,
+            Service::Minimal => runs,
+        }
+    }
+}
+
+/// One test per service from `async fn name(service: Service)`: `name::full_service` and
+/// `name::minimal_service`, so a failure names the configuration and a filter can pick one.
+macro_rules! for_both_services {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn full_service() {
+                super::$name($crate::common::Service::Full).await;
+            }
+
+            #[tokio::test]
+            async fn minimal_service() {
+                super::$name($crate::common::Service::Minimal).await;
+            }
+        }
+    )+};
+}
+pub(crate) use for_both_services;
+
+/// Reads the run (`GET /runs/{id}` only, the one read every service has) until it has settled.
+pub async fn until_settled(client: &LaminaClient, run_id: &str) -> Run {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let run = client.get_run(run_id).await.unwrap();
+        if run.status.is_terminal() {
+            return run;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "run {run_id} never settled: {run:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

@@ -129,6 +129,9 @@ async fn main() {
                 .map(|o| (o.latency_ms as f64 / o.upper.as_millis() as f64 * 1000.0) as i64)
                 .collect();
             share.sort_unstable();
+            if ms.is_empty() {
+                return ("-".to_owned(), "-".to_owned());
+            }
             (
                 format!("{} ({})", percentile(&ms, 0.95), ms.len()),
                 format!("{:.2}", percentile(&share, 0.95) as f64 / 1000.0),

@@ -8,8 +8,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use lamina_api::{
-    ApiError, ApiErrorKind, App, Inputs, LaminaClient, OptionalEndpoint, OutputKind, Run,
-    RunFilter, RunStatus, StreamEvent, validate_inputs,
+    ApiError, ApiErrorKind, App, EndpointStatus, Inputs, LaminaClient, OptionalEndpoint,
+    OutputKind, Run, RunFilter, RunStatus, StreamEvent, validate_inputs,
 };
 use tokio::sync::{Notify, broadcast, watch};
 use tokio::time::Instant;
@@ -98,6 +98,9 @@ struct PolledRun {
     /// Checks answered by the list alone since the last full read.
     list_only_checks: u32,
 }
+
+/// The `/wait` timeout (seconds) while the endpoint is being detected.
+const WAIT_PROBE_S: u32 = 1;
 
 /// A running multi-step run gets a full read every this many list checks, so outputs that
 /// complete one by one still show up before the end.
@@ -416,12 +419,15 @@ impl Tracker {
     }
 
     async fn follow_wait(&self, run_id: &str, record: &mut RunRecord) -> Result<(), StepError> {
-        match self
-            .inner
-            .client
-            .wait_run(run_id, self.inner.config.wait_timeout_s)
-            .await
-        {
+        let client = &self.inner.client;
+        // While nobody knows whether the service offers `/wait`, one follower's call is the
+        // probe the others wait on (single flight): keep it to a second, so a working long poll
+        // settles the question at once instead of after the whole timeout.
+        let timeout_s = match client.endpoints().status(OptionalEndpoint::Wait) {
+            EndpointStatus::Unknown => WAIT_PROBE_S,
+            _ => self.inner.config.wait_timeout_s,
+        };
+        match client.wait_run(run_id, timeout_s).await {
             Ok(outcome) => self.absorb(record, &outcome.run).await,
             Err(error) => {
                 self.unsupported_or(OptionalEndpoint::Wait, run_id, record, error)

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use lamina_api::{RunFilter, RunStatus};
+use lamina_api::{OptionalEndpoint, RunFilter, RunStatus};
 use serde::{Deserialize, Serialize};
 
 use super::{CoreError, Tracker};
@@ -94,7 +94,9 @@ impl Tracker {
     }
 
     /// Runs of the same app that the service created around the time of an unconfirmed start
-    /// and that no other local run claims, closest in time first.
+    /// and that no other local run claims, closest in time first. On a service without a run
+    /// list this is `ApiErrorKind::Unsupported` (asked once; the UI then says it cannot check
+    /// and offers "mark as not started").
     pub async fn unknown_candidates(&self, local_id: &str) -> Result<Vec<RunCandidate>, CoreError> {
         let record = self.require_unknown(local_id)?;
         let earliest = record.created_at - MATCH_BEFORE;
@@ -174,8 +176,17 @@ impl Tracker {
             message: "This run never started on the service, so nothing was charged. You can \
                       start it again."
                 .into(),
-            detail: "No run of this app in the service's run list matched the time it was sent."
-                .into(),
+            detail: if self
+                .inner
+                .client
+                .endpoints()
+                .is_missing(OptionalEndpoint::RunList)
+            {
+                "The service offers no run list to check against; closed as never started by hand."
+                    .into()
+            } else {
+                "No run of this app in the service's run list matched the time it was sent.".into()
+            },
             fields: Vec::new(),
         };
         let record = self

@@ -121,6 +121,7 @@ pub struct DeliveryStatus {
     /// `127.0.0.1:<port>` while the receiver listens.
     pub listening: Option<String>,
     /// The address run starts carry as `?webhook=` while the receiver listens.
+    // Also `None` when the service offers no signing key to verify deliveries with.
     pub webhook_url: Option<String>,
 }
 
@@ -180,7 +181,12 @@ impl DeliveryControl {
             listening: running
                 .as_ref()
                 .map(|r| r.receiver.local_addr().to_string()),
-            webhook_url: running.as_ref().map(|r| r.receiver.public_url().to_owned()),
+            // A service without signing keys gets no webhook address on its runs (deliveries
+            // could not be verified): they are polled, and the status says so by its absence.
+            webhook_url: running
+                .as_ref()
+                .filter(|r| r.receiver.verifies_deliveries())
+                .map(|r| r.receiver.public_url().to_owned()),
         })
     }
 

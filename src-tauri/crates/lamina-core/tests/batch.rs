@@ -53,21 +53,19 @@ async fn a_bad_table_is_refused_before_any_post_naming_row_and_column() {
     let table = Table::parse(csv).unwrap();
     let keep = NamePattern::columns_used("{sku}_{label}.{ext}");
 
-    // The unmapped column is refused first, naming it.
+    // The unmapped column is kept with a notice, and every bad row is reported at once with
+    // its row and column.
     let mapping = Mapping::auto(&app, &table.headers, &[], &keep).unwrap();
+    let notices = mapping.notices(&app);
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].column.as_deref(), Some("notes"));
     let error = plan_rows(&app, &table, &mapping).unwrap_err();
-    assert_eq!(error.problems.len(), 1, "{error}");
-    assert_eq!(error.problems[0].column.as_deref(), Some("notes"));
-    assert!(
-        error
-            .to_string()
-            .contains("column \"notes\": is not a parameter")
-    );
-
-    // Mapped away, every bad row is reported with its row and column.
+    assert!(!error.to_string().contains("notes"), "{error}");
+    // `--map notes=-` stays valid and gives the same rows' problems.
     let overrides = [("notes".to_owned(), "-".to_owned())];
     let mapping = Mapping::auto(&app, &table.headers, &overrides, &keep).unwrap();
-    let error = plan_rows(&app, &table, &mapping).unwrap_err();
+    assert!(mapping.notices(&app).is_empty());
+    assert_eq!(plan_rows(&app, &table, &mapping).unwrap_err(), error);
     let text = error.to_string();
     assert!(
         text.contains("row 3, column \"prompt\": a value is required"),

@@ -77,10 +77,14 @@ pub async fn dispatch(cli: Cli) -> Result<u8, Failure> {
         Command::Resume => {
             let workspace = open(&cli, None)?;
             let progress = render::progress(&workspace, json);
-            let results = workspace.tracker.resume().await?;
+            // Batches' runs are followed by their batch's driver only (one owner per run).
+            let (results, batches) = tokio::join!(
+                workspace.tracker.resume(),
+                crate::batch::resume_unfinished(&workspace, json)
+            );
+            let results = results?;
             progress.abort();
-            let mut finals = Vec::new();
-            let mut code = 0;
+            let (mut code, mut finals) = batches?;
             for result in results {
                 match result {
                     Ok(record) => {

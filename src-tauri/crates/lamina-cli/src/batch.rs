@@ -128,7 +128,7 @@ pub async fn batch(cli: &Cli, args: &BatchArgs) -> Result<u8, Failure> {
         return Ok(0);
     }
 
-    let runner = BatchRunner::new(workspace.tracker.clone(), SchedulerConfig::default());
+    let runner = BatchRunner::new(workspace.tracker.clone(), scheduler_config(&workspace));
     let name = args
         .csv
         .file_name()
@@ -244,7 +244,7 @@ pub async fn resume_unfinished(
     workspace: &Workspace,
     json: bool,
 ) -> Result<(u8, Vec<RunRecord>), Failure> {
-    let runner = BatchRunner::new(workspace.tracker.clone(), SchedulerConfig::default());
+    let runner = BatchRunner::new(workspace.tracker.clone(), scheduler_config(workspace));
     let mut code = 0;
     let mut runs = Vec::new();
     for result in runner.resume_unfinished().await? {
@@ -270,4 +270,18 @@ pub async fn resume_unfinished(
         );
     }
     Ok((code, runs))
+}
+
+/// The default checks, at the budget's pace: a budget window scaled down for tests (see
+/// `LAMINA_RATE_WINDOW_MS`) scales the check cadence alike.
+fn scheduler_config(workspace: &Workspace) -> SchedulerConfig {
+    let default = SchedulerConfig::default();
+    let scale = workspace.client().budget().config().window.as_secs_f64() / 60.0;
+    SchedulerConfig {
+        check_every: default
+            .check_every
+            .mul_f64(scale.min(1.0))
+            .max(std::time::Duration::from_millis(50)),
+        ..default
+    }
 }

@@ -155,7 +155,9 @@ export type AppCatalog_Serialize = {
 
 export type AppError = AppError_Serialize | AppError_Deserialize;
 
-export type AppErrorKind = "unauthorized" | "forbidden" | "notFound" | "invalidInput" | "rateLimited" | "server" | "network" | "timeout" | "decode" | "keychain" | "storage" | 
+export type AppErrorKind = "unauthorized" | "forbidden" | "notFound" | "invalidInput" | "rateLimited" | "server" | "network" | "timeout" | "decode" | 
+/**  The service does not offer an optional endpoint (the caller degrades; rarely shown). */
+"unsupported" | "keychain" | "storage" | 
 /**  The request does not fit the run as it is now (e.g. checking a run already confirmed). */
 "conflict" | "internal";
 

@@ -163,6 +163,7 @@ const KINDS: readonly AppErrorKind[] = [
   "network",
   "timeout",
   "decode",
+  "unsupported",
   "keychain",
   "storage",
   "internal",

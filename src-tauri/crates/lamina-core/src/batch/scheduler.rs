@@ -44,7 +44,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
-use lamina_api::{ApiError, ApiErrorKind, App, RunFilter};
+use lamina_api::{ApiError, ApiErrorKind, App, OptionalEndpoint, RunFilter};
 use tokio::sync::{Notify, broadcast};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -708,10 +708,10 @@ impl BatchRunner {
     }
 }
 
-/// The service has no run list (an optional endpoint): a 404, 405 or 501 on it, or an answer
-/// that is not the documented JSON.
+/// The service has no run list (an optional endpoint: the client detects it once and remembers
+/// it per service, answering `Unsupported` without asking again).
 fn run_list_missing(error: &ApiError) -> bool {
-    matches!(error.kind, ApiErrorKind::NotFound | ApiErrorKind::Decode)
+    error.unsupported_endpoint() == Some(OptionalEndpoint::RunList)
 }
 
 fn is_rate_limited(error: &ApiError) -> bool {

@@ -16,6 +16,8 @@ use crate::record::{RunError, RunRecord, RunState};
 const MATCH_BEFORE: chrono::Duration = chrono::Duration::minutes(2);
 const MATCH_AFTER: chrono::Duration = chrono::Duration::minutes(10);
 const MAX_LIST_PAGES: u32 = 5;
+/// The app id asked for when a service without a run list is probed for reachability.
+const CONNECTION_CHECK_APP: &str = "lamina-desktop-connection-check";
 
 /// A run in the service's list that could be the one whose start was never confirmed.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -59,8 +61,17 @@ impl Tracker {
             limit: Some(1),
             ..RunFilter::default()
         };
-        let online = match self.inner.client.list_runs(&filter).await {
-            Ok(_) => true,
+        let client = &self.inner.client;
+        let answer = match client.list_runs(&filter).await {
+            // Known missing, so nothing was sent: ask a required endpoint instead (an app that
+            // does not exist: the "not found" answer is enough).
+            Err(error) if error.unsupported_endpoint().is_some() => {
+                client.get_app(CONNECTION_CHECK_APP).await.map(drop)
+            }
+            other => other.map(drop),
+        };
+        let online = match answer {
+            Ok(()) => true,
             Err(error) => !error.is_unreachable(),
         };
         self.set_online(online);

@@ -107,9 +107,13 @@ async fn run_goes_from_queued_to_completed_and_downloads_the_image(minimal: bool
     );
 
     let stderr = String::from_utf8_lossy(&result.stderr);
-    let running = stderr.find("running").expect("progress shows running");
     let completed = stderr.find("completed").expect("progress shows completed");
-    assert!(running < completed, "{stderr}");
+    // Live updates show the run working; polling alone (the minimal service: no `/wait`, no
+    // `/stream`, reads at the documented cadence) may first see a ~1 s run finished.
+    match stderr.find("running") {
+        Some(running) => assert!(running < completed, "{stderr}"),
+        None => assert!(minimal, "progress shows running: {stderr}"),
+    }
 
     let stdout = String::from_utf8_lossy(&result.stdout);
     let path = stdout

@@ -1,5 +1,5 @@
 """E2E: the Batch screen in the demo workspace. Paste a 3-row table for Hero Image with a `sku`
-column (kept for file names), see its problem until the column is kept, run it, watch the progress
+column (kept for file names, with a notice, not a problem), run it, watch the progress
 and the finished grid, export to a folder named `{sku}_{n}.png` and check the files and
 manifest.csv on disk. Exports go under $LAMINA_EXPORT_DIR (set by .ci/e2e.sh for the app)."""
 
@@ -62,7 +62,7 @@ class BatchFlow(LaminaDesktop):
         self.wait.until(lambda d: len(Select(app).options) > 1)
         Select(app).select_by_visible_text("Hero Image")
 
-        # Paste the table: the sku column feeds no parameter, so nothing can run yet.
+        # Paste the table: the sku column feeds no parameter: kept for file names, with a notice.
         paste = self.find("batch-paste")
         self.driver.execute_script(
             """const el = arguments[0];
@@ -72,16 +72,14 @@ class BatchFlow(LaminaDesktop):
             paste,
             TABLE,
         )
-        problems = self.wait_text("batch-problems", "sku")
-        self.assertIn("1 problem", problems)
-        self.assertFalse(self.find("batch-run").is_enabled())
+        notices = self.wait_text("batch-notices", "sku")
+        self.assertIn("kept for file names", notices)
         self.driver.execute_script(
-            "arguments[0].scrollIntoView({block: 'center'});", self.find("batch-problems")
+            "arguments[0].scrollIntoView({block: 'center'});", self.find("batch-notices")
         )
-        self.shots("01-problem")
+        self.shots("01-notice")
 
-        # Keep sku for file names: 3 rows, all valid; the summary counts them.
-        Select(self.find("batch-target-sku")).select_by_value("__keep__")
+        # 3 rows, all valid; the summary counts them.
         self.wait_text("batch-summary", "3 images from Hero Image")
         summary = self.wait.until(
             lambda d: (lambda t: t if "balance" in t.lower() else None)(

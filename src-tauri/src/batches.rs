@@ -38,6 +38,9 @@ pub struct BatchPreview {
     pub mapping: Mapping,
     /// Every problem, naming the row and the column; empty when the batch can run.
     pub problems: Vec<RowProblem>,
+    /// Columns that feed no parameter and were not marked: not sent, kept for file names and
+    /// the manifest (a notice, not a problem).
+    pub kept_columns: Vec<String>,
     /// Runs the batch will start (0 while there are problems).
     pub runs: u32,
 }
@@ -100,6 +103,7 @@ pub fn preview(app: &App, text: &str, choices: Option<&Mapping>) -> BatchPreview
                 row_count: 0,
                 mapping: Mapping::default(),
                 problems: error.problems,
+                kept_columns: Vec::new(),
                 runs: 0,
             };
         }
@@ -107,17 +111,20 @@ pub fn preview(app: &App, text: &str, choices: Option<&Mapping>) -> BatchPreview
     let mapping = merged_mapping(app, &table, choices);
     let (problems, runs) = match plan_rows(app, &table, &mapping) {
         Ok(rows) => (Vec::new(), rows.len() as u32),
-        Err(error) => (
-            error.problems.into_iter().map(without_cli_hint).collect(),
-            0,
-        ),
+        Err(error) => (error.problems, 0),
     };
+    let kept_columns = mapping
+        .notices(app)
+        .into_iter()
+        .filter_map(|notice| notice.column)
+        .collect();
     BatchPreview {
         headers: table.headers.clone(),
         rows: table.rows.iter().take(PREVIEW_ROWS).cloned().collect(),
         row_count: table.rows.len() as u32,
         mapping,
         problems,
+        kept_columns,
         runs,
     }
 }
@@ -333,15 +340,6 @@ fn merged_mapping(app: &App, table: &Table, choices: Option<&Mapping>) -> Mappin
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
     mapping
-}
-
-/// The planner's messages are shared with `lamina-cli`; the window has a menu, not `--map`.
-fn without_cli_hint(mut problem: RowProblem) -> RowProblem {
-    if let Some(column) = &problem.column {
-        let hint = format!(" (--map \"{column}=-\")");
-        problem.message = problem.message.replace(&hint, "");
-    }
-    problem
 }
 
 fn input_error(error: BatchInputError) -> AppError {

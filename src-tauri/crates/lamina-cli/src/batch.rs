@@ -5,12 +5,15 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use clap::builder::StyledStr;
+use clap::builder::styling::Reset;
 use clap::{Args, ValueEnum};
 use lamina_core::batch::{
-    BatchRunner, ExportOptions, Mapping, NamePattern, SchedulerConfig, Table, export_batch,
-    naming::DEFAULT_PATTERN, plan_rows,
+    BatchInputError, BatchRunner, ExportOptions, Mapping, NamePattern, SchedulerConfig, Table,
+    export_batch, naming::DEFAULT_PATTERN, plan_rows,
 };
 use lamina_core::outputs::{ExportFormat, OutputLimits};
+use lamina_core::{RunRecord, Workspace};
 
 use crate::{Cli, Failure};
 
@@ -37,8 +40,7 @@ pub struct BatchArgs {
     /// Export the outputs into this folder (or this .zip) when the batch ends.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// File names: any column, {app}, {label}, {n}, {row}, {date}, {run}, {ext}.
-    #[arg(long = "name", value_name = "PATTERN", default_value = DEFAULT_PATTERN)]
+    #[arg(long = "name", value_name = "PATTERN", default_value = DEFAULT_PATTERN, help = name_help())]
     pub name: String,
     #[arg(long, value_enum, default_value_t = Format::Original)]
     pub format: Format,
@@ -54,6 +56,17 @@ pub struct BatchArgs {
     /// Validate the table and stop (nothing is sent).
     #[arg(long)]
     pub check: bool,
+}
+
+/// The `--name` help. Clap turns a literal `{n}` in help text into a line break; a style reset
+/// inside the braces (invisible, and dropped when help is not coloured) keeps `{n}` as written.
+fn name_help() -> StyledStr {
+    let reset = Reset.render();
+    StyledStr::from(format!(
+        "File names: any column as {{COLUMN}}, and {{app}} (the app), {{label}} (the output's \
+         name), {{{reset}n}} (the output's number), {{row}} (the row's number), {{date}}, {{run}} \
+         (the run's id), {{ext}} (the file type)"
+    ))
 }
 
 fn pairs(values: &[String], flag: &str) -> Result<Vec<(String, String)>, Failure> {
@@ -78,10 +91,27 @@ pub async fn batch(cli: &Cli, args: &BatchArgs) -> Result<u8, Failure> {
 
     let workspace = crate::commands::open(cli, None)?;
     let app = workspace.client().get_app(&args.app_id).await?;
-    let mut mapping = Mapping::auto(&app, &table.headers, &overrides, &pattern_columns)
-        .map_err(|e| Failure::usage(e.to_string()))?;
+    // Bad overrides and bad rows are reported together, in one pass.
+    let (mut mapping, mut problems) =
+        Mapping::auto_with_problems(&app, &table.headers, &overrides, &pattern_columns);
     mapping.constants = constants.into_iter().collect();
-    let rows = plan_rows(&app, &table, &mapping).map_err(|e| Failure::usage(e.to_string()))?;
+    let rows = match plan_rows(&app, &table, &mapping) {
+        Ok(rows) if problems.is_empty() => rows,
+        Ok(_) => Vec::new(),
+        Err(error) => {
+            problems.extend(error.problems);
+            Vec::new()
+        }
+    };
+    if !problems.is_empty() {
+        return Err(Failure::usage(BatchInputError { problems }.to_string()));
+    }
+    if !cli.json {
+        for notice in mapping.notices(&app) {
+            let column = notice.column.as_deref().unwrap_or_default();
+            eprintln!("note: {notice} (--map \"{column}=-\" says so and silences this)");
+        }
+    }
     if args.check {
         if cli.json {
             println!(
@@ -98,7 +128,7 @@ pub async fn batch(cli: &Cli, args: &BatchArgs) -> Result<u8, Failure> {
         return Ok(0);
     }
 
-    let runner = BatchRunner::new(workspace.tracker.clone(), SchedulerConfig::default());
+    let runner = BatchRunner::new(workspace.tracker.clone(), scheduler_config(&workspace));
     let name = args
         .csv
         .file_name()
@@ -205,4 +235,53 @@ pub async fn batch(cli: &Cli, args: &BatchArgs) -> Result<u8, Failure> {
     } else {
         1
     })
+}
+
+/// `lamina-cli resume`'s half for batches: every unfinished batch reconciled and driven to its
+/// end (rows never sent are started, started ones followed). Returns the exit code (1 when a
+/// row did not complete) and the batches' runs.
+pub async fn resume_unfinished(
+    workspace: &Workspace,
+    json: bool,
+) -> Result<(u8, Vec<RunRecord>), Failure> {
+    let runner = BatchRunner::new(workspace.tracker.clone(), scheduler_config(workspace));
+    let mut code = 0;
+    let mut runs = Vec::new();
+    for result in runner.resume_unfinished().await? {
+        let progress = result?;
+        if !json {
+            eprintln!(
+                "batch {}: {} completed, {} failed, {} unconfirmed (check them) of {}",
+                progress.batch_id,
+                progress.completed,
+                progress.failed,
+                progress.unknown,
+                progress.total
+            );
+        }
+        if progress.completed != progress.total {
+            code = 1;
+        }
+        runs.extend(
+            runner
+                .rows(&progress.batch_id)?
+                .into_iter()
+                .filter_map(|row| row.run),
+        );
+    }
+    Ok((code, runs))
+}
+
+/// The default checks, at the budget's pace: a budget window scaled down for tests (see
+/// `LAMINA_RATE_WINDOW_MS`) scales the check cadence alike.
+fn scheduler_config(workspace: &Workspace) -> SchedulerConfig {
+    let default = SchedulerConfig::default();
+    let scale = workspace.client().budget().config().window.as_secs_f64() / 60.0;
+    SchedulerConfig {
+        check_every: default
+            .check_every
+            .mul_f64(scale.min(1.0))
+            .max(std::time::Duration::from_millis(50)),
+        ..default
+    }
 }

@@ -77,10 +77,14 @@ pub async fn dispatch(cli: Cli) -> Result<u8, Failure> {
         Command::Resume => {
             let workspace = open(&cli, None)?;
             let progress = render::progress(&workspace, json);
-            let results = workspace.tracker.resume().await?;
+            // Batches' runs are followed by their batch's driver only (one owner per run).
+            let (results, batches) = tokio::join!(
+                workspace.tracker.resume(),
+                crate::batch::resume_unfinished(&workspace, json)
+            );
+            let results = results?;
             progress.abort();
-            let mut finals = Vec::new();
-            let mut code = 0;
+            let (mut code, mut finals) = batches?;
             for result in results {
                 match result {
                     Ok(record) => {
@@ -183,6 +187,14 @@ pub(crate) fn open(cli: &Cli, outputs_dir: Option<PathBuf>) -> Result<Workspace,
     // A script should not hang forever on a dead network; the run stays in history for `resume`.
     config.tracker.give_up_after = Some(std::time::Duration::from_secs(120));
     config.outputs_dir = outputs_dir;
+    // Tests against a sandbox whose rate window is scaled down scale the budget's to match.
+    if let Some(ms) = std::env::var("LAMINA_RATE_WINDOW_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+    {
+        config.budget.window = std::time::Duration::from_millis(ms);
+    }
     Ok(Workspace::open(config)?)
 }
 

@@ -336,7 +336,8 @@ impl Tracker {
     }
 
     /// Step 6: after a restart, every run the service accepted is followed to the end, and every
-    /// intent whose POST never got an answer is marked unknown (never re-sent).
+    /// intent whose POST never got an answer is marked unknown (never re-sent). Runs of an
+    /// unfinished batch are left to the batch's driver.
     pub async fn resume(&self) -> Result<Vec<Result<RunRecord, CoreError>>, CoreError> {
         let unknown = self.inner.store.mark_unanswered_starts_unknown()?;
         if unknown > 0 {
@@ -347,6 +348,9 @@ impl Tracker {
         }
         let mut pending = self.inner.store.unfinished()?;
         pending.extend(self.inner.store.terminal_with_missing_files()?);
+        // A batch's runs have one owner: its driver (`BatchRunner::resume_unfinished`).
+        let batch_owned = self.inner.store.runs_of_unfinished_batches()?;
+        pending.retain(|record| !batch_owned.contains(&record.local_id));
         let follows = pending.iter().map(|record| self.follow(&record.local_id));
         Ok(futures_util::future::join_all(follows).await)
     }

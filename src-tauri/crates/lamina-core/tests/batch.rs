@@ -1,7 +1,7 @@
 //! Batches against the sandbox over HTTP: a bad table is refused before any POST with messages
 //! naming the row and the column; pause holds starts back and "cancel the rest" cancels only
 //! rows not yet sent; a start whose answer is lost is reconciled with the service's own run list
-//! instead of being sent again.
+//! instead of being sent again, and, on a service without the list, left "unknown — check".
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
@@ -15,8 +15,16 @@ use lamina_core::{Workspace, WorkspaceConfig};
 use lamina_sandbox::{DEMO_KEY, FaultRule, SandboxConfig, SandboxHandle, catalog};
 
 async fn setup(speed: f64) -> (SandboxHandle, tempfile::TempDir, Workspace, BatchRunner) {
+    setup_service(speed, false).await
+}
+
+async fn setup_service(
+    speed: f64,
+    minimal: bool,
+) -> (SandboxHandle, tempfile::TempDir, Workspace, BatchRunner) {
     let server = lamina_sandbox::start(SandboxConfig {
         speed,
+        minimal,
         ..SandboxConfig::default()
     })
     .await
@@ -53,21 +61,19 @@ async fn a_bad_table_is_refused_before_any_post_naming_row_and_column() {
     let table = Table::parse(csv).unwrap();
     let keep = NamePattern::columns_used("{sku}_{label}.{ext}");
 
-    // The unmapped column is refused first, naming it.
+    // The unmapped column is kept with a notice, and every bad row is reported at once with
+    // its row and column.
     let mapping = Mapping::auto(&app, &table.headers, &[], &keep).unwrap();
+    let notices = mapping.notices(&app);
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].column.as_deref(), Some("notes"));
     let error = plan_rows(&app, &table, &mapping).unwrap_err();
-    assert_eq!(error.problems.len(), 1, "{error}");
-    assert_eq!(error.problems[0].column.as_deref(), Some("notes"));
-    assert!(
-        error
-            .to_string()
-            .contains("column \"notes\": is not a parameter")
-    );
-
-    // Mapped away, every bad row is reported with its row and column.
+    assert!(!error.to_string().contains("notes"), "{error}");
+    // `--map notes=-` stays valid and gives the same rows' problems.
     let overrides = [("notes".to_owned(), "-".to_owned())];
     let mapping = Mapping::auto(&app, &table.headers, &overrides, &keep).unwrap();
-    let error = plan_rows(&app, &table, &mapping).unwrap_err();
+    assert!(mapping.notices(&app).is_empty());
+    assert_eq!(plan_rows(&app, &table, &mapping).unwrap_err(), error);
     let text = error.to_string();
     assert!(
         text.contains("row 3, column \"prompt\": a value is required"),
@@ -177,5 +183,43 @@ async fn a_start_whose_answer_is_lost_is_matched_not_resent() {
     );
     assert_eq!(stats.runs_created, 4);
     let rows = runner.rows(&batch.batch_id).unwrap();
+    assert!(rows.iter().all(|r| r.attempts == 1));
+}
+
+#[tokio::test]
+async fn without_the_run_list_a_lost_start_stays_unknown_and_is_never_resent() {
+    let (server, _data, workspace, runner) = setup_service(20.0, true).await;
+    let app = workspace
+        .client()
+        .get_app(catalog::HERO_IMAGE)
+        .await
+        .unwrap();
+    let (headers, rows) = hero_rows(&app, 4);
+    server.set_faults(FaultRule::parse_spec("lost@POST:/v1/apps*1").unwrap());
+    let batch = runner.create(&app, "four.csv", &headers, &rows).unwrap();
+    let progress = tokio::time::timeout(Duration::from_secs(60), runner.run(&batch.batch_id))
+        .await
+        .unwrap()
+        .unwrap();
+    // The other three complete from per-run reads; the lost one waits for a person.
+    assert_eq!(
+        (progress.completed, progress.unknown),
+        (3, 1),
+        "{progress:?}"
+    );
+    let stats = server.stats();
+    assert_eq!(
+        stats.run_start_requests, 4,
+        "the lost one was not sent again"
+    );
+    let list = stats.by_route.get("GET /v1/runs").copied().unwrap_or(0);
+    println!("run list requests: {list}; {:?}", stats.by_route);
+    assert!(list <= 1, "the missing list is asked once: {list}");
+    let rows = runner.rows(&batch.batch_id).unwrap();
+    let unknown: Vec<_> = rows
+        .iter()
+        .filter(|r| r.state == BatchRowState::Unknown)
+        .collect();
+    assert_eq!(unknown.len(), 1);
     assert!(rows.iter().all(|r| r.attempts == 1));
 }

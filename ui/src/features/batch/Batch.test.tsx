@@ -1,6 +1,7 @@
 // The batch screen on the in-memory backend: a bad table lists its problems by row and column
-// and nothing starts; a good one (a SKU column kept for names) runs to the grid and exports
-// with names from the pattern.
+// in one pass and nothing starts; a column that fills nothing is a notice, kept for names; a
+// good one (a SKU column kept for names) runs to the grid and exports with names from the
+// pattern.
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { startApp } from "../../test/app";
@@ -35,20 +36,29 @@ describe("Batch", () => {
     await openNewBatch(user);
     paste(BAD);
 
-    // First the column that feeds nothing.
+    // Columns and rows in one pass: the rows' problems by row and column, and the column that
+    // fills nothing as a notice (kept for file names), not a problem.
     const problems = await screen.findByTestId("batch-problems");
-    expect(problems).toHaveTextContent("1 problem");
-    expect(problems).toHaveTextContent(/Column “Colour”.*is not a parameter of "Hero Image"/);
+    expect(problems).toHaveTextContent("2 problems");
+    const items = screen.getAllByTestId("batch-problem").map((li) => li.textContent);
+    expect(items[0]).toMatch(/Row 3.*Column “Prompt”.*a value is required/);
+    expect(items[1]).toMatch(/Row 4.*Column “Aspect Ratio”.*'2:1' must be one of/);
+    expect(problems).not.toHaveTextContent("Colour");
+    const notices = screen.getByTestId("batch-notices");
+    expect(notices).toHaveTextContent(
+      "Column “Colour” doesn't fill any field of Hero Image. It isn't sent; it's kept for file names",
+    );
+    expect(screen.getByTestId("batch-target-Colour")).toHaveValue("__keep__");
     expect(screen.getByTestId("batch-run")).toBeDisabled();
 
-    // Kept for file names only: now every row is checked.
+    // Marked "file names only" on purpose: the notice goes, the rows' problems stay.
+    await user.selectOptions(screen.getByTestId("batch-target-Colour"), "p:Prompt");
+    await waitFor(() => expect(screen.queryByTestId("batch-notices")).toBeNull());
     await user.selectOptions(screen.getByTestId("batch-target-Colour"), "__keep__");
     await waitFor(() =>
       expect(screen.getByTestId("batch-problems")).toHaveTextContent("2 problems"),
     );
-    const items = screen.getAllByTestId("batch-problem").map((li) => li.textContent);
-    expect(items[0]).toMatch(/Row 3.*Column “Prompt”.*a value is required/);
-    expect(items[1]).toMatch(/Row 4.*Column “Aspect Ratio”.*'2:1' must be one of/);
+    expect(screen.queryByTestId("batch-notices")).toBeNull();
     expect(screen.getByTestId("batch-run")).toBeDisabled();
     expect(screen.getByText("Fix the problems above to run this batch.")).toBeInTheDocument();
     expect(startBatch).not.toHaveBeenCalled();
@@ -59,9 +69,9 @@ describe("Batch", () => {
     const { backend, user } = startApp();
     await openNewBatch(user);
     paste(GOOD);
-    await screen.findByTestId("batch-problems");
-    expect(screen.getByTestId("batch-problems")).toHaveTextContent(/Column “sku”/);
-    await user.selectOptions(screen.getByTestId("batch-target-sku"), "__keep__");
+    // The SKU column fills nothing: a notice, and the batch can run as it is.
+    expect(await screen.findByTestId("batch-notices")).toHaveTextContent(/Column “sku”/);
+    expect(screen.queryByTestId("batch-problems")).toBeNull();
 
     const summary = await screen.findByTestId("batch-summary");
     expect(summary).toHaveTextContent("3 images from Hero Image");

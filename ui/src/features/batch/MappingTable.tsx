@@ -7,15 +7,14 @@ const KEEP = "__keep__";
 /** Header and parameter names compare without case, spaces, `_` or `-` (as in lamina-core). */
 const normalize = (name: string) => name.replace(/[\s_-]/g, "").toLowerCase();
 
+/** A column no one chose a field for is kept for file names (the notice below says so). */
 function targetValue(target: ColumnTarget | null): string {
-  if (!target) return "";
-  return target.kind === "keep" ? KEEP : `p:${target.name}`;
+  return !target || target.kind === "keep" ? KEEP : `p:${target.name}`;
 }
 
-function parseTarget(value: string): ColumnTarget | null {
-  if (value === KEEP) return { kind: "keep" };
+function parseTarget(value: string): ColumnTarget {
   if (value.startsWith("p:")) return { kind: "parameter", name: value.slice(2) };
-  return null;
+  return { kind: "keep" };
 }
 
 /** Column → parameter (auto-mapped ones marked), and constants for the parameters no column
@@ -71,13 +70,12 @@ export function MappingTable({
                 <td>
                   <div className="batch-target">
                     <select
-                      className={`input select${c.target ? "" : " invalid"}`}
+                      className="input select"
                       aria-label={t("mapping.targetLabel", { column: c.column })}
                       data-testid={`batch-target-${c.column}`}
                       value={targetValue(c.target)}
                       onChange={(e) => setTarget(c.column, parseTarget(e.target.value))}
                     >
-                      <option value="">{t("mapping.choose")}</option>
                       {app.parameters.map((p) => (
                         <option key={p.name} value={`p:${p.name}`}>
                           {p.name}

@@ -9,7 +9,7 @@ import { useCatalog, useApp } from "../../lib/queries";
 import { useUi } from "../../lib/store";
 import { useDebounced } from "../../lib/useDebounced";
 import { MappingTable } from "./MappingTable";
-import { ProblemList } from "./ProblemList";
+import { KeptColumnsNotice, ProblemList } from "./ProblemList";
 import { useUsage } from "../usage/useUsage";
 import { useBatchPreview, useStartBatch } from "./queries";
 
@@ -158,6 +158,9 @@ export function NewBatch() {
             <MappingTable app={app.data} preview={data} onChange={(next) => setMapping(next)} />
           )}
           {data.problems.length > 0 && <ProblemList problems={data.problems} />}
+          {data.keptColumns.length > 0 && (
+            <KeptColumnsNotice columns={data.keptColumns} app={appName} />
+          )}
           {ready && (
             <div className="batch-summary" data-testid="batch-summary">
               <h3 className="batch-subheading">{t("summary.title")}</h3>

@@ -28,3 +28,24 @@ export function ProblemList({ problems }: { problems: RowProblem[] }) {
     </div>
   );
 }
+
+/** Columns that fill no field: not a problem, but worth a word (they are kept for file names
+ * and the list of files only). */
+export function KeptColumnsNotice({ columns, app }: { columns: string[]; app: string }) {
+  const { t } = useTranslation("batch");
+  return (
+    <div className="batch-notices" role="status" data-testid="batch-notices">
+      <h3 className="batch-subheading batch-notices-title">
+        {t("notices.title", { count: columns.length })}
+      </h3>
+      <ul>
+        {columns.map((column) => (
+          <li key={column} data-testid="batch-notice">
+            {t("notices.kept", { column, app })}
+          </li>
+        ))}
+      </ul>
+      <p className="field-help">{t("notices.hint")}</p>
+    </div>
+  );
+}

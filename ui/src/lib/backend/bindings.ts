@@ -349,6 +349,11 @@ export type BatchPreview_Deserialize = {
 	mapping: Mapping_Deserialize,
 	/**  Every problem, naming the row and the column; empty when the batch can run. */
 	problems: RowProblem_Deserialize[],
+	/**
+	 *  Columns that feed no parameter and were not marked: not sent, kept for file names and
+	 *  the manifest (a notice, not a problem).
+	 */
+	keptColumns: string[],
 	/**  Runs the batch will start (0 while there are problems). */
 	runs: number,
 };
@@ -363,6 +368,11 @@ export type BatchPreview_Serialize = {
 	mapping: Mapping_Serialize,
 	/**  Every problem, naming the row and the column; empty when the batch can run. */
 	problems: RowProblem_Serialize[],
+	/**
+	 *  Columns that feed no parameter and were not marked: not sent, kept for file names and
+	 *  the manifest (a notice, not a problem).
+	 */
+	keptColumns: string[],
 	/**  Runs the batch will start (0 while there are problems). */
 	runs: number,
 };
@@ -487,13 +497,19 @@ export type ColumnMapping = ColumnMapping_Serialize | ColumnMapping_Deserialize;
 
 export type ColumnMapping_Deserialize = {
 	column: string,
-	/**  `None`: the column matches no parameter and was not mapped (an error when planning). */
+	/**
+	 *  `None`: the column matches no parameter and was not mapped: kept for names and the
+	 *  manifest like [`ColumnTarget::Keep`], with a notice.
+	 */
 	target?: ColumnTarget | null,
 };
 
 export type ColumnMapping_Serialize = {
 	column: string,
-	/**  `None`: the column matches no parameter and was not mapped (an error when planning). */
+	/**
+	 *  `None`: the column matches no parameter and was not mapped: kept for names and the
+	 *  manifest like [`ColumnTarget::Keep`], with a notice.
+	 */
 	target: ColumnTarget | null,
 };
 

@@ -155,25 +155,17 @@ export interface PlannedRow {
   inputs: Inputs;
 }
 
-/** Every row checked against the app's parameters; all problems at once. */
+/** Every row checked against the app's parameters; all problems, of columns and rows, at once.
+ * A column that feeds nothing is kept for names (a notice: see `keptColumns`). */
 export function planRows(
   app: App,
   table: ParsedTable,
   mapping: Mapping,
 ): { rows: PlannedRow[] } | { problems: RowProblem[] } {
   const problems: RowProblem[] = [];
-  const names = app.parameters.map((p) => p.name).join(", ");
   const fedBy = new Map<string, string>();
   for (const c of mapping.columns) {
-    if (!c.target) {
-      problems.push(
-        problem(
-          null,
-          c.column,
-          `is not a parameter of "${app.name}" (parameters: ${names}); map it to one, or mark it as kept for file names only`,
-        ),
-      );
-    } else if (c.target.kind === "parameter") {
+    if (c.target?.kind === "parameter") {
       const other = fedBy.get(c.target.name);
       if (other) {
         problems.push(
@@ -186,7 +178,6 @@ export function planRows(
       } else fedBy.set(c.target.name, c.column);
     }
   }
-  if (problems.length > 0) return { problems };
   const rows: PlannedRow[] = [];
   for (const row of table.rows) {
     const cells: Record<string, string> = {};
@@ -229,6 +220,7 @@ export function previewTable(app: App, text: string, choices: Mapping | null): B
       rowCount: 0,
       mapping: { columns: [], constants: {} },
       problems: table.problems,
+      keptColumns: [],
       runs: 0,
     };
   }
@@ -240,6 +232,7 @@ export function previewTable(app: App, text: string, choices: Mapping | null): B
     rowCount: table.rows.length,
     mapping,
     problems: "problems" in plan ? plan.problems : [],
+    keptColumns: mapping.columns.filter((c) => !c.target).map((c) => c.column),
     runs: "rows" in plan ? plan.rows.length : 0,
   };
 }

@@ -1,6 +1,8 @@
 //! Which column feeds which parameter. Columns are auto-mapped by header (to a parameter's name
 //! or id, ignoring case, spaces, `_` and `-`); `COL=PARAM` overrides; `COL=-` keeps a column for
-//! names and the manifest only. Parameters no column feeds take a constant or their default.
+//! names and the manifest only; a column that matches no parameter and was not mapped is kept
+//! the same way, with a notice ([`Mapping::notices`]). Parameters no column feeds take a
+//! constant or their default.
 
 use lamina_api::{App, Inputs};
 use serde::{Deserialize, Serialize};
@@ -22,7 +24,8 @@ pub enum ColumnTarget {
 #[serde(rename_all = "camelCase")]
 pub struct ColumnMapping {
     pub column: String,
-    /// `None`: the column matches no parameter and was not mapped (an error when planning).
+    /// `None`: the column matches no parameter and was not mapped: kept for names and the
+    /// manifest like [`ColumnTarget::Keep`], with a notice.
     pub target: Option<ColumnTarget>,
 }
 
@@ -46,6 +49,22 @@ impl Mapping {
         overrides: &[(String, String)],
         keep: &[String],
     ) -> Result<Self, BatchInputError> {
+        let (mapping, problems) = Self::auto_with_problems(app, headers, overrides, keep);
+        if problems.is_empty() {
+            Ok(mapping)
+        } else {
+            Err(BatchInputError { problems })
+        }
+    }
+
+    /// [`Mapping::auto`] that always returns the mapping (bad overrides left out) beside their
+    /// problems, so the rows can be checked in the same pass.
+    pub fn auto_with_problems(
+        app: &App,
+        headers: &[String],
+        overrides: &[(String, String)],
+        keep: &[String],
+    ) -> (Self, Vec<RowProblem>) {
         let mut problems = Vec::new();
         let find_param = |name: &str| {
             let n = normalize(name);
@@ -105,14 +124,32 @@ impl Mapping {
                 ));
             }
         }
-        if problems.is_empty() {
-            Ok(Self {
-                columns,
-                constants: Inputs::new(),
+        let mapping = Self {
+            columns,
+            constants: Inputs::new(),
+        };
+        (mapping, problems)
+    }
+
+    /// Columns that feed no parameter and were not marked as kept: not sent, kept for file
+    /// names and the manifest. Worth a word, not an error.
+    pub fn notices(&self, app: &App) -> Vec<RowProblem> {
+        self.columns
+            .iter()
+            .filter(|c| c.target.is_none())
+            .map(|c| {
+                RowProblem::new(
+                    None,
+                    Some(c.column.clone()),
+                    format!(
+                        "is not a parameter of \"{}\" (parameters: {}); it is not sent, only kept \
+                         for file names and the manifest",
+                        app.name,
+                        parameter_names(app)
+                    ),
+                )
             })
-        } else {
-            Err(BatchInputError { problems })
-        }
+            .collect()
     }
 
     /// The column feeding parameter `name`, if any.

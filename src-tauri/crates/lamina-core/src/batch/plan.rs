@@ -1,7 +1,7 @@
 //! Every row checked against the app's parameters before anything is sent: option labels,
 //! mandatory values without a default, web addresses (lamina-api's `validate_inputs`, the same
-//! check a single run gets), plus columns that feed nothing. All problems are reported at once,
-//! each naming the row and the column.
+//! check a single run gets), plus columns mapped to something that is not a parameter. All
+//! problems, of columns and rows alike, are reported at once, each naming the row and the column.
 
 use std::collections::BTreeMap;
 
@@ -28,22 +28,9 @@ pub fn plan_rows(
     table: &Table,
     mapping: &Mapping,
 ) -> Result<Vec<PlannedRow>, BatchInputError> {
+    // Columns and rows are checked in one pass: a column problem does not hide the rows'.
+    // A column that feeds nothing is not a problem (see `Mapping::notices`).
     let mut problems = Vec::new();
-    for header in &table.headers {
-        let mapped = mapping.columns.iter().find(|c| &c.column == header);
-        if mapped.and_then(|c| c.target.as_ref()).is_none() {
-            problems.push(RowProblem::new(
-                None,
-                Some(header.clone()),
-                format!(
-                    "is not a parameter of \"{}\" (parameters: {}); map it to one, or mark it as \
-                     kept for file names only (--map \"{header}=-\")",
-                    app.name,
-                    parameter_names(app)
-                ),
-            ));
-        }
-    }
     let mut fed: BTreeMap<&str, &str> = BTreeMap::new();
     for column in &mapping.columns {
         if let Some(ColumnTarget::Parameter { name }) = &column.target {
@@ -81,10 +68,6 @@ pub fn plan_rows(
             ));
         }
     }
-    if !problems.is_empty() {
-        return Err(BatchInputError { problems });
-    }
-
     let mut planned = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
         let cells: BTreeMap<String, String> = table
@@ -94,8 +77,12 @@ pub fn plan_rows(
             .zip(row.cells.iter().cloned())
             .collect();
         let mut inputs = mapping.constants.clone();
+        // Reported once above, not once per row.
+        inputs.retain(|name, _| app.parameter(name).is_some());
         for (header, cell) in table.headers.iter().zip(&row.cells) {
-            if let Some(param) = fed_param(mapping, header) {
+            if let Some(param) = fed_param(mapping, header)
+                && app.parameter(param).is_some()
+            {
                 inputs.insert(param.to_owned(), cell.clone());
             }
         }
@@ -227,36 +214,70 @@ mod tests {
     }
 
     #[test]
-    fn bad_rows_are_named_by_row_and_column() {
-        let e = plan(
-            "prompt,style,colour\nshoe,Clean,red\n,Clean,red\nbag,Neon,red\n",
-            &[],
-            &[],
-        )
-        .unwrap_err();
-        // The unmapped column is reported first, before any row is looked at.
-        assert_eq!(e.problems.len(), 1);
+    fn bad_rows_are_named_by_row_and_column_and_an_extra_column_is_only_a_notice() {
+        let csv = "prompt,style,colour\nshoe,Clean,red\n,Clean,red\nbag,Neon,red\n";
+        for keep_colour in [false, true] {
+            let overrides: &[(&str, &str)] = if keep_colour { &[("colour", "-")] } else { &[] };
+            let e = plan(csv, overrides, &[]).unwrap_err();
+            let text = e.to_string();
+            assert!(
+                text.contains("row 3, column \"prompt\": a value is required"),
+                "{text}"
+            );
+            assert!(
+                text.contains(
+                    "row 4, column \"style\": 'Neon' must be one of: Clean, Editorial, Warm"
+                ),
+                "{text}"
+            );
+            assert_eq!(e.problems.len(), 2, "{text}");
+            assert!(!text.contains("colour"), "{text}");
+        }
+        // The unmapped column is kept for names, with a notice; `--map colour=-` silences it.
+        let app = app();
+        let table = Table::parse("prompt,colour\nshoe,red\n").unwrap();
+        let mapping = Mapping::auto(&app, &table.headers, &[], &[]).unwrap();
+        let notices = mapping.notices(&app);
+        assert_eq!(notices.len(), 1);
+        assert_eq!(notices[0].column.as_deref(), Some("colour"));
         assert!(
-            e.to_string()
-                .contains("column \"colour\": is not a parameter of \"Catalog\"")
+            notices[0]
+                .message
+                .contains("kept for file names and the manifest")
         );
+        let rows = plan_rows(&app, &table, &mapping).unwrap();
+        assert_eq!(rows[0].cells.get("colour").map(String::as_str), Some("red"));
+        assert!(!rows[0].inputs.contains_key("colour"));
+        let kept = Mapping::auto(&app, &table.headers, &[("colour".into(), "-".into())], &[]);
+        assert!(kept.unwrap().notices(&app).is_empty());
+    }
 
-        let e = plan(
-            "prompt,style,colour\nshoe,Clean,red\n,Clean,red\nbag,Neon,red\n",
-            &[("colour", "-")],
+    #[test]
+    fn column_and_row_problems_come_in_one_pass() {
+        let app = app();
+        let table = Table::parse("prompt,text,style\nshoe,x,Clean\n,y,Neon\n").unwrap();
+        let (mut mapping, mut problems) = Mapping::auto_with_problems(
+            &app,
+            &table.headers,
+            &[
+                ("text".into(), "Colour".into()),
+                ("nope".into(), "Prompt".into()),
+            ],
             &[],
-        )
-        .unwrap_err();
-        let text = e.to_string();
-        assert!(
-            text.contains("row 3, column \"prompt\": a value is required"),
-            "{text}"
         );
-        assert!(
-            text.contains("row 4, column \"style\": 'Neon' must be one of: Clean, Editorial, Warm"),
-            "{text}"
-        );
-        assert_eq!(e.problems.len(), 2);
+        mapping.constants.insert("Mood".into(), "calm".into());
+        problems.extend(plan_rows(&app, &table, &mapping).unwrap_err().problems);
+        let text = BatchInputError { problems }.to_string();
+        for expected in [
+            "column \"text\": \"Colour\" is not a parameter",
+            "column \"nope\": --map names a column the table does not have",
+            "the constant \"Mood\" is not a parameter",
+            "row 3, column \"prompt\": a value is required",
+            "row 3, column \"style\": 'Neon' must be one of",
+        ] {
+            assert!(text.contains(expected), "{expected} in {text}");
+        }
+        assert!(text.starts_with("5 problems"), "{text}");
     }
 
     #[test]

@@ -12,6 +12,9 @@
 //!   crash unambiguous;
 //! - checks in-flight runs with the list endpoint (one request per 100 runs), then GETs only
 //!   the runs the list shows finished, and downloads their outputs (files are not budgeted);
+//!   a service without the list (it is optional) is asked once per detection, and then each
+//!   run in flight is read on its own, no more often than `check_every` per run (after a
+//!   `Retry-After`, not before it ends), within the same budget;
 //! - gives starts priority: a check is made only when it cannot delay the remaining starts,
 //!   i.e. while more budget is free in the current window than rows are waiting. Starts sent
 //!   early let the runs work while the budget refills; checks then fill the slots starts leave.
@@ -24,16 +27,24 @@
 //! service accepted it, or, when its POST went unanswered, reconciled against the service's run
 //! list like `Tracker::unknown_candidates` does: one unclaimed run of the app at that time is
 //! that row's run; none means the service never got it (the row is queued again, the first POST
-//! the service sees for it); several leave the row `unknown` for a person to decide.
+//! the service sees for it); several leave the row `unknown` for a person to decide, and so does
+//! a service without the run list (the start may have been charged: never sent again, never
+//! counted as completed).
+//!
+//! # One owner per run
+//!
+//! The runs of an unfinished batch are followed by its driver only: `Tracker::resume` leaves
+//! them out, so a batch resumed at start-up is not followed twice.
 //!
 //! [`RequestBudget`]: lamina_api::RequestBudget
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
-use lamina_api::{ApiError, ApiErrorKind, App, RunFilter};
+use lamina_api::{ApiError, ApiErrorKind, App, OptionalEndpoint, RunFilter};
 use tokio::sync::{Notify, broadcast};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -86,6 +97,10 @@ struct Inner {
     log: Mutex<VecDeque<Instant>>,
     /// Batches with a live driver.
     driving: Mutex<HashSet<String>>,
+    /// The service answered that it has no run list: runs are read one by one.
+    list_missing: AtomicBool,
+    /// Per-run reads (without the list): when each run may be read again.
+    next_read: Mutex<HashMap<String, Instant>>,
 }
 
 impl BatchRunner {
@@ -100,6 +115,8 @@ impl BatchRunner {
                 start_lock: tokio::sync::Mutex::new(()),
                 log: Mutex::new(VecDeque::new()),
                 driving: Mutex::new(HashSet::new()),
+                list_missing: AtomicBool::new(false),
+                next_read: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -448,7 +465,26 @@ impl BatchRunner {
     async fn reconcile(&self, batch_id: &str, index: u32, local_id: &str) -> Result<(), CoreError> {
         let _exclusive = self.inner.start_lock.lock().await;
         let tracker = &self.inner.tracker;
-        let candidates = tracker.unknown_candidates(local_id).await?;
+        if self.inner.list_missing.load(Ordering::Relaxed) {
+            tracing::warn!(
+                row = index,
+                "unconfirmed start and no run list to match it: left for a person to check"
+            );
+            return Ok(());
+        }
+        let candidates = match tracker.unknown_candidates(local_id).await {
+            Ok(candidates) => candidates,
+            Err(CoreError::Api(error)) if run_list_missing(&error) => {
+                self.log_request();
+                self.inner.list_missing.store(true, Ordering::Relaxed);
+                tracing::warn!(
+                    row = index,
+                    "unconfirmed start and no run list to match it: left for a person to check"
+                );
+                return Ok(());
+            }
+            Err(error) => return Err(error),
+        };
         self.log_request();
         match candidates.as_slice() {
             [only] => {
@@ -477,41 +513,27 @@ impl BatchRunner {
 
     /// One look at the in-flight runs: the list (one request per 100 runs), then a GET for each
     /// run the list shows finished, while checks stay free of cost to the waiting starts.
+    /// Without the list, each run is read on its own ([`BatchRunner::read_each`]).
     async fn check(&self, in_flight: &[&RowLite], queued_starts: usize) -> Result<(), CoreError> {
-        let tracker = &self.inner.tracker;
-        let store = tracker.store();
         let runs: Vec<(&str, &str)> = in_flight
             .iter()
             .filter_map(|r| r.run_id.as_deref().zip(r.local_id.as_deref()))
             .collect();
-        let oldest = in_flight.iter().filter_map(|r| r.created_at).min();
-        let mut listed: HashMap<String, lamina_api::Run> = HashMap::new();
-        let mut offset = 0u32;
-        loop {
-            let page = tracker
-                .client()
-                .list_runs(&RunFilter {
-                    since: oldest.map(|t| t - chrono::Duration::seconds(30)),
-                    limit: Some(100),
-                    offset: Some(offset),
-                    ..RunFilter::default()
-                })
-                .await;
-            self.log_request();
-            let page = page?;
-            let count = page.items.len() as u32;
-            offset += count;
-            listed.extend(page.items.into_iter().map(|run| (run.run_id.clone(), run)));
-            let total = page.pagination.and_then(|p| p.total).unwrap_or(0);
-            let all_found = runs.iter().all(|(id, _)| listed.contains_key(*id));
-            if all_found
-                || count == 0
-                || u64::from(offset) >= total
-                || !self.check_is_free(queued_starts)
-            {
-                break;
-            }
+        if self.inner.list_missing.load(Ordering::Relaxed) {
+            return self.read_each(&runs, queued_starts).await;
         }
+        let oldest = in_flight.iter().filter_map(|r| r.created_at).min();
+        let listed = match self.list(&runs, oldest, queued_starts).await {
+            Ok(listed) => listed,
+            Err(CoreError::Api(error)) if run_list_missing(&error) => {
+                self.inner.list_missing.store(true, Ordering::Relaxed);
+                tracing::info!("the service has no run list; runs are read one by one");
+                return self.read_each(&runs, queued_starts).await;
+            }
+            Err(error) => return Err(error),
+        };
+        let tracker = &self.inner.tracker;
+        let store = tracker.store();
         for (run_id, local_id) in runs {
             match listed.get(run_id) {
                 Some(run) if !run.status.is_terminal() => {
@@ -540,6 +562,87 @@ impl BatchRunner {
             }
         }
         Ok(())
+    }
+
+    /// The service's runs since `oldest`, page by page until every one of `runs` is found.
+    async fn list(
+        &self,
+        runs: &[(&str, &str)],
+        oldest: Option<chrono::DateTime<Utc>>,
+        queued_starts: usize,
+    ) -> Result<HashMap<String, lamina_api::Run>, CoreError> {
+        let mut listed: HashMap<String, lamina_api::Run> = HashMap::new();
+        let mut offset = 0u32;
+        loop {
+            let page = self
+                .inner
+                .tracker
+                .client()
+                .list_runs(&RunFilter {
+                    since: oldest.map(|t| t - chrono::Duration::seconds(30)),
+                    limit: Some(100),
+                    offset: Some(offset),
+                    ..RunFilter::default()
+                })
+                .await;
+            self.log_request();
+            let page = page?;
+            let count = page.items.len() as u32;
+            offset += count;
+            listed.extend(page.items.into_iter().map(|run| (run.run_id.clone(), run)));
+            let total = page.pagination.and_then(|p| p.total).unwrap_or(0);
+            let all_found = runs.iter().all(|(id, _)| listed.contains_key(*id));
+            if all_found
+                || count == 0
+                || u64::from(offset) >= total
+                || !self.check_is_free(queued_starts)
+            {
+                return Ok(listed);
+            }
+        }
+    }
+
+    /// Without the run list: reads the runs whose turn has come (each at most once per
+    /// `check_every`), at the same time, as many as the window has room for beyond the waiting
+    /// starts. A rate-limited read is retried by the client after its `Retry-After`; the run's
+    /// next turn counts from the answer.
+    async fn read_each(
+        &self,
+        runs: &[(&str, &str)],
+        queued_starts: usize,
+    ) -> Result<(), CoreError> {
+        let limit = self.inner.tracker.client().budget().config().limit as usize;
+        let room = limit
+            .saturating_sub(self.used_in_window())
+            .saturating_sub(queued_starts)
+            .max(usize::from(queued_starts == 0));
+        let now = Instant::now();
+        let due: Vec<(&str, &str)> = {
+            let mut next = crate::tracker::lock(&self.inner.next_read);
+            next.retain(|id, _| runs.iter().any(|(_, local)| local == id));
+            runs.iter()
+                .filter(|(_, local)| next.get(*local).is_none_or(|at| *at <= now))
+                .take(room)
+                .copied()
+                .collect()
+        };
+        let reads = due.iter().map(|(run_id, local_id)| async move {
+            let result = self.inner.tracker.refresh(local_id).await;
+            self.log_request();
+            let again = Instant::now() + self.inner.config.check_every;
+            crate::tracker::lock(&self.inner.next_read).insert((*local_id).to_owned(), again);
+            match result {
+                Err(CoreError::Api(e)) if matches!(e.kind, ApiErrorKind::NotFound) => {
+                    tracing::warn!(run = %run_id, "the service no longer knows this run");
+                    Ok(())
+                }
+                other => other.map(|_| ()),
+            }
+        });
+        futures_util::future::join_all(reads)
+            .await
+            .into_iter()
+            .collect()
     }
 
     fn log_request(&self) {
@@ -603,6 +706,12 @@ impl BatchRunner {
         }
         p
     }
+}
+
+/// The service has no run list (an optional endpoint: the client detects it once and remembers
+/// it per service, answering `Unsupported` without asking again).
+fn run_list_missing(error: &ApiError) -> bool {
+    error.unsupported_endpoint() == Some(OptionalEndpoint::RunList)
 }
 
 fn is_rate_limited(error: &ApiError) -> bool {

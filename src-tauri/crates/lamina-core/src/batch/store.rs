@@ -3,7 +3,7 @@
 //! is committed, and the intent before the POST, so after a crash every row is either plainly
 //! not sent, or has a run the tracker knows how to reconcile.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use lamina_api::{App, Inputs};
@@ -303,6 +303,19 @@ impl Store {
         let conn = self.lock();
         let mut statement = conn.prepare(
             "SELECT batch_id FROM batches WHERE state != 'finished' ORDER BY created_at",
+        )?;
+        let ids = statement
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+
+    /// The runs of batches with work left: their drivers follow them (see `Tracker::resume`).
+    pub fn runs_of_unfinished_batches(&self) -> Result<HashSet<String>, StoreError> {
+        let conn = self.lock();
+        let mut statement = conn.prepare(
+            "SELECT r.local_id FROM batch_rows r JOIN batches b ON b.batch_id = r.batch_id
+             WHERE b.state != 'finished' AND r.local_id IS NOT NULL",
         )?;
         let ids = statement
             .query_map([], |r| r.get(0))?

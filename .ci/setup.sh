@@ -15,11 +15,14 @@ if ((${#missing[@]})); then
 fi
 
 # System packages: build tools, and for the desktop app WebKitGTK; for tests Xvfb, a D-Bus
-# session with GNOME Keyring (the real Secret Service) and WebKitWebDriver.
+# session with GNOME Keyring (the real Secret Service) and WebKitWebDriver; for `make
+# check-windows` the MinGW cross compiler (it builds the C parts of -sys crates, such as
+# rusqlite's bundled SQLite, for Windows).
 packages=(build-essential pkg-config curl file xdg-utils cmake
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev patchelf
-  xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 libsecret-1-dev libdbus-1-dev imagemagick)
+  xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 libsecret-1-dev libdbus-1-dev imagemagick
+  gcc-mingw-w64-x86-64)
 absent=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || absent+=("$p")
@@ -37,4 +40,13 @@ if ((${#absent[@]})); then
   echo "Installing system packages: ${absent[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${absent[@]}" >/dev/null
+fi
+
+# The Windows target for `make check-windows` (rustup downloads it from the Rust distribution
+# server, as it does the toolchain itself).
+windows_target=x86_64-pc-windows-gnu
+if ! rustup target list --installed 2>/dev/null | grep -qx "$windows_target"; then
+  need rustup || { echo "Checking the Windows build needs rustup (to add $windows_target)." >&2; exit 1; }
+  echo "Adding the Rust target $windows_target"
+  rustup target add "$windows_target"
 fi

@@ -10,7 +10,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lamina_api::ApiKey;
+use lamina_api::{ApiKey, App};
 use lamina_core::batch::{
     BatchProgress, BatchRowState, BatchRunner, BatchState, ColumnTarget, SchedulerConfig,
 };
@@ -19,7 +19,10 @@ use lamina_core::outputs::ExportFormat;
 use lamina_core::{Workspace, WorkspaceConfig};
 use lamina_desktop::Session;
 use lamina_desktop::batches::{self, BatchExportRequest};
-use lamina_sandbox::{DEMO_KEY, SandboxConfig, catalog};
+use lamina_sandbox::{DEMO_KEY, SandboxHandle, catalog};
+
+mod common;
+use common::fast_sandbox;
 
 const GOOD: &str = "sku,Prompt,Aspect Ratio\n\
     TEE-01,a white t-shirt on a wooden table,1:1\n\
@@ -33,6 +36,20 @@ fn workspace(base_url: &str, data: &std::path::Path) -> Workspace {
         data.to_owned(),
     ))
     .unwrap()
+}
+
+/// The demo workspace on a sandbox running 20× faster, and Hero Image as the service describes
+/// it (the sandbox and the data folder live as long as the caller keeps them).
+async fn hero_on_fast_sandbox() -> (SandboxHandle, tempfile::TempDir, Workspace, App) {
+    let server = fast_sandbox(None).await;
+    let data = tempfile::tempdir().unwrap();
+    let workspace = workspace(&server.base_url(), data.path());
+    let app = workspace
+        .client()
+        .get_app(catalog::HERO_IMAGE)
+        .await
+        .unwrap();
+    (server, data, workspace, app)
 }
 
 fn runner(workspace: &Workspace) -> BatchRunner {
@@ -57,19 +74,7 @@ fn keep(mut mapping: lamina_core::batch::Mapping, column: &str) -> lamina_core::
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_rows_are_named_and_nothing_is_sent() {
-    let server = lamina_sandbox::start(SandboxConfig {
-        speed: 20.0,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let data = tempfile::tempdir().unwrap();
-    let workspace = workspace(&server.base_url(), data.path());
-    let app = workspace
-        .client()
-        .get_app(catalog::HERO_IMAGE)
-        .await
-        .unwrap();
+    let (server, _data, workspace, app) = hero_on_fast_sandbox().await;
 
     // An unmapped column is kept for names with a notice; every row is checked in the same
     // pass: a missing mandatory value and an unknown option label, by row and column.
@@ -132,19 +137,7 @@ async fn bad_rows_are_named_and_nothing_is_sent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_good_table_runs_to_the_end_and_exports_named_files() {
-    let server = lamina_sandbox::start(SandboxConfig {
-        speed: 20.0,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let data = tempfile::tempdir().unwrap();
-    let workspace = workspace(&server.base_url(), data.path());
-    let app = workspace
-        .client()
-        .get_app(catalog::HERO_IMAGE)
-        .await
-        .unwrap();
+    let (server, _data, workspace, app) = hero_on_fast_sandbox().await;
     let preview = batches::preview(&app, GOOD, None);
     let mapping = keep(preview.mapping, "sku");
     let preview = batches::preview(&app, GOOD, Some(&mapping));
@@ -297,13 +290,7 @@ async fn a_good_table_runs_to_the_end_and_exports_named_files() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unfinished_batch_resumes_when_the_workspace_opens() {
     let secret = format!("lma_batch_resume_{}_beef", std::process::id());
-    let server = lamina_sandbox::start(SandboxConfig {
-        keys: vec![secret.clone()],
-        speed: 20.0,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
+    let server = fast_sandbox(Some(&secret)).await;
     let data = tempfile::tempdir().unwrap();
 
     // A batch committed but never driven: as if the app quit right after Run.

@@ -11,7 +11,10 @@ use lamina_api::Inputs;
 use lamina_core::RunRecord;
 use lamina_core::credentials::Keychain;
 use lamina_desktop::{Mode, Session};
-use lamina_sandbox::{SandboxConfig, catalog};
+use lamina_sandbox::catalog;
+
+mod common;
+use common::fast_sandbox;
 
 /// Collects every log line the app writes.
 #[derive(Clone, Default)]
@@ -50,13 +53,7 @@ async fn the_key_appears_nowhere_but_the_keychain() {
         .init();
 
     let secret = format!("lma_privacy_{}_c0ffee", std::process::id());
-    let server = lamina_sandbox::start(SandboxConfig {
-        keys: vec![secret.clone()],
-        speed: 20.0,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
+    let server = fast_sandbox(Some(&secret)).await;
     let data = tempfile::tempdir().unwrap();
     let events: Arc<Mutex<Vec<RunRecord>>> = Arc::default();
     let recorder = events.clone();

@@ -11,22 +11,16 @@
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::time::Duration;
 
 use chrono::Utc;
-use lamina_api::{ApiKey, Inputs, LaminaClient};
+use lamina_api::{ApiKey, Inputs};
 use lamina_core::delivery::DeliveryMode;
 use lamina_core::webhook::{KeySource, ReceiverConfig, WebhookReceiver};
-use lamina_core::{PollCadence, RunState, Workspace, WorkspaceConfig};
-use lamina_sandbox::{DEMO_KEY, SandboxConfig, SandboxHandle, catalog};
+use lamina_core::{RunState, Workspace, WorkspaceConfig};
+use lamina_sandbox::{DEMO_KEY, SandboxHandle, catalog};
 
-struct Scale(f64);
-
-impl Scale {
-    fn secs(&self, real: f64) -> Duration {
-        Duration::from_secs_f64(real / self.0)
-    }
-}
+mod bench_common;
+use bench_common::{MIX, Scale, fixed_polling, flag, inputs_for, percentile, server};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Strategy {
@@ -46,15 +40,6 @@ impl Strategy {
         }
     }
 }
-
-const MIX: [(&str, &str); 6] = [
-    (catalog::HERO_IMAGE, "Prompt"),
-    (catalog::PRODUCT_COPY, "Product Name"),
-    (catalog::SOCIAL_AD_PACK, "Product Description"),
-    (catalog::FULL_SET_CATALOG, ""),
-    (catalog::PRODUCT_VIDEO, "Prompt"),
-    (catalog::LIFESTYLE_SCENE, "Prompt"),
-];
 
 #[tokio::main]
 async fn main() {
@@ -96,31 +81,6 @@ async fn main() {
     );
 }
 
-fn flag(args: &[String], name: &str) -> Option<f64> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-}
-
-fn percentile(sorted: &[i64], q: f64) -> i64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let rank = ((sorted.len() as f64 - 1.0) * q).round() as usize;
-    sorted[rank]
-}
-
-async fn server(scale: &Scale) -> SandboxHandle {
-    lamina_sandbox::start(SandboxConfig {
-        speed: scale.0,
-        rate_window: scale.secs(60.0),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
-}
-
 /// A workspace for the strategy, and for webhooks its running receiver.
 async fn workspace(
     server: &SandboxHandle,
@@ -137,13 +97,7 @@ async fn workspace(
     };
     config.tracker.download_outputs = false;
     config.tracker.webhook_fallback = scale.secs(30.0);
-    let default = PollCadence::default();
-    config.tracker.cadence = PollCadence {
-        image: default.image.div_f64(scale.0),
-        multi_step: default.multi_step.div_f64(scale.0),
-        video: default.video.div_f64(scale.0),
-        floor: default.floor.div_f64(scale.0),
-    };
+    config.tracker.cadence = scale.cadence();
     let workspace = Workspace::open(config).unwrap();
     let receiver = if strategy == Strategy::Webhook {
         let receiver = WebhookReceiver::start(
@@ -163,15 +117,6 @@ async fn workspace(
     (workspace, receiver)
 }
 
-fn inputs_for(index: usize) -> (&'static str, Inputs) {
-    let (app, field) = MIX[index % MIX.len()];
-    let mut inputs = Inputs::new();
-    if !field.is_empty() {
-        inputs.insert(field.to_owned(), format!("bench item {index}"));
-    }
-    (app, inputs)
-}
-
 struct Phase {
     latencies: Vec<i64>,
     requests_per_run: f64,
@@ -179,7 +124,7 @@ struct Phase {
 }
 
 async fn latency_phase(strategy: Strategy, scale: &Scale, runs: usize) -> Phase {
-    let server = server(scale).await;
+    let server = server(scale, true).await;
     let data = tempfile::tempdir().unwrap();
     let (workspace, receiver) = workspace(&server, scale, strategy, data.path()).await;
     let mut apps = HashMap::new();
@@ -217,26 +162,9 @@ async fn latency_phase(strategy: Strategy, scale: &Scale, runs: usize) -> Phase 
     }
 }
 
-/// The docs' JavaScript example: POST, then GET every 5 s until terminal.
-async fn fixed_polling(
-    client: &LaminaClient,
-    app_id: &str,
-    inputs: &Inputs,
-    interval: Duration,
-) -> i64 {
-    let run = client.start_run(app_id, inputs, None).await.unwrap();
-    loop {
-        tokio::time::sleep(interval).await;
-        let now = client.get_run(&run.run_id).await.unwrap();
-        if now.status.is_terminal() {
-            return (Utc::now() - now.completed_at.unwrap()).num_milliseconds();
-        }
-    }
-}
-
 /// API requests for one Product Video run (~35 s real).
 async fn single_run_requests(strategy: Strategy, scale: &Scale) -> u64 {
-    let server = server(scale).await;
+    let server = server(scale, true).await;
     let data = tempfile::tempdir().unwrap();
     let (workspace, receiver) = workspace(&server, scale, strategy, data.path()).await;
     let app = workspace

@@ -17,7 +17,6 @@
 use std::collections::{BTreeMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use lamina_api::{ApiKey, BudgetConfig};
@@ -32,8 +31,6 @@ use lamina_sandbox::{DEMO_KEY, SandboxConfig, catalog};
 const ROWS: usize = 200;
 const LIMIT: u32 = 100;
 const WINDOW: Duration = Duration::from_secs(2);
-const CHILD_DIR: &str = "LAMINA_BATCH_CHILD_DATA";
-const CHILD_URL: &str = "LAMINA_BATCH_CHILD_URL";
 const PATTERN: &str = "{sku}_{label}_{n}.{ext}";
 
 fn workspace(base_url: &str, data: &Path) -> Workspace {
@@ -71,31 +68,18 @@ const CHECK_EVERY: Duration = Duration::from_millis(200);
 const SPEED: f64 = 8.0;
 const RUN_TIME: Duration = Duration::from_secs(1);
 
+#[path = "common/killed_child.rs"]
+mod killed_child;
+
 fn main() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    match (std::env::var(CHILD_DIR), std::env::var(CHILD_URL)) {
-        (Ok(dir), Ok(url)) => runtime.block_on(child(&url, Path::new(&dir))),
-        _ => {
-            let filter: Vec<String> = std::env::args()
-                .skip(1)
-                .filter(|a| !a.starts_with('-'))
-                .collect();
-            for (name, minimal) in [
-                ("batch_of_200_survives_sigkill_full_service", false),
-                ("batch_of_200_survives_sigkill_minimal_service", true),
-            ] {
-                if std::env::args().any(|a| a == "--list") {
-                    println!("{name}: test");
-                    continue;
-                }
-                if !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str())) {
-                    continue;
-                }
-                runtime.block_on(batch_of_200_survives_sigkill(minimal));
-                println!("test {name} ... ok");
-            }
-        }
-    }
+    killed_child::main_of_cases(
+        &[
+            ("batch_of_200_survives_sigkill_full_service", false),
+            ("batch_of_200_survives_sigkill_minimal_service", true),
+        ],
+        |url, dir| async move { child(&url, &dir).await },
+        batch_of_200_survives_sigkill,
+    );
 }
 
 /// The process that gets killed: plans the CSV, commits the batch, drives it and reports how
@@ -146,12 +130,7 @@ async fn batch_of_200_survives_sigkill(minimal: bool) {
     .unwrap();
     let data = tempfile::tempdir().unwrap();
     let began = Instant::now();
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .env(CHILD_DIR, data.path())
-        .env(CHILD_URL, server.base_url())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = killed_child::spawn_child(&server.base_url(), data.path());
     let stdout = child.stdout.take().unwrap();
     // Kill once the second window's starts are under way.
     let sent_at_kill = tokio::task::spawn_blocking(move || {

@@ -6,7 +6,6 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use lamina_api::ApiKey;
@@ -14,8 +13,6 @@ use lamina_core::{HistoryQuery, RunState, Workspace, WorkspaceConfig};
 use lamina_sandbox::{DEMO_KEY, SandboxConfig, catalog};
 
 const RUNS: usize = 50;
-const CHILD_DIR: &str = "LAMINA_CRASH_CHILD_DATA";
-const CHILD_URL: &str = "LAMINA_CRASH_CHILD_URL";
 const ALL_STARTED: &str = "all-started";
 
 fn workspace(base_url: &str, data: &Path) -> Workspace {
@@ -27,20 +24,15 @@ fn workspace(base_url: &str, data: &Path) -> Workspace {
     .unwrap()
 }
 
+#[path = "common/killed_child.rs"]
+mod killed_child;
+
 fn main() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    match (std::env::var(CHILD_DIR), std::env::var(CHILD_URL)) {
-        (Ok(dir), Ok(url)) => runtime.block_on(child(&url, Path::new(&dir))),
-        _ => {
-            // `cargo test -- --list` and filters: this file has exactly one test.
-            if std::env::args().any(|a| a == "--list") {
-                println!("fifty_runs_survive_sigkill: test");
-                return;
-            }
-            runtime.block_on(fifty_runs_survive_sigkill());
-            println!("test fifty_runs_survive_sigkill ... ok");
-        }
-    }
+    killed_child::main_of(
+        "fifty_runs_survive_sigkill",
+        |url, dir| async move { child(&url, &dir).await },
+        fifty_runs_survive_sigkill,
+    );
 }
 
 /// The process that gets killed: starts 50 runs, says so, and keeps following them.
@@ -78,12 +70,7 @@ async fn fifty_runs_survive_sigkill() {
     .await
     .unwrap();
     let data = tempfile::tempdir().unwrap();
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .env(CHILD_DIR, data.path())
-        .env(CHILD_URL, server.base_url())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = killed_child::spawn_child(&server.base_url(), data.path());
     let stdout = child.stdout.take().unwrap();
     let announced = tokio::task::spawn_blocking(move || {
         BufReader::new(stdout)

@@ -6,16 +6,15 @@
 
 use std::time::Duration;
 
-use lamina_api::Inputs;
 use lamina_core::RunState;
 use lamina_core::webhook::{
     DeliveryControl, DeliveryOutcome, DeliverySettings, KeySource, SettingsError,
 };
-use lamina_sandbox::{SandboxConfig, catalog};
+use lamina_sandbox::SandboxConfig;
 
 #[path = "common/webhook_workspace.rs"]
 mod webhook_workspace;
-use webhook_workspace::workspace;
+use webhook_workspace::{run_hero, workspace};
 
 const DEADLINE: Duration = Duration::from_secs(30);
 
@@ -48,16 +47,7 @@ async fn enabling_delivers_by_webhook_a_busy_port_breaks_nothing_and_disabling_s
 
     // A run is settled by the signed delivery, relayed live.
     let mut live = control.subscribe();
-    let hero = workspace
-        .client()
-        .get_app(catalog::HERO_IMAGE)
-        .await
-        .unwrap();
-    let inputs: Inputs = [("Prompt".to_string(), "a teapot".to_string())].into();
-    let done = tokio::time::timeout(DEADLINE, workspace.tracker.run(&hero, &inputs, None))
-        .await
-        .expect("the webhook settles the run")
-        .unwrap();
+    let done = run_hero(&workspace, "a teapot", None).await;
     assert_eq!(done.state, RunState::Completed);
     assert_eq!(done.webhook_url.as_deref(), Some(url.as_str()));
     let entry = tokio::time::timeout(DEADLINE, live.recv())

@@ -21,7 +21,7 @@ use lamina_sandbox::{DEMO_KEY, SandboxConfig, SandboxHandle, catalog};
 
 #[path = "common/webhook_workspace.rs"]
 mod webhook_workspace;
-use webhook_workspace::workspace;
+use webhook_workspace::{run_hero, workspace};
 
 const DEADLINE: Duration = Duration::from_secs(30);
 
@@ -100,16 +100,7 @@ async fn sandbox_deliveries_settle_completed_and_failed_runs_without_polling() {
         seen
     });
 
-    let hero = workspace
-        .client()
-        .get_app(catalog::HERO_IMAGE)
-        .await
-        .unwrap();
-    let inputs: Inputs = [("Prompt".to_string(), "a teapot".to_string())].into();
-    let done = tokio::time::timeout(DEADLINE, workspace.tracker.run(&hero, &inputs, None))
-        .await
-        .expect("the webhook settles the run")
-        .unwrap();
+    let done = run_hero(&workspace, "a teapot", None).await;
     assert_eq!(done.state, RunState::Completed);
     assert_eq!(done.webhook_url.as_deref(), Some(receiver.public_url()));
     assert!(done.outputs[0].file.as_ref().unwrap().path.is_file());
@@ -179,16 +170,7 @@ async fn a_retry_after_a_lost_2xx_is_applied_once() {
     let receiver = receiver(&workspace, KeySource::Service(workspace.client().clone())).await;
     let mut events = workspace.tracker.subscribe();
 
-    let hero = workspace
-        .client()
-        .get_app(catalog::HERO_IMAGE)
-        .await
-        .unwrap();
-    let inputs: Inputs = [("Prompt".to_string(), "a lamp".to_string())].into();
-    let done = tokio::time::timeout(DEADLINE, workspace.tracker.run(&hero, &inputs, None))
-        .await
-        .unwrap()
-        .unwrap();
+    let done = run_hero(&workspace, "a lamp", None).await;
     assert_eq!(done.state, RunState::Completed);
     let run_id = done.run_id.clone().unwrap();
 
@@ -583,21 +565,7 @@ async fn a_lost_delivery_is_caught_by_the_slow_fallback_poll() {
     let receiver = receiver(&workspace, KeySource::Service(workspace.client().clone())).await;
 
     // The service is told to deliver somewhere that never answers.
-    let hero = workspace
-        .client()
-        .get_app(catalog::HERO_IMAGE)
-        .await
-        .unwrap();
-    let inputs: Inputs = [("Prompt".to_string(), "a kettle".to_string())].into();
-    let done = tokio::time::timeout(
-        DEADLINE,
-        workspace
-            .tracker
-            .run(&hero, &inputs, Some("http://127.0.0.1:9/lost")),
-    )
-    .await
-    .expect("the fallback poll settles the run")
-    .unwrap();
+    let done = run_hero(&workspace, "a kettle", Some("http://127.0.0.1:9/lost")).await;
     assert_eq!(done.state, RunState::Completed);
     assert!(log_for(&workspace, done.run_id.as_deref().unwrap()).is_empty());
     let reads = server.stats().by_route.get("GET /v1/runs/{id}").copied();

@@ -4,6 +4,7 @@ import { Details } from "../../components/Details";
 import type { BatchProgress, BatchState } from "../../lib/backend/types";
 import { friendlyError } from "../../lib/errors";
 import { useUi } from "../../lib/store";
+import { BatchControls } from "./BatchControls";
 import { BatchGrid } from "./BatchGrid";
 import { BatchRows } from "./BatchRows";
 import { ExportPanel } from "./ExportPanel";
@@ -90,52 +91,12 @@ export function BatchView({ batchId }: { batchId: string }) {
         {progress.reason && state === "paused" && (
           <p className="notice">{t("progress.pausedBy", { reason: progress.reason })}</p>
         )}
-        <div className="batch-actions">
-          {state === "active" && progress.waiting > 0 && (
-            <button
-              type="button"
-              className="btn"
-              data-testid="batch-pause"
-              disabled={action.isPending}
-              onClick={() => action.mutate("pause")}
-            >
-              {t("progress.pause")}
-            </button>
-          )}
-          {state === "paused" && (
-            <button
-              type="button"
-              className="btn btn-primary"
-              data-testid="batch-resume"
-              disabled={action.isPending}
-              onClick={() => action.mutate("resume")}
-            >
-              {t("progress.resume")}
-            </button>
-          )}
-          {(state === "active" || state === "paused") && progress.waiting > 0 && (
-            <button
-              type="button"
-              className="btn btn-danger-ghost"
-              data-testid="batch-cancel-rest"
-              disabled={action.isPending}
-              onClick={() => action.mutate("cancelRest")}
-            >
-              {t("progress.cancelRest")}
-            </button>
-          )}
-          {progress.failed > 0 && (
-            <button
-              type="button"
-              className="btn"
-              data-testid="batch-retry-failed"
-              disabled={action.isPending}
-              onClick={() => action.mutate("retryFailed")}
-            >
-              {t("progress.retryFailed", { count: progress.failed })}
-            </button>
-          )}
-        </div>
+        <BatchControls
+          state={state}
+          progress={progress}
+          busy={action.isPending}
+          onAction={(verb) => action.mutate(verb)}
+        />
         {action.isError && (
           <div className="inline-error" role="alert">
             {friendlyError(action.error).message}

@@ -1,7 +1,6 @@
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ImageIcon, SearchIcon } from "../../components/Icons";
-import { EmptyState, ErrorState } from "../../components/States";
+import { ImageIcon } from "../../components/Icons";
 import { useBackend } from "../../lib/backend/context";
 import type { GalleryItem } from "../../lib/backend/types";
 import { hasFilters, useGalleryPages, useHistoryApps } from "../../lib/history";
@@ -11,6 +10,7 @@ import { relativeTime } from "../../lib/time";
 import { useDebounced } from "../../lib/useDebounced";
 import { FilterBar } from "../history/FilterBar";
 import { ResultCount } from "../history/ResultCount";
+import { ResultsBody } from "../history/ResultsBody";
 import { Lightbox } from "../runs/Lightbox";
 import { GalleryGrid, type Range } from "./GalleryGrid";
 
@@ -61,58 +61,49 @@ export function GalleryPage() {
     star.mutate({ localId: g.localId, index: g.index, starred: !g.starred });
   const shown = shownIndex !== null ? gallery.item(shownIndex) : undefined;
 
-  let body;
-  if (gallery.isPending) {
-    body = (
-      <div className="gallery-grid gallery-loading" aria-busy="true" aria-label={t("loading")}>
-        {Array.from({ length: 10 }, (_, i) => (
-          <div key={i} className="gallery-tile skeleton" />
-        ))}
-      </div>
-    );
-  } else if (gallery.error && total === undefined) {
-    body = <ErrorState error={gallery.error} title={t("failed")} onRetry={gallery.refetch} />;
-  } else if (!total) {
-    body = filtered ? (
-      <EmptyState icon={<SearchIcon size={22} />} title={t("noMatch")}>
-        <button
-          type="button"
-          className="btn"
-          data-testid="gallery-no-matches-clear"
-          onClick={() => setFilters(NO_FILTERS)}
-        >
-          {t("history:filters.clear")}
-        </button>
-      </EmptyState>
-    ) : (
-      <EmptyState icon={<ImageIcon size={22} />} title={t("empty")}>
-        <p>{t("emptyBody")}</p>
-        <button
-          type="button"
-          className="btn btn-primary"
-          data-testid="gallery-empty-action"
-          onClick={() => navigate({ page: "apps" })}
-        >
-          {t("pickApp")}
-        </button>
-      </EmptyState>
-    );
-  } else {
-    body = (
-      <GalleryGrid
-        total={total}
-        item={gallery.item}
-        active={Math.min(current.active, total - 1)}
-        focusRequest={focusRequest}
-        onActive={setActive}
-        onOpen={setLightbox}
-        onToggleStar={toggleStar}
-        onRange={setRange}
-        resetKey={queryKey}
-        dimmed={gallery.isPlaceholder}
-      />
-    );
-  }
+  const body = (
+    <ResultsBody
+      testIdPrefix="gallery"
+      pending={gallery.isPending}
+      placeholder={
+        <div className="gallery-grid gallery-loading" aria-busy="true" aria-label={t("loading")}>
+          {Array.from({ length: 10 }, (_, i) => (
+            <div key={i} className="gallery-tile skeleton" />
+          ))}
+        </div>
+      }
+      error={gallery.error}
+      onRetry={gallery.refetch}
+      total={total}
+      filtered={filtered}
+      onClearFilters={() => setFilters(NO_FILTERS)}
+      onPickApp={() => navigate({ page: "apps" })}
+      emptyIcon={<ImageIcon size={22} />}
+      texts={{
+        failed: t("failed"),
+        noMatch: t("noMatch"),
+        clearFilters: t("history:filters.clear"),
+        empty: t("empty"),
+        emptyBody: t("emptyBody"),
+        pickApp: t("pickApp"),
+      }}
+    >
+      {(count) => (
+        <GalleryGrid
+          total={count}
+          item={gallery.item}
+          active={Math.min(current.active, count - 1)}
+          focusRequest={focusRequest}
+          onActive={setActive}
+          onOpen={setLightbox}
+          onToggleStar={toggleStar}
+          onRange={setRange}
+          resetKey={queryKey}
+          dimmed={gallery.isPlaceholder}
+        />
+      )}
+    </ResultsBody>
+  );
 
   return (
     <div className="page gallery-page" data-testid="gallery-screen">

@@ -1,7 +1,6 @@
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { HistoryIcon, SearchIcon } from "../../components/Icons";
-import { EmptyState, ErrorState } from "../../components/States";
+import { HistoryIcon } from "../../components/Icons";
 import { hasFilters, useHistoryApps, useHistoryPages } from "../../lib/history";
 import { NO_FILTERS, useUi } from "../../lib/store";
 import { useDebounced } from "../../lib/useDebounced";
@@ -12,6 +11,7 @@ import { FilterBar } from "./FilterBar";
 import { HistoryList, type Range } from "./HistoryList";
 import { ROW_HEIGHT } from "./HistoryRow";
 import { ResultCount } from "./ResultCount";
+import { ResultsBody } from "./ResultsBody";
 
 const FIRST_RANGE: Range = [0, 30];
 
@@ -53,62 +53,53 @@ export function HistoryPage() {
   const total = history.total;
   const filtered = hasFilters(query);
 
-  let body;
-  if (history.isPending) {
-    body = (
-      <div className="history-list" aria-busy="true" aria-label={t("loading")}>
-        {Array.from({ length: 6 }, (_, i) => (
-          <div key={i} className="history-row is-loading" style={{ height: ROW_HEIGHT }}>
-            <span className="history-thumb skeleton" />
-            <div className="history-main">
-              <span className="skeleton skeleton-line short" />
-              <span className="skeleton skeleton-line" />
+  const body = (
+    <ResultsBody
+      testIdPrefix="history"
+      pending={history.isPending}
+      placeholder={
+        <div className="history-list" aria-busy="true" aria-label={t("loading")}>
+          {Array.from({ length: 6 }, (_, i) => (
+            <div key={i} className="history-row is-loading" style={{ height: ROW_HEIGHT }}>
+              <span className="history-thumb skeleton" />
+              <div className="history-main">
+                <span className="skeleton skeleton-line short" />
+                <span className="skeleton skeleton-line" />
+              </div>
             </div>
-          </div>
-        ))}
-      </div>
-    );
-  } else if (history.error && total === undefined) {
-    body = <ErrorState error={history.error} title={t("failed")} onRetry={history.refetch} />;
-  } else if (!total) {
-    body = filtered ? (
-      <EmptyState icon={<SearchIcon size={22} />} title={t("noMatch")}>
-        <p>{t("noMatchBody")}</p>
-        <button
-          type="button"
-          className="btn"
-          data-testid="history-no-matches-clear"
-          onClick={() => setFilters(NO_FILTERS)}
-        >
-          {t("filters.clear")}
-        </button>
-      </EmptyState>
-    ) : (
-      <EmptyState icon={<HistoryIcon size={22} />} title={t("empty")}>
-        <p>{t("emptyBody")}</p>
-        <button
-          type="button"
-          className="btn btn-primary"
-          data-testid="history-empty-action"
-          onClick={() => navigate({ page: "apps" })}
-        >
-          {t("pickApp")}
-        </button>
-      </EmptyState>
-    );
-  } else {
-    body = (
-      <HistoryList
-        total={total}
-        item={history.item}
-        selectedId={selected}
-        onSelect={(run) => (selecting ? toggleCompare(run.localId) : select(run.localId))}
-        onRange={onRange}
-        resetKey={queryKey}
-        dimmed={history.isPlaceholder}
-      />
-    );
-  }
+          ))}
+        </div>
+      }
+      error={history.error}
+      onRetry={history.refetch}
+      total={total}
+      filtered={filtered}
+      onClearFilters={() => setFilters(NO_FILTERS)}
+      onPickApp={() => navigate({ page: "apps" })}
+      emptyIcon={<HistoryIcon size={22} />}
+      texts={{
+        failed: t("failed"),
+        noMatch: t("noMatch"),
+        noMatchBody: t("noMatchBody"),
+        clearFilters: t("filters.clear"),
+        empty: t("empty"),
+        emptyBody: t("emptyBody"),
+        pickApp: t("pickApp"),
+      }}
+    >
+      {(count) => (
+        <HistoryList
+          total={count}
+          item={history.item}
+          selectedId={selected}
+          onSelect={(run) => (selecting ? toggleCompare(run.localId) : select(run.localId))}
+          onRange={onRange}
+          resetKey={queryKey}
+          dimmed={history.isPlaceholder}
+        />
+      )}
+    </ResultsBody>
+  );
 
   return (
     <div className="page history-page" data-testid="history-screen">

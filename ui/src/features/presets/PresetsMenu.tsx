@@ -1,7 +1,8 @@
 import * as Dialog from "@radix-ui/react-dialog";
-import { useEffect, useId, useRef, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ChevronDownIcon, CloseIcon, EditIcon } from "../../components/Icons";
+import { usePopover } from "../../components/usePopover";
 import { BackendError } from "../../lib/backend";
 import type { App, AppliedPreset, Inputs, Preset } from "../../lib/backend/types";
 import { toast } from "../../lib/toasts";
@@ -32,26 +33,9 @@ export function PresetsMenu({
   const { t: tc } = useTranslation("common");
   const presets = usePresets(app.appId);
   const actions = usePresetActions(app.appId);
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, close, id: menuId, anchorProps, triggerProps } = usePopover();
   const [dialog, setDialog] = useState<Dialogs>(null);
   const [applied, setApplied] = useState<AppliedPreset | null>(null);
-  const root = useRef<HTMLDivElement>(null);
-  const trigger = useRef<HTMLButtonElement>(null);
-  const menuId = useId();
-
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: PointerEvent) => {
-      if (!root.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener("pointerdown", onDown);
-    return () => document.removeEventListener("pointerdown", onDown);
-  }, [open]);
-
-  const close = () => {
-    setOpen(false);
-    trigger.current?.focus();
-  };
   const fail = (error: unknown) => toast(BackendError.from(error).message, "error");
   const inputs = (): Inputs => ({ ...values });
 
@@ -77,24 +61,12 @@ export function PresetsMenu({
   const list = presets.data ?? [];
   return (
     <div className="presets" data-testid="presets">
-      <div
-        className="popover-anchor"
-        ref={root}
-        onKeyDown={(e) => {
-          if (e.key === "Escape" && open) {
-            e.stopPropagation();
-            close();
-          }
-        }}
-      >
+      <div {...anchorProps}>
         <button
-          ref={trigger}
+          {...triggerProps}
           type="button"
           className="btn btn-small"
           data-testid="presets-open"
-          aria-expanded={open}
-          aria-controls={open ? menuId : undefined}
-          aria-haspopup="dialog"
           onClick={() => setOpen(!open)}
         >
           {t("menu.button")}

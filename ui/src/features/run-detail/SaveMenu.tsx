@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { usePopover } from "../../components/usePopover";
 import type { ExportFormat } from "../../lib/backend/types";
 import { useSaveOutputs } from "../../lib/run-actions";
 import { usePrefs } from "../../lib/store";
@@ -30,29 +31,12 @@ export function SaveMenu({
   children: ReactNode;
 }) {
   const { t } = useTranslation("runDetail");
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, close, id, anchorProps, triggerProps } = usePopover();
   const preferred = usePrefs((s) => s.exportFormat);
   const setPreferred = usePrefs((s) => s.setExportFormat);
   const [name, setName] = useState<FormatName>(preferred.format);
   const [quality, setQuality] = useState("quality" in preferred ? preferred.quality : 90);
   const save = useSaveOutputs();
-  const root = useRef<HTMLDivElement>(null);
-  const trigger = useRef<HTMLButtonElement>(null);
-  const id = useId();
-
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: PointerEvent) => {
-      if (!root.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener("pointerdown", onDown);
-    return () => document.removeEventListener("pointerdown", onDown);
-  }, [open]);
-
-  const close = () => {
-    setOpen(false);
-    trigger.current?.focus();
-  };
   const confirm = () => {
     const format = toFormat(name, quality);
     setPreferred(format);
@@ -63,24 +47,12 @@ export function SaveMenu({
   const many = indexes.length > 1;
 
   return (
-    <div
-      className="popover-anchor"
-      ref={root}
-      onKeyDown={(e) => {
-        if (e.key === "Escape" && open) {
-          e.stopPropagation();
-          close();
-        }
-      }}
-    >
+    <div {...anchorProps}>
       <button
-        ref={trigger}
+        {...triggerProps}
         type="button"
         className={className}
         data-testid={testId}
-        aria-expanded={open}
-        aria-controls={open ? id : undefined}
-        aria-haspopup="dialog"
         disabled={save.isPending || indexes.length === 0}
         onClick={() => {
           // Each opening starts from the format chosen last (in any Save menu).

@@ -5,11 +5,9 @@
 
 mod decode;
 mod export;
-mod fast_png;
 mod sniff;
 mod streamed;
 mod thumbnail;
-mod unfilter;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,59 @@
+//! The harness of the tests that kill a process mid-work with SIGKILL (`crash_resume.rs`,
+//! `batch_resume.rs`): the test binary runs itself again as that process, told by two
+//! environment variables where its data folder and the sandbox are.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+const CHILD_DATA: &str = "LAMINA_KILLED_CHILD_DATA";
+const CHILD_URL: &str = "LAMINA_KILLED_CHILD_URL";
+
+/// The binary's `main`: as the child, `child(sandbox URL, data folder)`; otherwise the one test
+/// `name` (and `cargo test -- --list` lists exactly that).
+pub fn main_of<C, T>(name: &str, child: impl FnOnce(String, PathBuf) -> C, test: impl Fn() -> T)
+where
+    C: Future<Output = ()>,
+    T: Future<Output = ()>,
+{
+    main_of_cases(&[(name, ())], child, |()| test());
+}
+
+/// Like [`main_of`] with one test per case, each named, run with its argument; names given on
+/// the command line (as `cargo test NAME` passes them) pick the cases whose name contains one.
+pub fn main_of_cases<A: Copy, C, T>(
+    cases: &[(&str, A)],
+    child: impl FnOnce(String, PathBuf) -> C,
+    test: impl Fn(A) -> T,
+) where
+    C: Future<Output = ()>,
+    T: Future<Output = ()>,
+{
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    if let (Ok(dir), Ok(url)) = (std::env::var(CHILD_DATA), std::env::var(CHILD_URL)) {
+        runtime.block_on(child(url, PathBuf::from(dir)));
+        return;
+    }
+    let list = std::env::args().any(|a| a == "--list");
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    for (name, arg) in cases {
+        if list {
+            println!("{name}: test");
+        } else if filter.is_empty() || filter.iter().any(|f| name.contains(f.as_str())) {
+            runtime.block_on(test(*arg));
+            println!("test {name} ... ok");
+        }
+    }
+}
+
+/// This binary started again as the child on `base_url` and `data`, its output piped.
+pub fn spawn_child(base_url: &str, data: &Path) -> Child {
+    Command::new(std::env::current_exe().unwrap())
+        .env(CHILD_DATA, data)
+        .env(CHILD_URL, base_url)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap()
+}

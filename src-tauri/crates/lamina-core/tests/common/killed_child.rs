@@ -10,6 +10,7 @@ const CHILD_URL: &str = "LAMINA_KILLED_CHILD_URL";
 
 /// The binary's `main`: as the child, `child(sandbox URL, data folder)`; otherwise the one test
 /// `name` (and `cargo test -- --list` lists exactly that).
+#[allow(dead_code)] // each test binary compiles this file; batch_resume.rs uses main_of_cases
 pub fn main_of<C, T>(name: &str, child: impl FnOnce(String, PathBuf) -> C, test: impl Fn() -> T)
 where
     C: Future<Output = ()>,

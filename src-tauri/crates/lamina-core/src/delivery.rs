@@ -156,6 +156,26 @@ mod tests {
     }
 
     #[test]
+    fn the_choice_follows_the_clients_endpoint_memory() {
+        let memory = EndpointMemory::new();
+        assert_eq!(
+            Capabilities::of(&memory).choose(DeliveryMode::Auto),
+            DeliveryMode::Stream
+        );
+        memory.mark_missing(OptionalEndpoint::Stream);
+        memory.mark_offered(OptionalEndpoint::Wait);
+        let caps = Capabilities::of(&memory);
+        assert_eq!(caps.stream, Some(false));
+        assert_eq!(caps.wait, Some(true));
+        assert_eq!(caps.choose(DeliveryMode::Auto), DeliveryMode::Wait);
+        memory.mark_missing(OptionalEndpoint::Wait);
+        assert_eq!(
+            Capabilities::of(&memory).choose(DeliveryMode::Stream),
+            DeliveryMode::Poll
+        );
+    }
+
+    #[test]
     fn cold_apps_are_read_at_the_lower_bound_and_no_read_comes_sooner() {
         let cadence = PollCadence::default();
         let secs = Duration::from_secs;

@@ -120,34 +120,18 @@ async fn naive(rows: usize, scale: f64) -> Row {
         let base = base.clone();
         async move {
             let body = serde_json::json!({"inputs": {"Prompt": format!("product shot {i}")}});
+            let start = || http.post(format!("{base}/v1/apps/{}/runs", catalog::HERO_IMAGE));
             let run_id = loop {
-                let response = http
-                    .post(format!("{base}/v1/apps/{}/runs", catalog::HERO_IMAGE))
-                    .header("x-api-key", DEMO_KEY)
-                    .json(&body)
-                    .send()
-                    .await
-                    .unwrap();
-                if response.status() == 429 {
-                    tokio::time::sleep(retry_after(&response)).await;
-                    continue;
+                if let Some(value) = json_unless_limited(start().json(&body)).await {
+                    break value["data"]["runId"].as_str().unwrap().to_owned();
                 }
-                let value: serde_json::Value = response.json().await.unwrap();
-                break value["data"]["runId"].as_str().unwrap().to_owned();
             };
             loop {
                 tokio::time::sleep(poll).await;
-                let response = http
-                    .get(format!("{base}/v1/runs/{run_id}"))
-                    .header("x-api-key", DEMO_KEY)
-                    .send()
-                    .await
-                    .unwrap();
-                if response.status() == 429 {
-                    tokio::time::sleep(retry_after(&response)).await;
+                let read = http.get(format!("{base}/v1/runs/{run_id}"));
+                let Some(value) = json_unless_limited(read).await else {
                     continue;
-                }
-                let value: serde_json::Value = response.json().await.unwrap();
+                };
                 let status = value["data"]["status"]
                     .as_str()
                     .unwrap_or_default()
@@ -173,6 +157,16 @@ async fn naive(rows: usize, scale: f64) -> Row {
         rate_limited: stats.rate_limited,
         completed: counts.get("completed").copied().unwrap_or(0),
     }
+}
+
+/// The answer's JSON, or `None` once a 429's Retry-After has been waited out (ask again).
+async fn json_unless_limited(request: reqwest::RequestBuilder) -> Option<serde_json::Value> {
+    let response = request.header("x-api-key", DEMO_KEY).send().await.unwrap();
+    if response.status() == 429 {
+        tokio::time::sleep(retry_after(&response)).await;
+        return None;
+    }
+    Some(response.json().await.unwrap())
 }
 
 fn retry_after(response: &reqwest::Response) -> Duration {

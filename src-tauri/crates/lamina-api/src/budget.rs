@@ -199,24 +199,29 @@ impl RequestBudget {
     }
 
     /// Reads the rate-limit headers of a response: a 429 pauses everyone for `Retry-After` (or
-    /// until `RateLimit-Reset`); `RateLimit-Remaining: 0` pauses until `RateLimit-Reset`; a
-    /// `RateLimit-Limit` lower than ours lowers ours. `X-RateLimit-*` spellings are accepted.
+    /// until `RateLimit-Reset`), unless `RateLimit-Remaining` says the shared quota is not spent
+    /// (then the 429 is about that one request, which waits on its own); `RateLimit-Remaining: 0`
+    /// pauses until `RateLimit-Reset`; a `RateLimit-Limit` lower than ours lowers ours.
+    /// `X-RateLimit-*` spellings are accepted.
     pub fn observe(&self, headers: &HeaderMap, status: u16) {
         let reset =
             header_text(headers, &["ratelimit-reset", "x-ratelimit-reset"]).and_then(parse_reset);
+        let remaining = header_text(headers, &["ratelimit-remaining", "x-ratelimit-remaining"])
+            .and_then(|v| leading_integer(&v));
         if status == 429 {
             self.shared
                 .rate_limited_seen
                 .fetch_add(1, Ordering::Relaxed);
-            let retry_after = header_text(headers, &["retry-after"]).and_then(parse_retry_after);
-            // Without any hint, a short pause still spreads the callers out.
-            self.pause_for(retry_after.or(reset).unwrap_or(Duration::from_secs(1)));
-        } else if let Some(reset) = reset {
-            let remaining = header_text(headers, &["ratelimit-remaining", "x-ratelimit-remaining"])
-                .and_then(|v| leading_integer(&v));
-            if remaining == Some(0) {
-                self.pause_for(reset);
+            if remaining.is_none_or(|left| left == 0) {
+                let retry_after =
+                    header_text(headers, &["retry-after"]).and_then(parse_retry_after);
+                // Without any hint, a short pause still spreads the callers out.
+                self.pause_for(retry_after.or(reset).unwrap_or(Duration::from_secs(1)));
             }
+        } else if let Some(reset) = reset
+            && remaining == Some(0)
+        {
+            self.pause_for(reset);
         }
         if let Some(text) = header_text(headers, &["ratelimit-limit", "x-ratelimit-limit"])
             && let Some(limit) = leading_integer(&text).and_then(|v| u32::try_from(v).ok())
@@ -448,6 +453,21 @@ mod tests {
         budget.observe(&headers, 429);
         budget.acquire().await.finish();
         assert_eq!(t0.elapsed(), Duration::from_secs(3));
+        assert_eq!(budget.stats().rate_limited_seen, 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_with_quota_left_pauses_only_its_own_request() {
+        // e.g. a service that throttles one resource (the first read of a run) while the shared
+        // quota still has room: the other callers go on.
+        let budget = budget(100, 60);
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("3"));
+        headers.insert("ratelimit-remaining", HeaderValue::from_static("42"));
+        let t0 = Instant::now();
+        budget.observe(&headers, 429);
+        budget.acquire().await.finish();
+        assert_eq!(t0.elapsed(), Duration::ZERO);
         assert_eq!(budget.stats().rate_limited_seen, 1);
     }
 

@@ -63,6 +63,11 @@ impl ProbeAnswer {
 }
 
 impl LaminaClient {
+    /// The key's last four characters, as Settings shows them (never more of it).
+    pub fn key_last_four(&self) -> String {
+        self.key().last_four()
+    }
+
     /// `GET <base><path_and_query>` once, through the budget, with the key. `Err` only when no
     /// answer came (connection refused, TLS, DNS, timeout); any HTTP status is an `Ok`.
     pub async fn probe(&self, path_and_query: &str) -> Result<ProbeAnswer, ApiError> {

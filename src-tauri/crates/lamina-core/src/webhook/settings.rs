@@ -184,6 +184,22 @@ impl DeliveryControl {
         })
     }
 
+    /// For the connection check: the public address when one is set and webhooks are on, with
+    /// the running receiver's token.
+    pub async fn reach_target(&self) -> Result<Option<crate::doctor::ReachTarget>, StoreError> {
+        let settings = self.settings()?;
+        let Some(public_url) = settings.public_url.filter(|_| settings.enabled) else {
+            return Ok(None);
+        };
+        let running = self.inner.running.lock().await;
+        Ok(Some(crate::doctor::ReachTarget {
+            public_url: super::public_url(&public_url).unwrap_or(public_url),
+            token: running
+                .as_ref()
+                .map(|r| r.receiver.reach_token().to_owned()),
+        }))
+    }
+
     /// At start-up: starts the receiver if the saved settings say so.
     pub async fn start_saved(&self) -> Result<DeliveryStatus, SettingsError> {
         let settings = self.settings()?;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{CheckId, CheckLine, CheckStatus};
-use crate::webhook::RECEIVER_KIND;
+use crate::webhook::{DeliverySettings, RECEIVER_KIND, public_url};
 
 /// A GET of the public address gives up after this long.
 const REACH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -18,6 +18,21 @@ pub struct ReachTarget {
     pub public_url: String,
     /// `None` when no receiver runs in this process (the CLI): any Lamina receiver will do.
     pub token: Option<String>,
+}
+
+impl ReachTarget {
+    /// The saved delivery settings' public address, when webhooks are on and one is set (a bare
+    /// origin gets the receiver's path, as the receiver itself does).
+    pub fn from_settings(settings: &DeliverySettings, token: Option<String>) -> Option<Self> {
+        let url = settings
+            .public_url
+            .as_deref()
+            .filter(|_| settings.enabled)?;
+        Some(Self {
+            public_url: public_url(url).unwrap_or_else(|_| url.to_owned()),
+            token,
+        })
+    }
 }
 
 pub(super) async fn reach_line(http: &reqwest::Client, target: Option<&ReachTarget>) -> CheckLine {

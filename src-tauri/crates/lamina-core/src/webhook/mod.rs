@@ -196,7 +196,7 @@ impl Drop for WebhookReceiver {
 }
 
 /// A bare origin (`https://abc.example`) gets the receiver's path; a URL with a path is kept.
-fn public_url(text: &str) -> Result<String, ReceiverError> {
+pub(crate) fn public_url(text: &str) -> Result<String, ReceiverError> {
     let mut url =
         url::Url::parse(text.trim()).map_err(|_| ReceiverError::PublicUrl(text.to_owned()))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {

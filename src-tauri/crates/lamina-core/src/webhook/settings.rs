@@ -188,16 +188,11 @@ impl DeliveryControl {
     /// the running receiver's token.
     pub async fn reach_target(&self) -> Result<Option<crate::doctor::ReachTarget>, StoreError> {
         let settings = self.settings()?;
-        let Some(public_url) = settings.public_url.filter(|_| settings.enabled) else {
-            return Ok(None);
-        };
         let running = self.inner.running.lock().await;
-        Ok(Some(crate::doctor::ReachTarget {
-            public_url: super::public_url(&public_url).unwrap_or(public_url),
-            token: running
-                .as_ref()
-                .map(|r| r.receiver.reach_token().to_owned()),
-        }))
+        let token = running
+            .as_ref()
+            .map(|r| r.receiver.reach_token().to_owned());
+        Ok(crate::doctor::ReachTarget::from_settings(&settings, token))
     }
 
     /// At start-up: starts the receiver if the saved settings say so.

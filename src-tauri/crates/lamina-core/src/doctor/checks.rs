@@ -116,8 +116,8 @@ pub(crate) fn key_line(main: &AppsAnswer, last_four: &str) -> KeyResult {
             CheckStatus::Problem,
             KeyOutcome::Refused,
             format!(
-                "Lamina refused your key (the one ending in {last_four}). Copy the key again \
-                 from your Lamina workspace settings and save it here."
+                "Lamina refused your key (the one ending in {last_four}). Copy your key again \
+                 from your Lamina workspace settings and enter it again."
             ),
             detail,
         ),
@@ -472,7 +472,7 @@ pub(crate) fn rate_limit_line(
             window_words(window)
         ),
         (None, Some(limit)) => format!(
-            "Lamina allows {limit} requests at a time; the app paces itself to stay under it."
+            "Lamina announces a limit of {limit} requests; the app paces itself to stay under it."
         ),
         (None, None) if main.is_none() => {
             return CheckLine::new(

@@ -272,6 +272,14 @@ async fn the_webhook_address_must_lead_to_this_receiver() {
         line.detail
     );
     assert_eq!(report.verdict, Verdict::Healthy);
+    // The demo workspace's built-in key is not named, and no keychain is involved.
+    let key = report.line(CheckId::Key).unwrap();
+    assert!(
+        key.message.contains("the demo workspace's key"),
+        "{}",
+        key.message
+    );
+    assert_eq!(status(&report, CheckId::Keychain), CheckStatus::Skipped);
 
     // Another receiver's token: the address leads to another copy of the app.
     let other = ReachTarget {

@@ -62,7 +62,7 @@ function clockLine(offsetS: number): CheckLine {
 }
 
 export function memoryReport(state: DoctorState): DoctorReport {
-  const last = state.keyLastFour ?? "_key";
+  const last = state.keyLastFour ?? "";
   const keychain: CheckLine = state.demo
     ? {
         check: "keychain",
@@ -124,7 +124,9 @@ export function memoryReport(state: DoctorState): DoctorReport {
     {
       check: "key",
       status: "ok",
-      message: `Lamina accepts your key (the one ending in ${last}).`,
+      message: state.demo
+        ? "Lamina accepts the demo workspace's key."
+        : `Lamina accepts your key (the one ending in ${last}).`,
       detail: "GET /v1/apps?limit=1 → 200 application/json in 3 ms: 1 app(s) on the first page",
     },
     {

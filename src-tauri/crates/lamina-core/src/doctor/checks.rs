@@ -76,7 +76,11 @@ pub(crate) fn generation_in_use(
     second.filter(|s| speaks(&s.answer)).map(|s| s.generation)
 }
 
-pub(crate) fn key_line(main: &AppsAnswer, last_four: &str) -> KeyResult {
+pub(crate) fn key_line(main: &AppsAnswer, last_four: Option<&str>) -> KeyResult {
+    let which = match last_four {
+        Some(last) => format!("your key (the one ending in {last})"),
+        None => "the demo workspace's key".to_owned(),
+    };
     let result = |status, outcome, message: String, detail: String| KeyResult {
         line: CheckLine::new(CheckId::Key, status, message, detail),
         accepted: outcome == KeyOutcome::Accepted,
@@ -108,7 +112,7 @@ pub(crate) fn key_line(main: &AppsAnswer, last_four: &str) -> KeyResult {
             result(
                 CheckStatus::Ok,
                 KeyOutcome::Accepted,
-                format!("Lamina accepts your key (the one ending in {last_four})."),
+                format!("Lamina accepts {which}."),
                 detail,
             )
         }
@@ -116,8 +120,8 @@ pub(crate) fn key_line(main: &AppsAnswer, last_four: &str) -> KeyResult {
             CheckStatus::Problem,
             KeyOutcome::Refused,
             format!(
-                "Lamina refused your key (the one ending in {last_four}). Copy your key again \
-                 from your Lamina workspace settings and enter it again."
+                "Lamina refused {which}. Copy your key again from your Lamina workspace \
+                 settings and enter it again."
             ),
             detail,
         ),

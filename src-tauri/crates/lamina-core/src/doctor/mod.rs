@@ -215,7 +215,12 @@ pub async fn check_connection(input: &DoctorInput) -> DoctorReport {
     };
 
     let mut lines = Vec::new();
-    let key = checks::key_line(main, &client.key_last_four());
+    // The demo workspace's built-in key is no one's: it is not named.
+    let last_four = match input.key_origin {
+        KeyOrigin::Demo => None,
+        _ => Some(client.key_last_four()),
+    };
+    let key = checks::key_line(main, last_four.as_deref());
     lines.push(key.line);
     lines.push(checks::tls_line(client.base_url(), &main.answer));
     lines.push(checks::generation_line(configured, &first, second.as_ref()));

@@ -86,7 +86,11 @@ export function ConnectionCheck() {
           {check.isPending ? t("checking") : check.data ? t("again") : t("button")}
         </button>
       </div>
-      {check.isPending && <Spinner label={t("checking")} />}
+      {check.isPending && (
+        <div className="connection-pending">
+          <Spinner label={t("checking")} />
+        </div>
+      )}
       {check.isError && <InlineError error={check.error} />}
       {check.data && !check.isPending && <Report report={check.data} />}
     </section>

@@ -2,6 +2,8 @@
 in-process sandbox lists a line per check (key, encryption, API, features, rate limit, clock,
 webhook address, key storage), every one fine or not needed, with its details."""
 
+import time
+
 from harness import LaminaDesktop, main
 
 
@@ -42,6 +44,7 @@ class Connection(LaminaDesktop):
         self.driver.execute_script(
             "document.querySelector('[data-testid=\"connection-check\"]').scrollIntoView()"
         )
+        time.sleep(0.5)  # the theme's transition and the scroll settle
         self.shot("checked-dark")
         self.click("theme-system")
 

@@ -18,6 +18,8 @@ pub enum AppErrorKind {
     Network,
     Timeout,
     Decode,
+    /// The service does not offer an optional endpoint (the caller degrades; rarely shown).
+    Unsupported,
     Keychain,
     Storage,
     /// The request does not fit the run as it is now (e.g. checking a run already confirmed).
@@ -67,6 +69,7 @@ impl From<ApiError> for AppError {
             ApiErrorKind::Network => (AppErrorKind::Network, Vec::new()),
             ApiErrorKind::Timeout => (AppErrorKind::Timeout, Vec::new()),
             ApiErrorKind::Decode => (AppErrorKind::Decode, Vec::new()),
+            ApiErrorKind::Unsupported { .. } => (AppErrorKind::Unsupported, Vec::new()),
         };
         let mut detail = error.detail;
         if let Some(request_id) = error.request_id {

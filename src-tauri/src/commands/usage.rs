@@ -1,4 +1,5 @@
-//! Credits from `/v1/account/usage`, for the header and before a batch.
+//! Credits from `/v1/account/usage`, for the header and before a batch. The endpoint is optional:
+//! a service without it shows no credits, never an error.
 
 use lamina_api::{ApiErrorKind, Usage};
 use tauri::State;
@@ -18,7 +19,10 @@ pub async fn account_usage(session: State<'_, Session>) -> Result<Option<Usage>,
         Err(error)
             if matches!(
                 error.kind,
-                ApiErrorKind::NotFound | ApiErrorKind::Decode | ApiErrorKind::Forbidden
+                ApiErrorKind::Unsupported { .. }
+                    | ApiErrorKind::NotFound
+                    | ApiErrorKind::Decode
+                    | ApiErrorKind::Forbidden
             ) =>
         {
             Ok(None)

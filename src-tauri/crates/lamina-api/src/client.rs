@@ -22,6 +22,7 @@ use crate::models::{
     App, AppSummary, Inputs, JwkSet, Page, Pagination, Run, RunFilter, StreamEvent, Usage,
     WaitOutcome, format_time,
 };
+use crate::optional::{EndpointMemory, Gate, OptionalEndpoint};
 
 /// The auth header of every API request (never set on the shared client's defaults, so output
 /// downloads through [`LaminaClient::http`] never carry the key).
@@ -73,6 +74,9 @@ pub struct ClientConfig {
     /// Attempts of a read (GET) on 429, 5xx, network errors and timeouts, including the first.
     pub max_read_attempts: u32,
     pub user_agent: String,
+    /// What is known of the service's optional endpoints; `None`: a fresh memory. Pass one
+    /// restored from storage (or shared with another client of the same service).
+    pub endpoints: Option<Arc<EndpointMemory>>,
 }
 
 impl ClientConfig {
@@ -87,6 +91,7 @@ impl ClientConfig {
             budget: BudgetConfig::default(),
             max_read_attempts: 5,
             user_agent: format!("lamina-desktop/{}", env!("CARGO_PKG_VERSION")),
+            endpoints: None,
         }
     }
 }
@@ -108,6 +113,7 @@ struct Inner {
     read_timeout: Duration,
     request_timeout: Duration,
     max_read_attempts: u32,
+    endpoints: Arc<EndpointMemory>,
 }
 
 impl fmt::Debug for LaminaClient {
@@ -165,12 +171,16 @@ enum AttemptError {
     NoAnswer(ApiError),
     /// The service answered with an error status.
     Status(ApiError),
+    /// The service has no such route: a 405 or 501, or a 404 that is not the JSON error
+    /// envelope (a web framework's "Cannot GET" page). For an optional endpoint this means
+    /// "missing"; for a required one it is the plain error inside.
+    NoRoute(ApiError),
 }
 
 impl AttemptError {
     fn into_error(self) -> ApiError {
         match self {
-            Self::NotSent(e) | Self::NoAnswer(e) | Self::Status(e) => e,
+            Self::NotSent(e) | Self::NoAnswer(e) | Self::Status(e) | Self::NoRoute(e) => e,
         }
     }
 }
@@ -246,6 +256,7 @@ impl LaminaClient {
                 read_timeout: config.read_timeout,
                 request_timeout: config.request_timeout,
                 max_read_attempts: config.max_read_attempts.max(1),
+                endpoints: config.endpoints.unwrap_or_default(),
             }),
         })
     }
@@ -265,6 +276,11 @@ impl LaminaClient {
 
     pub fn generation(&self) -> ApiGeneration {
         self.inner.generation
+    }
+
+    /// What is known of this service's optional endpoints (shared by every clone).
+    pub fn endpoints(&self) -> &Arc<EndpointMemory> {
+        &self.inner.endpoints
     }
 
     // ----- for `probe.rs` (the connection check), kept out of this file to ease merges -----
@@ -399,7 +415,7 @@ impl LaminaClient {
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
-                Err(AttemptError::Status(e)) => {
+                Err(AttemptError::Status(e) | AttemptError::NoRoute(e)) => {
                     // A gateway error means the service behind it may or may not have acted.
                     let unknown = matches!(e.http_status, Some(502 | 504));
                     return Err(e.with_outcome_unknown(unknown));
@@ -436,9 +452,10 @@ impl LaminaClient {
                 headers_timeout: long.max(self.inner.read_timeout),
                 total_timeout: long.max(self.inner.request_timeout),
             };
-            decode_wait(&self.read(call).await?)
-        }
-        .await;
+            let answer = self.read_optional(OptionalEndpoint::Wait, call).await?;
+            decode_wait(&answer)
+        };
+        let result = self.optional(OptionalEndpoint::Wait, result).await;
         self.finish(result)
     }
 
@@ -460,12 +477,31 @@ impl LaminaClient {
                 total_timeout: STREAM_TOTAL,
             };
             let response = self
-                .with_read_retries(&call, |call, attempt| self.send_once(call, attempt))
+                .with_read_retries(&call, |call, attempt| async move {
+                    self.send_once(call, attempt)
+                        .await
+                        .map_err(|e| no_route_is_unsupported(OptionalEndpoint::Stream, e))
+                })
                 .await?;
+            let content_type = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if !content_type.contains("event-stream") {
+                return Err(ApiError::new(
+                    ApiErrorKind::Decode,
+                    format!(
+                        "GET {}: answered {content_type:?} instead of an event stream",
+                        call.url.path()
+                    ),
+                ));
+            }
             let idle = self.inner.read_timeout.max(STREAM_IDLE_MIN);
             Ok(crate::sse::events(response, idle, self.inner.key.clone()))
-        }
-        .await;
+        };
+        let result = self.optional(OptionalEndpoint::Stream, result).await;
         self.finish(result)
     }
 
@@ -493,7 +529,13 @@ impl LaminaClient {
         if url.query() == Some("") {
             url.set_query(None);
         }
-        let result = async { decode_list::<Run>(&self.read(self.get_call(url)).await?) }.await;
+        let result = async {
+            let answer = self
+                .read_optional(OptionalEndpoint::RunList, self.get_call(url))
+                .await?;
+            decode_list::<Run>(&answer)
+        };
+        let result = self.optional(OptionalEndpoint::RunList, result).await;
         self.finish(result)
     }
 
@@ -501,15 +543,17 @@ impl LaminaClient {
     pub async fn signing_keys(&self) -> Result<JwkSet, ApiError> {
         let url = self.url_for(Route::SigningKey);
         let result = async {
-            let answer = self.read(self.get_call(url)).await?;
+            let answer = self
+                .read_optional(OptionalEndpoint::SigningKey, self.get_call(url))
+                .await?;
             let value = parse_json(&answer)?;
             let set = match value.get("keys") {
                 Some(_) => JwkSet::deserialize(&value),
                 None => JwkSet::deserialize(value.get("data").unwrap_or(&value)),
             };
             set.map_err(|e| decode_error(&answer, &e.to_string()))
-        }
-        .await;
+        };
+        let result = self.optional(OptionalEndpoint::SigningKey, result).await;
         self.finish(result)
     }
 
@@ -517,11 +561,66 @@ impl LaminaClient {
     /// [`RequestBudget::set_limit`]; this call does not do that by itself.
     pub async fn usage(&self) -> Result<Usage, ApiError> {
         let url = self.url_for(Route::Usage);
-        let result = async { decode_data(&self.read(self.get_call(url)).await?) }.await;
+        let result = async {
+            let answer = self
+                .read_optional(OptionalEndpoint::Usage, self.get_call(url))
+                .await?;
+            decode_data(&answer)
+        };
+        let result = self.optional(OptionalEndpoint::Usage, result).await;
         self.finish(result)
     }
 
     // ----- plumbing -----
+
+    /// Every optional call goes through here: known missing -> `Unsupported` at once, nothing
+    /// sent; unknown -> one caller probes while the others wait for its outcome; a sign of a
+    /// missing endpoint (see [`reveals_missing`]) marks it missing and becomes `Unsupported`;
+    /// a documented answer marks it offered.
+    async fn optional<T>(
+        &self,
+        endpoint: OptionalEndpoint,
+        request: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        let memory = Arc::clone(&self.inner.endpoints);
+        let _probe = match memory.gate(endpoint).await {
+            Gate::Missing => {
+                return Err(ApiError::unsupported(
+                    endpoint,
+                    format!("{endpoint}: found missing on this service earlier; not asked again"),
+                ));
+            }
+            Gate::Send(probe) => probe,
+        };
+        match request.await {
+            Ok(value) => {
+                memory.mark_offered(endpoint);
+                Ok(value)
+            }
+            Err(error) if reveals_missing(endpoint, &error) => {
+                memory.mark_missing(endpoint);
+                Err(ApiError::unsupported(endpoint, error.detail)
+                    .with_status_opt(error.http_status)
+                    .with_request_id(error.request_id))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// A read of an optional endpoint: like [`Self::read`], but "no such route" is final (not
+    /// retried like a 5xx) and comes back as `Unsupported`.
+    async fn read_optional(
+        &self,
+        endpoint: OptionalEndpoint,
+        call: Call,
+    ) -> Result<Answer, ApiError> {
+        self.with_read_retries(&call, |call, attempt| async move {
+            self.attempt_full(call, attempt)
+                .await
+                .map_err(|e| no_route_is_unsupported(endpoint, e))
+        })
+        .await
+    }
 
     fn url_for(&self, route: Route<'_>) -> Url {
         let mut url = self.inner.base.clone();
@@ -685,6 +784,9 @@ impl LaminaClient {
         let (body, truncated) = read_capped(response, ERROR_BODY_CAP, self.inner.read_timeout)
             .await
             .unwrap_or_default();
+        let envelope = !truncated
+            && serde_json::from_slice::<Value>(&body).is_ok_and(|value| value.is_object());
+        let no_route = matches!(status, 405 | 501) || (status == 404 && !envelope);
         let mut error = error_from_response(status, &headers, &body, truncated);
         if matches!(error.kind, ApiErrorKind::RateLimited { .. })
             && headers.get("retry-after").is_none()
@@ -694,7 +796,11 @@ impl LaminaClient {
             self.inner.budget.pause_for(wait);
         }
         error.detail = format!("{} {}: {}", call.method, call.url.path(), error.detail);
-        Err(AttemptError::Status(error))
+        Err(if no_route {
+            AttemptError::NoRoute(error)
+        } else {
+            AttemptError::Status(error)
+        })
     }
 
     fn body_error(&self, call: &Call, e: BodyError) -> ApiError {
@@ -715,6 +821,32 @@ impl LaminaClient {
     /// Last line of defence: the key never leaves in an error's text.
     fn finish<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
         result.map_err(|e| redact(e, &self.inner.key))
+    }
+}
+
+/// "No such route" on an optional endpoint becomes `Unsupported`, which is never retried.
+fn no_route_is_unsupported(endpoint: OptionalEndpoint, error: AttemptError) -> AttemptError {
+    match error {
+        AttemptError::NoRoute(e) => AttemptError::Status(
+            ApiError::unsupported(endpoint, e.detail)
+                .with_status_opt(e.http_status)
+                .with_request_id(e.request_id),
+        ),
+        other => other,
+    }
+}
+
+/// Whether an optional call's error shows the endpoint is missing: no such route, or an answer
+/// that is not the documented JSON. A JSON `NOT_FOUND` from `/wait` or `/stream` may only mean
+/// "no such run" (the tracker asks the run itself to tell which); from a list or an account
+/// endpoint it can only mean the endpoint.
+fn reveals_missing(endpoint: OptionalEndpoint, error: &ApiError) -> bool {
+    match error.kind {
+        ApiErrorKind::Unsupported { .. } | ApiErrorKind::Decode => true,
+        ApiErrorKind::NotFound => {
+            !matches!(endpoint, OptionalEndpoint::Wait | OptionalEndpoint::Stream)
+        }
+        _ => false,
     }
 }
 

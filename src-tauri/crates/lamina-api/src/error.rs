@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::optional::OptionalEndpoint;
+
 /// One field's problem, from local validation or from the service's `details`.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,12 +28,21 @@ pub enum ApiErrorKind {
     Unauthorized,
     Forbidden,
     NotFound,
-    InvalidInput { fields: Vec<FieldError> },
-    RateLimited { retry_after_ms: Option<u64> },
+    InvalidInput {
+        fields: Vec<FieldError>,
+    },
+    RateLimited {
+        retry_after_ms: Option<u64>,
+    },
     Server,
     Network,
     Timeout,
     Decode,
+    /// The service does not offer this optional endpoint (detected once and remembered; see
+    /// [`crate::optional`]). Callers degrade instead of failing.
+    Unsupported {
+        endpoint: OptionalEndpoint,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -55,7 +66,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(kind: ApiErrorKind, detail: impl Into<String>) -> Self {
-        let message = friendly_message(&kind).to_owned();
+        let message = match &kind {
+            ApiErrorKind::Unsupported { endpoint } => {
+                format!("This Lamina service doesn't offer {}.", endpoint.describe())
+            }
+            other => friendly_message(other).to_owned(),
+        };
         Self {
             kind,
             message,
@@ -85,8 +101,26 @@ impl ApiError {
         error
     }
 
+    /// The service does not offer `endpoint`; `detail` says how that was found out.
+    pub fn unsupported(endpoint: OptionalEndpoint, detail: impl Into<String>) -> Self {
+        Self::new(ApiErrorKind::Unsupported { endpoint }, detail)
+    }
+
+    /// The endpoint this error says is missing, if it says so.
+    pub fn unsupported_endpoint(&self) -> Option<OptionalEndpoint> {
+        match self.kind {
+            ApiErrorKind::Unsupported { endpoint } => Some(endpoint),
+            _ => None,
+        }
+    }
+
     pub fn with_status(mut self, status: u16) -> Self {
         self.http_status = Some(status);
+        self
+    }
+
+    pub(crate) fn with_status_opt(mut self, status: Option<u16>) -> Self {
+        self.http_status = status;
         self
     }
 
@@ -148,6 +182,7 @@ pub fn friendly_message(kind: &ApiErrorKind) -> &'static str {
         ApiErrorKind::Network => "Can't reach Lamina. Check your internet connection.",
         ApiErrorKind::Timeout => "Lamina took too long to answer. Please try again.",
         ApiErrorKind::Decode => "Lamina sent an answer this app could not read.",
+        ApiErrorKind::Unsupported { .. } => "This Lamina service doesn't offer this.",
     }
 }
 
@@ -169,6 +204,23 @@ mod tests {
         assert_eq!(json["retryAfterMs"], 1500);
         assert_eq!(json["httpStatus"], 429);
         assert_eq!(error.retry_after(), Some(Duration::from_millis(1500)));
+    }
+
+    #[test]
+    fn unsupported_names_the_endpoint_in_plain_words() {
+        let error = ApiError::unsupported(OptionalEndpoint::RunList, "GET /v1/runs: HTTP 404");
+        assert_eq!(
+            error.message,
+            "This Lamina service doesn't offer a list of your runs."
+        );
+        assert!(!error.is_transient());
+        assert_eq!(
+            error.unsupported_endpoint(),
+            Some(OptionalEndpoint::RunList)
+        );
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["kind"], "unsupported");
+        assert_eq!(json["endpoint"], "runList");
     }
 
     #[test]

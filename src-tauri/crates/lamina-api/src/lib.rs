@@ -12,6 +12,7 @@ pub mod client;
 pub mod error;
 pub mod key;
 pub mod models;
+pub mod optional;
 pub mod probe;
 mod sse;
 pub mod validate;
@@ -22,6 +23,7 @@ pub use client::{ApiGeneration, ClientConfig, LaminaClient, OUT_OF_CREDITS};
 pub use error::{ApiError, ApiErrorKind, FieldError};
 pub use key::ApiKey;
 pub use models::*;
+pub use optional::{EndpointMemory, EndpointStatus, OptionalEndpoint};
 pub use probe::ProbeAnswer;
 pub use validate::validate_inputs;
 

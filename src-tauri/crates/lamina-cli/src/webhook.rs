@@ -63,8 +63,15 @@ pub async fn dispatch(
 }
 
 async fn listen(workspace: &Workspace, args: &ListenArgs, json: bool) -> Result<u8, Failure> {
-    // Fail early (and clearly) if the key cannot read the signing key.
-    workspace.client().signing_keys().await?;
+    // Fail early (and clearly) if the key cannot read the signing key; a service that offers
+    // none is no failure: runs are then followed by polling.
+    match workspace.client().signing_keys().await {
+        Err(error) if error.unsupported_endpoint().is_some() => eprintln!(
+            "{} Deliveries can't be checked, so runs are followed by asking Lamina instead.",
+            error.message
+        ),
+        other => drop(other?),
+    }
     let receiver = WebhookReceiver::start(
         workspace.tracker.clone(),
         KeySource::Service(workspace.client().clone()),

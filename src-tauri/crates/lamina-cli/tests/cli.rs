@@ -366,3 +366,153 @@ async fn apps_app_and_status_print_json_documents() {
     );
     assert_eq!(legacy.as_array().unwrap().len(), catalog::ALL.len());
 }
+
+/// Issue 16's acceptance: a service with every optional endpoint missing (no run list, no
+/// `/wait`, no `/stream`, no usage, no signing key, a 429 on each run's first status read).
+/// 49 runs started detached and one whose `run` process is killed mid-way are all finished by
+/// one `resume`, which exits 0; each missing endpoint is asked at most once (one detection).
+#[tokio::test(flavor = "multi_thread")]
+async fn resume_of_fifty_runs_on_a_minimal_service_finishes_all_and_asks_each_missing_endpoint_once()
+ {
+    let server = lamina_sandbox::start(SandboxConfig {
+        speed: 5.0,
+        minimal: true,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let total = 50;
+
+    // One run in the foreground, killed once the service has accepted it.
+    let mut foreground = cli(
+        &server,
+        data.path(),
+        DEMO_KEY,
+        &[
+            "run",
+            catalog::LIFESTYLE_SCENE,
+            "--input",
+            "Prompt=killed lamp",
+        ],
+    );
+    foreground.stdout(Stdio::null()).stderr(Stdio::null());
+    let mut child = foreground.spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let history =
+            json(&output(cli(&server, data.path(), DEMO_KEY, &["--json", "history"])).await);
+        if history
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["runId"].is_string())
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the foreground run was not accepted"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Let it go on following for a moment (and meet the missing long-polls), then SIGKILL.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    for n in 1..total {
+        let input = format!("Prompt=product {n}");
+        let started = output(cli(
+            &server,
+            data.path(),
+            DEMO_KEY,
+            &[
+                "--json",
+                "run",
+                catalog::HERO_IMAGE,
+                "--input",
+                &input,
+                "--detach",
+            ],
+        ))
+        .await;
+        assert_eq!(
+            started.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&started.stderr)
+        );
+    }
+    let history = json(
+        &output(cli(
+            &server,
+            data.path(),
+            DEMO_KEY,
+            &["--json", "history", "--limit", "100"],
+        ))
+        .await,
+    );
+    let unfinished = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !matches!(r["status"].as_str(), Some("completed" | "failed")))
+        .count();
+    assert_eq!(
+        unfinished, total,
+        "every run is unfinished before the resume"
+    );
+
+    let result = output(cli(&server, data.path(), DEMO_KEY, &["--json", "resume"])).await;
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert_eq!(json(&result).as_array().unwrap().len(), total);
+    let history = json(
+        &output(cli(
+            &server,
+            data.path(),
+            DEMO_KEY,
+            &["--json", "history", "--limit", "100"],
+        ))
+        .await,
+    );
+    let runs = history.as_array().unwrap();
+    assert_eq!(runs.len(), total);
+    assert!(runs.iter().all(|r| r["status"] == "completed"), "{history}");
+
+    let stats = server.stats();
+    assert_eq!(
+        stats.run_start_requests, total as u64,
+        "exactly one POST per run"
+    );
+    let missing = [
+        "GET /v1/runs",
+        "GET /v1/runs/{id}/wait",
+        "GET /v1/runs/{id}/stream",
+        "GET /v1/account/usage",
+        "GET /v1/webhooks/signing-key",
+    ];
+    for route in missing {
+        let asked = stats.by_route.get(route).copied().unwrap_or(0);
+        println!("requests to the missing {route}: {asked}");
+        assert!(
+            asked <= 1,
+            "{route} asked {asked} times: {:?}",
+            stats.by_route
+        );
+    }
+    println!(
+        "status reads: {}, 429s: {}",
+        stats
+            .by_route
+            .get("GET /v1/runs/{id}")
+            .copied()
+            .unwrap_or(0),
+        stats.rate_limited
+    );
+}

@@ -122,7 +122,7 @@ async fn a_minimal_service_exits_0_and_names_what_it_leaves_out() {
     );
     let output = doctor(&server.base_url(), DEMO_KEY, &[]).await;
     assert!(
-        stdout(&output).contains("leaves out the list of runs"),
+        stdout(&output).contains("leaves out a list of your runs"),
         "{}",
         stdout(&output)
     );

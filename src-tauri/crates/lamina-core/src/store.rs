@@ -39,6 +39,30 @@ impl From<serde_json::Error> for StoreError {
     }
 }
 
+/// The start and end a run shows. The service's own, unless it gives none or gives one instant
+/// for both (a service may stamp both at the end): then what this computer saw, the start being
+/// the moment the run was sent and the end the first answer that found it finished, so a 5 s
+/// run never shows "0 s".
+fn shown_times(
+    before: &RunRecord,
+    run: &Run,
+    state: RunState,
+    now: DateTime<Utc>,
+) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+    let service_usable = run.started_at.is_none() || run.started_at != run.completed_at;
+    let started = match run.started_at {
+        Some(at) if service_usable => Some(at),
+        _ if state != RunState::Queued && before.started_at.is_none() => Some(before.created_at),
+        _ => None,
+    };
+    let completed = match run.completed_at {
+        Some(at) if service_usable => Some(at),
+        _ if state.is_terminal() && before.completed_at.is_none() => Some(now),
+        _ => None,
+    };
+    (started, completed)
+}
+
 const MIGRATIONS: &[&str] = &[
     // 1: runs and their outputs.
     "CREATE TABLE runs (
@@ -290,6 +314,7 @@ impl Store {
     pub fn apply_run(&self, local_id: &str, run: &Run) -> Result<Option<RunRecord>, StoreError> {
         let before = self.require(local_id)?;
         let state = RunState::from_status(run.status);
+        let (started_at, completed_at) = shown_times(&before, run, state, Utc::now());
         let outputs_changed = run.outputs.len() != before.outputs.len()
             || run
                 .outputs
@@ -299,8 +324,8 @@ impl Store {
         let changed = state != before.state
             || outputs_changed
             || run.error_message != before.error_message
-            || (run.started_at.is_some() && before.started_at.is_none())
-            || (run.completed_at.is_some() && before.completed_at.is_none());
+            || (started_at.is_some() && before.started_at.is_none())
+            || (completed_at.is_some() && before.completed_at.is_none());
         if !changed {
             return Ok(None);
         }
@@ -315,8 +340,8 @@ impl Store {
                 local_id,
                 state.as_str(),
                 run.error_message,
-                run.started_at.map(millis),
-                run.completed_at.map(millis),
+                started_at.map(millis),
+                completed_at.map(millis),
                 millis(Utc::now())
             ],
         )?;

@@ -8,8 +8,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use lamina_api::{
-    ApiError, ApiErrorKind, App, Inputs, LaminaClient, OutputKind, Run, RunFilter, RunStatus,
-    StreamEvent, validate_inputs,
+    ApiError, ApiErrorKind, App, EndpointStatus, Inputs, LaminaClient, OptionalEndpoint,
+    OutputKind, Run, RunFilter, RunStatus, StreamEvent, validate_inputs,
 };
 use tokio::sync::{Notify, broadcast, watch};
 use tokio::time::Instant;
@@ -81,7 +81,6 @@ struct Inner {
     outputs: OutputCache,
     config: TrackerConfig,
     events: broadcast::Sender<RunRecord>,
-    caps: Mutex<Capabilities>,
     /// Runs being polled, for checking many with one list request.
     polled: Mutex<HashMap<String, PolledRun>>,
     list: tokio::sync::Mutex<ListSnapshot>,
@@ -100,6 +99,9 @@ struct PolledRun {
     list_only_checks: u32,
 }
 
+/// The `/wait` timeout (seconds) while the endpoint is being detected.
+const WAIT_PROBE_S: u32 = 1;
+
 /// A running multi-step run gets a full read every this many list checks, so outputs that
 /// complete one by one still show up before the end.
 const FULL_READ_EVERY: u32 = 3;
@@ -110,14 +112,10 @@ struct ListSnapshot {
     statuses: HashMap<String, RunStatus>,
 }
 
-enum Endpoint {
-    Stream,
-    Wait,
-}
-
 /// Why one step of following a run stopped.
 enum StepError {
-    Unsupported(Endpoint),
+    /// The service lacks this endpoint (now remembered by the client): choose again.
+    Unsupported(OptionalEndpoint),
     Api(ApiError),
     Store(StoreError),
 }
@@ -130,7 +128,10 @@ impl From<ApiError> for CoreError {
 
 impl From<ApiError> for StepError {
     fn from(error: ApiError) -> Self {
-        Self::Api(error)
+        match error.unsupported_endpoint() {
+            Some(endpoint) => Self::Unsupported(endpoint),
+            None => Self::Api(error),
+        }
     }
 }
 
@@ -151,21 +152,19 @@ impl From<CoreError> for StepError {
     }
 }
 
-const CAPS_KEY: &str = "capabilities:";
+/// Where what is known of a service's optional endpoints is kept (`endpoints:<base url>`).
+pub const ENDPOINTS_KEY: &str = "endpoints:";
 
 impl Tracker {
+    /// Restores what is known of the service's optional endpoints into the client's memory and
+    /// saves it whenever it changes, so each is detected once per service, not once per process.
     pub fn new(
         client: LaminaClient,
         store: Store,
         outputs: OutputCache,
         config: TrackerConfig,
     ) -> Self {
-        let caps = store
-            .kv_get(&format!("{CAPS_KEY}{}", client.base_url()))
-            .ok()
-            .flatten()
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .unwrap_or_default();
+        remember_endpoints(&client, &store);
         let (events, _) = broadcast::channel(1024);
         Self {
             inner: Arc::new(Inner {
@@ -174,7 +173,6 @@ impl Tracker {
                 outputs,
                 config,
                 events,
-                caps: Mutex::new(caps),
                 polled: Mutex::new(HashMap::new()),
                 list: tokio::sync::Mutex::new(ListSnapshot::default()),
                 online: watch::Sender::new(true),
@@ -275,7 +273,8 @@ impl Tracker {
         let mut failing_since: Option<Instant> = None;
         let mut attempt = 0u32;
         while !record.state.is_terminal() {
-            let mode = self.capabilities().choose(self.inner.config.delivery);
+            let mode =
+                Capabilities::of(self.inner.client.endpoints()).choose(self.inner.config.delivery);
             let by_webhook = record.webhook_url.is_some() && self.webhook_url().is_some();
             let step = match mode {
                 _ if by_webhook => self.follow_webhook(run_id, &mut record).await,
@@ -289,7 +288,10 @@ impl Tracker {
                     attempt = 0;
                     self.set_online(true);
                 }
-                Err(StepError::Unsupported(endpoint)) => self.mark_unsupported(endpoint),
+                Err(StepError::Unsupported(endpoint)) => {
+                    tracing::info!(run = %run_id, endpoint = endpoint.as_str(),
+                        "the service lacks this endpoint; following the run another way");
+                }
                 Err(StepError::Store(error)) => return Err(error.into()),
                 // An unreadable status answer (cut short on its way, say) is asked again like
                 // an unavailable service: giving up would leave the run unfollowed until restart.
@@ -389,11 +391,10 @@ impl Tracker {
             Ok(events) => events,
             Err(error) => {
                 return self
-                    .unsupported_or(Endpoint::Stream, run_id, record, error)
+                    .unsupported_or(OptionalEndpoint::Stream, run_id, record, error)
                     .await;
             }
         };
-        self.mark_supported(Endpoint::Stream);
         let mut received = 0usize;
         while let Some(event) = events.next().await {
             received += 1;
@@ -418,28 +419,29 @@ impl Tracker {
     }
 
     async fn follow_wait(&self, run_id: &str, record: &mut RunRecord) -> Result<(), StepError> {
-        match self
-            .inner
-            .client
-            .wait_run(run_id, self.inner.config.wait_timeout_s)
-            .await
-        {
-            Ok(outcome) => {
-                self.mark_supported(Endpoint::Wait);
-                self.absorb(record, &outcome.run).await
-            }
+        let client = &self.inner.client;
+        // While nobody knows whether the service offers `/wait`, one follower's call is the
+        // probe the others wait on (single flight): keep it to a second, so a working long poll
+        // settles the question at once instead of after the whole timeout.
+        let timeout_s = match client.endpoints().status(OptionalEndpoint::Wait) {
+            EndpointStatus::Unknown => WAIT_PROBE_S,
+            _ => self.inner.config.wait_timeout_s,
+        };
+        match client.wait_run(run_id, timeout_s).await {
+            Ok(outcome) => self.absorb(record, &outcome.run).await,
             Err(error) => {
-                self.unsupported_or(Endpoint::Wait, run_id, record, error)
+                self.unsupported_or(OptionalEndpoint::Wait, run_id, record, error)
                     .await
             }
         }
     }
 
-    /// A 404 from `/wait` or `/stream` means either "no such run" or "no such endpoint": a plain
-    /// GET tells which.
+    /// The client tells a missing endpoint from its "no such route" page at once (no read
+    /// needed: the next read comes at the polling cadence). A JSON `NOT_FOUND` from `/wait` or
+    /// `/stream` means either "no such run" or "no such endpoint": one plain GET tells which.
     async fn unsupported_or(
         &self,
-        endpoint: Endpoint,
+        endpoint: OptionalEndpoint,
         run_id: &str,
         record: &mut RunRecord,
         error: ApiError,
@@ -448,6 +450,7 @@ impl Tracker {
             return Err(error.into());
         }
         let run = self.inner.client.get_run(run_id).await?;
+        self.inner.client.endpoints().mark_missing(endpoint);
         self.absorb(record, &run).await?;
         Err(StepError::Unsupported(endpoint))
     }
@@ -474,7 +477,12 @@ impl Tracker {
         .await;
         if polled_count > 1 {
             let current = RunStatus::parse(record.state.as_str());
-            let listed = self.listed_status(run_id).await?;
+            // Without a run list (a service need not offer one) every run is read on its own,
+            // at its own cadence, within the shared budget.
+            let listed = match self.listed_status(run_id).await {
+                Err(error) if error.unsupported_endpoint().is_some() => None,
+                other => other?,
+            };
             let mut polled = lock(&self.inner.polled);
             if let Some(entry) = polled.get_mut(run_id) {
                 let unchanged = listed == Some(current);
@@ -577,39 +585,6 @@ impl Tracker {
         Ok(())
     }
 
-    fn capabilities(&self) -> Capabilities {
-        *lock(&self.inner.caps)
-    }
-
-    fn mark_supported(&self, endpoint: Endpoint) {
-        self.set_capability(endpoint, true);
-    }
-
-    fn mark_unsupported(&self, endpoint: Endpoint) {
-        self.set_capability(endpoint, false);
-    }
-
-    fn set_capability(&self, endpoint: Endpoint, supported: bool) {
-        let caps = {
-            let mut caps = lock(&self.inner.caps);
-            let slot = match endpoint {
-                Endpoint::Stream => &mut caps.stream,
-                Endpoint::Wait => &mut caps.wait,
-            };
-            if *slot == Some(supported) {
-                return;
-            }
-            *slot = Some(supported);
-            *caps
-        };
-        if let Ok(text) = serde_json::to_string(&caps) {
-            let key = format!("{CAPS_KEY}{}", self.inner.client.base_url());
-            if let Err(error) = self.inner.store.kv_set(&key, &text) {
-                tracing::warn!(%error, "could not remember the service's capabilities");
-            }
-        }
-    }
-
     fn forget_polled(&self, run_id: &str) {
         lock(&self.inner.polled).remove(run_id);
     }
@@ -701,6 +676,27 @@ impl Tracker {
         }
         Ok(())
     }
+}
+
+/// Loads the service's remembered endpoints into the client's memory and saves every change.
+fn remember_endpoints(client: &LaminaClient, store: &Store) {
+    let key = format!("{ENDPOINTS_KEY}{}", client.base_url());
+    let memory = client.endpoints();
+    match store.kv_get(&key) {
+        Ok(Some(saved)) => {
+            if let Err(error) = memory.restore(&saved) {
+                tracing::warn!(%error, "forgetting an unreadable record of the service's endpoints");
+            }
+        }
+        Ok(None) => {}
+        Err(error) => tracing::warn!(%error, "could not read the service's endpoints"),
+    }
+    let store = store.clone();
+    memory.on_change(move |snapshot| {
+        if let Err(error) = store.kv_set(&key, snapshot) {
+            tracing::warn!(%error, "could not remember the service's endpoints");
+        }
+    });
 }
 
 /// What a verified delivery did.

@@ -136,6 +136,12 @@ async fn a_minimal_service_is_healthy_with_every_optional_endpoint_missing() {
         "{}",
         endpoints.detail
     );
+    // What the check learnt is remembered by the client: nothing asks these again.
+    let remembering = client(&server.base_url(), DEMO_KEY);
+    check_connection(&DoctorInput::new(remembering.clone(), from_env())).await;
+    for endpoint in OptionalEndpoint::ALL {
+        assert!(remembering.endpoints().is_missing(endpoint), "{endpoint}");
+    }
     // No usage endpoint: the limit comes from the headers.
     let rate = report.line(CheckId::RateLimit).unwrap();
     assert_eq!(rate.status, CheckStatus::Ok);

@@ -196,3 +196,53 @@ async fn tracking_goes_offline_and_resumes_when_the_network_returns() {
     assert_eq!(done.state, RunState::Completed);
     watcher.abort();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_run_list_the_check_says_so_once_and_the_run_can_still_be_closed() {
+    let server = sandbox(10.0).await;
+    server.set_minimal(true);
+    let data = tempfile::tempdir().unwrap();
+    let workspace = workspace(&server, data.path(), DeliveryMode::Auto);
+    let hero = workspace
+        .client()
+        .get_app(catalog::HERO_IMAGE)
+        .await
+        .unwrap();
+    server.set_faults(FaultRule::parse_spec("drop@POST:/v1/apps*1").unwrap());
+    assert!(
+        workspace
+            .tracker
+            .start(&hero, &prompt("a jug"), None)
+            .await
+            .is_err()
+    );
+    let record = workspace.store().list(1, 0).unwrap().pop().unwrap();
+    assert_eq!(record.state, RunState::Unknown);
+    for _ in 0..3 {
+        let Err(CoreError::Api(error)) =
+            workspace.tracker.unknown_candidates(&record.local_id).await
+        else {
+            panic!("a service without a run list cannot be checked")
+        };
+        assert_eq!(
+            error.unsupported_endpoint(),
+            Some(lamina_api::OptionalEndpoint::RunList)
+        );
+        assert!(
+            error.message.contains("doesn't offer a list of your runs"),
+            "{}",
+            error.message
+        );
+    }
+    assert_eq!(
+        server.stats().by_route.get("GET /v1/runs"),
+        Some(&1),
+        "asked once"
+    );
+    let closed = workspace
+        .tracker
+        .mark_not_started(&record.local_id)
+        .unwrap();
+    assert_eq!(closed.state, RunState::Failed);
+    assert!(closed.error.unwrap().detail.contains("no run list"));
+}

@@ -117,12 +117,14 @@ async fn auto_mode_falls_back_to_polling_when_the_service_has_no_long_poll() {
         .unwrap();
     assert_eq!(record.state, RunState::Completed);
     // Detected once and remembered for the next process.
-    let caps = workspace
+    let saved = workspace
         .store()
-        .kv_get(&format!("capabilities:{}", server.base_url()))
+        .kv_get(&format!("endpoints:{}", server.base_url()))
         .unwrap()
         .unwrap();
-    assert_eq!(caps, r#"{"stream":false,"wait":false}"#);
+    let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!(saved["stream"]["status"], "missing", "{saved}");
+    assert_eq!(saved["wait"]["status"], "missing", "{saved}");
     let before = server.stats().by_route.clone();
     let again = workspace
         .tracker

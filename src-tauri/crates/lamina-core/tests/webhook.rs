@@ -608,3 +608,46 @@ async fn a_lost_delivery_is_caught_by_the_slow_fallback_poll() {
     );
     drop(receiver);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_signing_key_the_receiver_asks_for_no_deliveries_and_runs_are_polled() {
+    let server = lamina_sandbox::start(SandboxConfig {
+        speed: 20.0,
+        minimal: true,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let mut config = WorkspaceConfig::new(
+        server.base_url(),
+        ApiKey::new(DEMO_KEY),
+        data.path().to_owned(),
+    );
+    // Were the run followed by webhook, it would sit for this long before its first read.
+    config.tracker.webhook_fallback = Duration::from_secs(600);
+    let workspace = Workspace::open(config).unwrap();
+    let receiver = receiver(&workspace, KeySource::Service(workspace.client().clone())).await;
+    assert!(!receiver.verifies_deliveries());
+    assert_eq!(workspace.tracker.webhook_url(), None);
+
+    let hero = workspace
+        .client()
+        .get_app(catalog::HERO_IMAGE)
+        .await
+        .unwrap();
+    let inputs: Inputs = [("Prompt".to_string(), "a teapot".to_string())].into();
+    let done = tokio::time::timeout(DEADLINE, workspace.tracker.run(&hero, &inputs, None))
+        .await
+        .expect("polling settles the run")
+        .unwrap();
+    assert_eq!(done.state, RunState::Completed);
+    assert_eq!(done.webhook_url, None, "no delivery was asked for");
+    let asked = server
+        .stats()
+        .by_route
+        .get("GET /v1/webhooks/signing-key")
+        .copied();
+    assert_eq!(asked, Some(1), "{:?}", server.stats().by_route);
+    drop(receiver);
+}

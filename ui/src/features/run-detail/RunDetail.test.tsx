@@ -1,6 +1,7 @@
 // A run's details from History: rerun, open in form, save/copy, failures, unconfirmed runs.
 import { screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
+import { BackendError } from "../../lib/backend";
 import type { MemoryBackend } from "../../lib/backend/memory";
 import { startApp } from "../../test/app";
 import { runMessage } from "../runs/status";
@@ -205,5 +206,30 @@ describe("Unconfirmed runs", () => {
     await user.click(screen.getByTestId("start-again"));
     await waitFor(() => expect(startRun).toHaveBeenCalledTimes(1));
     expect(startRun).toHaveBeenCalledWith("hero-image", INPUTS);
+  });
+
+  it("on a service without a run list, says it cannot check and still offers to mark it not started", async () => {
+    const one = seedOne({ appId: "hero-image", inputs: INPUTS, status: "unknown" });
+    const { backend, user } = startApp({}, one.seed);
+    vi.spyOn(backend, "findUnknownRun").mockRejectedValue(
+      new BackendError({
+        kind: "unsupported",
+        message: "This Lamina service doesn't offer a list of your runs.",
+        detail: "GET /v1/runs: HTTP 404: Cannot GET /v1/runs",
+        fields: [],
+      }),
+    );
+    const detail = await openDetail(user, one.id());
+    await user.click(within(detail).getByTestId("check-unknown"));
+    const none = await within(detail).findByTestId("unknown-none");
+    expect(within(none).getByTestId("unknown-cannot-list")).toHaveTextContent(
+      "Your Lamina service can't show a list of your runs",
+    );
+    expect(within(detail).queryByTestId("check-unknown")).toBeNull();
+    expect(within(detail).queryByRole("alert")).toBeNull();
+    await user.click(within(none).getByTestId("mark-not-started"));
+    await waitFor(() =>
+      expect(screen.getByTestId("run-detail")).toHaveAttribute("data-status", "failed"),
+    );
   });
 });

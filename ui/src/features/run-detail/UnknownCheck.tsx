@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { i18n } from "../../i18n";
 import { Details } from "../../components/Details";
 import { InlineError } from "../../components/States";
+import { BackendError } from "../../lib/backend";
 import type { RunCandidate, RunRecord } from "../../lib/backend/types";
 import { useUnknownCheck } from "../../lib/run-actions";
 import { absoluteTime } from "../../lib/time";
@@ -40,14 +41,17 @@ export function UnknownCheck({ run }: { run: RunRecord }) {
   const { find, link, markNotStarted } = useUnknownCheck(run.localId);
   const [noneOfThese, setNoneOfThese] = useState(false);
   const candidates = find.data ?? [];
-  const showNone = find.isSuccess && (candidates.length === 0 || noneOfThese);
+  // A service need not offer a run list: then nothing can be checked, and closing the run as
+  // never started is the person's call.
+  const cannotList = find.isError && BackendError.from(find.error).kind === "unsupported";
+  const showNone = cannotList || (find.isSuccess && (candidates.length === 0 || noneOfThese));
 
   return (
     <div className="run-failure unknown-check" role="status" data-testid="unknown-check">
       <p data-testid="run-error">{runMessage("unknown")}</p>
       <p className="muted">{t("unknown.noResend")}</p>
 
-      {!find.isSuccess && (
+      {!find.isSuccess && !cannotList && (
         <button
           type="button"
           className="btn btn-small"
@@ -58,7 +62,7 @@ export function UnknownCheck({ run }: { run: RunRecord }) {
           {find.isPending ? t("unknown.checking") : t("unknown.check")}
         </button>
       )}
-      {find.isError && <InlineError error={find.error} />}
+      {find.isError && !cannotList && <InlineError error={find.error} />}
 
       {find.isSuccess && candidates.length > 0 && !noneOfThese && (
         <div className="candidates">
@@ -96,7 +100,13 @@ export function UnknownCheck({ run }: { run: RunRecord }) {
 
       {showNone && (
         <div className="unknown-none" data-testid="unknown-none">
-          <p>{candidates.length === 0 ? t("unknown.noneFound") : t("unknown.neverReached")}</p>
+          <p data-testid={cannotList ? "unknown-cannot-list" : undefined}>
+            {cannotList
+              ? t("unknown.cannotList")
+              : candidates.length === 0
+                ? t("unknown.noneFound")
+                : t("unknown.neverReached")}
+          </p>
           <button
             type="button"
             className="btn btn-small"

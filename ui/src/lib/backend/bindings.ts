@@ -160,7 +160,9 @@ export type AppCatalog_Serialize = {
 
 export type AppError = AppError_Serialize | AppError_Deserialize;
 
-export type AppErrorKind = "unauthorized" | "forbidden" | "notFound" | "invalidInput" | "rateLimited" | "server" | "network" | "timeout" | "decode" | "keychain" | "storage" | 
+export type AppErrorKind = "unauthorized" | "forbidden" | "notFound" | "invalidInput" | "rateLimited" | "server" | "network" | "timeout" | "decode" | 
+/**  The service does not offer an optional endpoint (the caller degrades; rarely shown). */
+"unsupported" | "keychain" | "storage" | 
 /**  The request does not fit the run as it is now (e.g. checking a run already confirmed). */
 "conflict" | "internal";
 
@@ -824,11 +826,20 @@ export type Mapping_Serialize = {
 
 export type Mode = "demo" | "account" | "none";
 
-/**
- *  The endpoints a service may leave out (only list apps, get an app, start a run and get a run
- *  are required).
- */
-export type OptionalEndpoint = "runList" | "wait" | "stream" | "usage" | "signingKey" | "workflow";
+/**  The endpoints a service may or may not offer. */
+export type OptionalEndpoint = 
+/**  `GET /v1/runs` (`/api/executions`). */
+"runList" | 
+/**  `GET /v1/runs/{id}/wait`. */
+"wait" | 
+/**  `GET /v1/runs/{id}/stream`. */
+"stream" | 
+/**  `GET /v1/account/usage`. */
+"usage" | 
+/**  `GET /v1/webhooks/signing-key`. */
+"signingKey" | 
+/**  Workflow endpoints (later issues). */
+"workflow";
 
 export type OutputKind = OutputKind_Serialize | OutputKind_Deserialize;
 

@@ -167,6 +167,7 @@ const KINDS: readonly AppErrorKind[] = [
   "network",
   "timeout",
   "decode",
+  "unsupported",
   "keychain",
   "storage",
   "internal",

@@ -14,4 +14,5 @@ mod budget;
 mod common;
 mod endpoints;
 mod faults;
+mod optional;
 mod webhooks;

@@ -348,6 +348,12 @@ pub(crate) async fn probe_endpoints(
         let path = endpoint_path(endpoint, generation, app_id);
         let answer = client.probe(&path).await;
         let offered = classify(endpoint, &answer);
+        // What the check learns is what the tracker, batches and credits go by from now on.
+        match offered {
+            Some(true) => client.endpoints().mark_offered(endpoint),
+            Some(false) => client.endpoints().mark_missing(endpoint),
+            None => {}
+        }
         let verdict = match offered {
             Some(true) => "offered",
             Some(false) => "missing",
@@ -398,7 +404,7 @@ pub(crate) fn endpoints_line(
         endpoints
             .iter()
             .filter(|(f, _)| f.offered == offered)
-            .map(|(f, _)| f.endpoint.words())
+            .map(|(f, _)| f.endpoint.describe())
             .collect::<Vec<_>>()
     };
     let (missing, unknown) = (named(Some(false)), named(None));

@@ -8,6 +8,7 @@ mod keychain;
 mod webhook;
 
 use chrono::{DateTime, Utc};
+pub use lamina_api::OptionalEndpoint;
 use lamina_api::{ApiGeneration, LaminaClient, ProbeAnswer};
 use serde::{Deserialize, Serialize};
 
@@ -67,43 +68,6 @@ impl CheckLine {
             status,
             message: message.into(),
             detail: detail.into(),
-        }
-    }
-}
-
-/// The endpoints a service may leave out (only list apps, get an app, start a run and get a run
-/// are required).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub enum OptionalEndpoint {
-    RunList,
-    Wait,
-    Stream,
-    Usage,
-    SigningKey,
-    Workflow,
-}
-
-impl OptionalEndpoint {
-    pub const ALL: [Self; 6] = [
-        Self::RunList,
-        Self::Wait,
-        Self::Stream,
-        Self::Usage,
-        Self::SigningKey,
-        Self::Workflow,
-    ];
-
-    /// What the endpoint gives a user, for sentences.
-    pub fn words(self) -> &'static str {
-        match self {
-            Self::RunList => "the list of runs",
-            Self::Wait => "waiting for a result",
-            Self::Stream => "live progress",
-            Self::Usage => "your credit balance",
-            Self::SigningKey => "signed webhooks",
-            Self::Workflow => "app workflow details",
         }
     }
 }

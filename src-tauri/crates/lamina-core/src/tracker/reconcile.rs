@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use lamina_api::{RunFilter, RunStatus};
+use lamina_api::{OptionalEndpoint, RunFilter, RunStatus};
 use serde::{Deserialize, Serialize};
 
 use super::{CoreError, Tracker};
@@ -16,6 +16,8 @@ use crate::record::{RunError, RunRecord, RunState};
 const MATCH_BEFORE: chrono::Duration = chrono::Duration::minutes(2);
 const MATCH_AFTER: chrono::Duration = chrono::Duration::minutes(10);
 const MAX_LIST_PAGES: u32 = 5;
+/// The app id asked for when a service without a run list is probed for reachability.
+const CONNECTION_CHECK_APP: &str = "lamina-desktop-connection-check";
 
 /// A run in the service's list that could be the one whose start was never confirmed.
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -59,8 +61,17 @@ impl Tracker {
             limit: Some(1),
             ..RunFilter::default()
         };
-        let online = match self.inner.client.list_runs(&filter).await {
-            Ok(_) => true,
+        let client = &self.inner.client;
+        let answer = match client.list_runs(&filter).await {
+            // Known missing, so nothing was sent: ask a required endpoint instead (an app that
+            // does not exist: the "not found" answer is enough).
+            Err(error) if error.unsupported_endpoint().is_some() => {
+                client.get_app(CONNECTION_CHECK_APP).await.map(drop)
+            }
+            other => other.map(drop),
+        };
+        let online = match answer {
+            Ok(()) => true,
             Err(error) => !error.is_unreachable(),
         };
         self.set_online(online);
@@ -83,7 +94,9 @@ impl Tracker {
     }
 
     /// Runs of the same app that the service created around the time of an unconfirmed start
-    /// and that no other local run claims, closest in time first.
+    /// and that no other local run claims, closest in time first. On a service without a run
+    /// list this is `ApiErrorKind::Unsupported` (asked once; the UI then says it cannot check
+    /// and offers "mark as not started").
     pub async fn unknown_candidates(&self, local_id: &str) -> Result<Vec<RunCandidate>, CoreError> {
         let record = self.require_unknown(local_id)?;
         let earliest = record.created_at - MATCH_BEFORE;
@@ -163,8 +176,17 @@ impl Tracker {
             message: "This run never started on the service, so nothing was charged. You can \
                       start it again."
                 .into(),
-            detail: "No run of this app in the service's run list matched the time it was sent."
-                .into(),
+            detail: if self
+                .inner
+                .client
+                .endpoints()
+                .is_missing(OptionalEndpoint::RunList)
+            {
+                "The service offers no run list to check against; closed as never started by hand."
+                    .into()
+            } else {
+                "No run of this app in the service's run list matched the time it was sent.".into()
+            },
             fields: Vec::new(),
         };
         let record = self

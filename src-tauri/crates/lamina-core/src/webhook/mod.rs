@@ -26,8 +26,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use chrono::Utc;
-use lamina_api::Run;
 use lamina_api::webhook::{REQUEST_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookError};
+use lamina_api::{OptionalEndpoint, Run};
 use tokio::sync::{broadcast, oneshot};
 
 pub use keys::KeySource;
@@ -83,6 +83,9 @@ pub enum ReceiverError {
 pub struct WebhookReceiver {
     local_addr: SocketAddr,
     public_url: String,
+    /// False when the service offers no signing key: deliveries cannot be verified, so none are
+    /// asked for and the tracker keeps polling.
+    verifies: bool,
     tracker: Tracker,
     events: broadcast::Sender<DeliveryLogEntry>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -119,12 +122,28 @@ impl WebhookReceiver {
             None => format!("http://{local_addr}{WEBHOOK_PATH}"),
         };
         let (events, _) = broadcast::channel(256);
+        let service = match &keys {
+            KeySource::Service(client) => Some(client.clone()),
+            KeySource::Fixed(_) => None,
+        };
         let shared = Arc::new(Shared {
             tracker: tracker.clone(),
             keys: KeyCache::new(keys, config.key_refetch_after),
             max_body_bytes: config.max_body_bytes,
             events: events.clone(),
         });
+        // A service without signing keys (an optional endpoint) sends deliveries nobody can
+        // verify: ask for none and keep polling. The set fetched here is the one cached for
+        // deliveries; a transient failure is retried per delivery.
+        let mut verifies = true;
+        if let Some(client) = service
+            && let Err(error) = shared.keys.current().await
+            && client.endpoints().is_missing(OptionalEndpoint::SigningKey)
+        {
+            tracing::warn!(%error, "the service offers no webhook signing key: deliveries \
+                cannot be verified, runs are followed by polling");
+            verifies = false;
+        }
         let reach_token = uuid::Uuid::new_v4().to_string();
         let hello = serde_json::json!({ "receiver": RECEIVER_KIND, "token": reach_token });
         let app = Router::new()
@@ -142,11 +161,14 @@ impl WebhookReceiver {
                 tracing::warn!(%error, "webhook receiver stopped");
             }
         });
-        tracker.set_webhook_url(Some(public_url.clone()));
-        tracing::info!(%local_addr, %public_url, "webhook receiver listening");
+        if verifies {
+            tracker.set_webhook_url(Some(public_url.clone()));
+        }
+        tracing::info!(%local_addr, %public_url, verifies, "webhook receiver listening");
         Ok(Self {
             local_addr,
             public_url,
+            verifies,
             tracker,
             events,
             shutdown: Some(shutdown),
@@ -157,6 +179,12 @@ impl WebhookReceiver {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// Whether deliveries can be verified (the service offers its signing key). When not, run
+    /// starts carry no webhook and the tracker polls.
+    pub fn verifies_deliveries(&self) -> bool {
+        self.verifies
     }
 
     /// The URL run starts carry as `?webhook=`.

@@ -45,6 +45,7 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "recent_deliveries",
         "send_test_delivery",
         "account_usage",
+        "check_connection",
         "pick_batch_file",
         "preview_batch",
         "start_batch",

@@ -54,6 +54,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::delivery::recent_deliveries,
             commands::delivery::send_test_delivery,
             commands::usage::account_usage,
+            commands::doctor::check_connection,
             commands::batch::pick_batch_file,
             commands::batch::preview_batch,
             commands::batch::start_batch,

@@ -472,6 +472,11 @@ impl Session {
         }
     }
 
+    /// The keychain entry an account's key lives in (for the connection check).
+    pub fn keychain(&self) -> &Keychain {
+        &self.keychain
+    }
+
     pub fn app_data(&self) -> &Path {
         &self.app_data
     }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod apps;
 pub mod batch;
 pub mod delivery;
+pub mod doctor;
 pub mod files;
 pub mod history;
 pub mod presets;

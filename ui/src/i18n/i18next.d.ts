@@ -17,6 +17,7 @@ import type delivery from "./locales/en/delivery.json";
 import type usage from "./locales/en/usage.json";
 import type compare from "./locales/en/compare.json";
 import type presets from "./locales/en/presets.json";
+import type connection from "./locales/en/connection.json";
 
 declare module "i18next" {
   interface CustomTypeOptions {
@@ -38,6 +39,7 @@ declare module "i18next" {
       batch: typeof batch;
       compare: typeof compare;
       presets: typeof presets;
+      connection: typeof connection;
     };
   }
 }

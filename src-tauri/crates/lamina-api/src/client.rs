@@ -26,7 +26,7 @@ use crate::optional::{EndpointMemory, Gate, OptionalEndpoint};
 
 /// The auth header of every API request (never set on the shared client's defaults, so output
 /// downloads through [`LaminaClient::http`] never carry the key).
-const KEY_HEADER: &str = "x-api-key";
+pub(crate) const KEY_HEADER: &str = "x-api-key";
 /// How much of an error body is read (the rest is discarded unread).
 const ERROR_BODY_CAP: usize = 64 * 1024;
 /// How much of an error body ends up in `detail`.
@@ -281,6 +281,24 @@ impl LaminaClient {
     /// What is known of this service's optional endpoints (shared by every clone).
     pub fn endpoints(&self) -> &Arc<EndpointMemory> {
         &self.inner.endpoints
+    }
+
+    // ----- for `probe.rs` (the connection check), kept out of this file to ease merges -----
+
+    pub(crate) fn key_header(&self) -> &HeaderValue {
+        &self.inner.key_header
+    }
+
+    pub(crate) fn key(&self) -> &ApiKey {
+        &self.inner.key
+    }
+
+    pub(crate) fn base(&self) -> &Url {
+        &self.inner.base
+    }
+
+    pub(crate) fn read_timeout(&self) -> Duration {
+        self.inner.read_timeout
     }
 
     /// `GET /v1/apps[?search=]`: every page of it (100 apps a page, at most

@@ -13,6 +13,7 @@ pub mod error;
 pub mod key;
 pub mod models;
 pub mod optional;
+pub mod probe;
 mod sse;
 pub mod validate;
 pub mod webhook;
@@ -23,6 +24,7 @@ pub use error::{ApiError, ApiErrorKind, FieldError};
 pub use key::ApiKey;
 pub use models::*;
 pub use optional::{EndpointMemory, EndpointStatus, OptionalEndpoint};
+pub use probe::ProbeAnswer;
 pub use validate::validate_inputs;
 
 /// The production service.

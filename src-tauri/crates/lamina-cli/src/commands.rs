@@ -54,6 +54,7 @@ pub async fn dispatch(cli: Cli) -> Result<u8, Failure> {
             Ok(0)
         }
         Command::Run(ref args) => run(&cli, args).await,
+        Command::Doctor(ref args) => crate::doctor::doctor(&cli, args).await,
         Command::Webhook(ref command) => {
             let workspace = open(&cli, None)?;
             crate::webhook::dispatch(&workspace, command, json).await
@@ -198,6 +199,21 @@ pub(crate) fn open(cli: &Cli, outputs_dir: Option<PathBuf>) -> Result<Workspace,
     Ok(Workspace::open(config)?)
 }
 
+/// The desktop app's keychain entry (tests point the CLI at one of their own).
+pub(crate) fn keychain() -> Keychain {
+    match std::env::var("LAMINA_KEYCHAIN_SERVICE") {
+        Ok(service) if !service.is_empty() => {
+            Keychain::new(&service, lamina_core::credentials::KEYCHAIN_ACCOUNT)
+        }
+        _ => Keychain::default(),
+    }
+}
+
+/// Whether `LAMINA_API_KEY` holds a key (it then wins over the keychain).
+pub(crate) fn key_from_env() -> bool {
+    std::env::var("LAMINA_API_KEY").is_ok_and(|secret| !secret.trim().is_empty())
+}
+
 /// `LAMINA_API_KEY`, else the desktop app's keychain entry.
 fn api_key() -> Result<ApiKey, Failure> {
     if let Ok(secret) = std::env::var("LAMINA_API_KEY")
@@ -205,14 +221,7 @@ fn api_key() -> Result<ApiKey, Failure> {
     {
         return Ok(ApiKey::new(secret));
     }
-    // Tests point the CLI at a keychain entry of their own.
-    let keychain = match std::env::var("LAMINA_KEYCHAIN_SERVICE") {
-        Ok(service) if !service.is_empty() => {
-            Keychain::new(&service, lamina_core::credentials::KEYCHAIN_ACCOUNT)
-        }
-        _ => Keychain::default(),
-    };
-    match keychain.load() {
+    match keychain().load() {
         Ok(Some(key)) => Ok(key),
         Ok(None) => Err(Failure::auth(
             "No Lamina key found. Set LAMINA_API_KEY or connect your account in Lamina Desktop.",

@@ -5,6 +5,7 @@
 
 mod batch;
 mod commands;
+mod doctor;
 mod render;
 mod webhook;
 
@@ -66,6 +67,10 @@ pub enum Command {
     Resume,
     /// Every row of a CSV one run: validated first, started under the rate limit, exported.
     Batch(batch::BatchArgs),
+    /// Check the connection: key, encryption, API, optional features, rate limit, clock,
+    /// webhook address and keychain. Exit 0 healthy or warnings, 1 a problem to fix, 3 key
+    /// refused, 4 service unreachable.
+    Doctor(doctor::DoctorArgs),
     /// Start the local Lamina-compatible server (same as `lamina-sandbox`).
     Sandbox(lamina_sandbox::cli::SandboxArgs),
     /// Receive signed webhook deliveries (`listen`) or show the last ones (`deliveries`).

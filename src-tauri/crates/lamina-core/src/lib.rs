@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod credentials;
 pub mod delivery;
+pub mod doctor;
 pub mod history;
 pub mod notify;
 pub mod outputs;

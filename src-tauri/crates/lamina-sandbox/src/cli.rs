@@ -40,6 +40,15 @@ pub struct SandboxArgs {
     /// read of every run is a 429 with Retry-After: 1, and no webhooks are sent.
     #[arg(long)]
     pub minimal: bool,
+    /// Shift the Date header of every answer by this many seconds (negative: behind), to try
+    /// clients against a service whose clock is off.
+    #[arg(
+        long = "clock-offset-s",
+        value_name = "SECONDS",
+        default_value_t = 0,
+        allow_hyphen_values = true
+    )]
+    pub clock_offset_s: i64,
 }
 
 fn faults_help() -> String {
@@ -67,6 +76,7 @@ impl SandboxArgs {
             faults,
             long_poll: !self.no_long_poll,
             minimal: self.minimal,
+            clock_offset_s: self.clock_offset_s,
             ..SandboxConfig::default()
         };
         config.validate()?;
@@ -149,6 +159,8 @@ mod tests {
             "1500",
             "--no-long-poll",
             "--minimal",
+            "--clock-offset-s",
+            "-600",
         ])
         .unwrap();
         assert_eq!(config.bind, "127.0.0.1:8787".parse().unwrap());
@@ -159,6 +171,7 @@ mod tests {
         assert_eq!(config.rate_window, Duration::from_millis(1500));
         assert!(!config.long_poll);
         assert!(config.minimal);
+        assert_eq!(config.clock_offset_s, -600);
     }
 
     #[test]

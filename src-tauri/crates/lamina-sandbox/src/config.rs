@@ -36,6 +36,9 @@ pub struct SandboxConfig {
     /// read of every run is a 429 with `Retry-After: 1`, and no webhooks are sent. Switchable at
     /// run time with `PUT /_sandbox/mode`. Default `false`.
     pub minimal: bool,
+    /// Seconds added to the `Date` header of every answer (negative: behind): a service whose
+    /// clock differs from this computer's, for the connection check. Default 0.
+    pub clock_offset_s: i64,
 }
 
 impl Default for SandboxConfig {
@@ -56,6 +59,7 @@ impl Default for SandboxConfig {
             webhook_lost_answers: 0,
             long_poll: true,
             minimal: false,
+            clock_offset_s: 0,
         }
     }
 }
@@ -63,6 +67,8 @@ impl Default for SandboxConfig {
 /// Bounds on `speed`: beyond them durations stop being meaningful (or overflow time arithmetic).
 const MIN_SPEED: f64 = 0.001;
 const MAX_SPEED: f64 = 1_000_000.0;
+/// A year either way: further than that no test needs, and dates stay far from overflow.
+const MAX_CLOCK_OFFSET_S: u64 = 366 * 24 * 3600;
 
 impl SandboxConfig {
     /// Rejects configurations the server could not honour, with a message for a human.
@@ -85,6 +91,11 @@ impl SandboxConfig {
         }
         if self.rate_window.is_zero() {
             return Err("rate window must be longer than zero".into());
+        }
+        if self.clock_offset_s.unsigned_abs() > MAX_CLOCK_OFFSET_S {
+            return Err(format!(
+                "clock offset must be within ±{MAX_CLOCK_OFFSET_S} seconds"
+            ));
         }
         if self.webhook_timeout.is_zero() {
             return Err("webhook timeout must be longer than zero".into());

@@ -31,6 +31,18 @@ pub(crate) async fn request_id(mut req: Request, next: Next) -> Response {
     response
 }
 
+/// Every answer's `Date`, from the sandbox's own clock shifted by `clock_offset_s` (hyper only
+/// adds its own when none is set).
+pub(crate) async fn date(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let now = chrono::Utc::now() + chrono::TimeDelta::seconds(state.config.clock_offset_s);
+    let text = now.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    if let Ok(value) = HeaderValue::from_str(&text) {
+        response.headers_mut().insert(header::DATE, value);
+    }
+    response
+}
+
 pub(crate) fn request_id_of(req: &Request) -> String {
     req.extensions()
         .get::<RequestId>()

@@ -399,3 +399,40 @@ async fn failing_app_fails_and_long_poll_can_be_disabled() {
     assert_eq!(get(format!("{base}/v1/runs/{id}")).await.status(), 200);
     polling_only.shutdown().await;
 }
+
+/// `clock_offset_s` shifts the `Date` of every answer (API routes, errors, control routes alike).
+#[tokio::test]
+async fn the_date_header_follows_the_clock_offset() {
+    let date_of = |response: &reqwest::Response| {
+        let text = response.headers()["date"].to_str().unwrap().to_owned();
+        chrono::DateTime::parse_from_rfc2822(&text.replace("GMT", "+0000"))
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    for offset in [0_i64, 600, -600] {
+        let sb = sandbox(SandboxConfig {
+            clock_offset_s: offset,
+            ..SandboxConfig::default()
+        })
+        .await;
+        let base = sb.base_url();
+        for url in [format!("{base}/v1/apps"), format!("{base}/_sandbox/stats")] {
+            let response = client()
+                .get(&url)
+                .bearer_auth(DEMO_KEY)
+                .send()
+                .await
+                .unwrap();
+            let shift = (date_of(&response) - chrono::Utc::now()).num_seconds();
+            assert!(
+                (shift - offset).abs() <= 2,
+                "{url}: Date is {shift} s from now, expected {offset}"
+            );
+        }
+    }
+    let too_far = SandboxConfig {
+        clock_offset_s: 400 * 24 * 3600,
+        ..SandboxConfig::default()
+    };
+    assert!(too_far.validate().unwrap_err().contains("clock offset"));
+}

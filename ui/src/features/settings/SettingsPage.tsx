@@ -5,6 +5,7 @@ import type { AccountStatus } from "../../lib/backend/types";
 import { useForgetKey, useFreshAccount, useStartDemo } from "../../lib/queries";
 import { usePrefs, type Theme } from "../../lib/store";
 import { ShortcutsButton } from "../shortcuts/ShortcutsDialog";
+import { ConnectionCheck } from "./connection/ConnectionCheck";
 import { DeliverySettings } from "./delivery/DeliverySettings";
 import { KeyForm } from "./KeyForm";
 
@@ -26,6 +27,8 @@ export function SettingsPage({ account }: { account: AccountStatus }) {
         <h2 id="account-heading">{t("account.title")}</h2>
         <AccountSettings account={account} />
       </section>
+
+      {account.mode !== "none" && <ConnectionCheck />}
 
       {account.mode !== "none" && <DeliverySettings demo={account.mode === "demo"} />}
 

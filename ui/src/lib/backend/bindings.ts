@@ -66,6 +66,11 @@ export const commands = {
 	 *  shows nothing).
 	 */
 	accountUsage: () => typedError<Usage_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("account_usage")),
+	/**
+	 *  One line per check; whatever goes wrong with the service is a line, not an error (errors are
+	 *  only "no workspace yet" and the local store failing).
+	 */
+	checkConnection: () => typedError<DoctorReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("check_connection")),
 	/**  Opens the system dialog for a CSV/TSV file and returns its text (`None`: cancelled). */
 	pickBatchFile: () => typedError<BatchFile | null, AppError_Serialize>(__TAURI_INVOKE("pick_batch_file")),
 	/**
@@ -493,6 +498,23 @@ export type BatchUpdated_Deserialize = BatchProgress_Deserialize;
 /**  A batch changed: totals, state and ETA (committed to SQLite before it is sent). */
 export type BatchUpdated_Serialize = BatchProgress_Serialize;
 
+/**  Which check a line is, for the UI's icons and for tests (never switch on the sentence). */
+export type CheckId = "key" | "tls" | "generation" | "endpoints" | "rateLimit" | "clock" | "webhook" | "keychain";
+
+export type CheckLine = {
+	check: CheckId,
+	status: CheckStatus,
+	/**  What is fine, or what to do, in a shop owner's words. */
+	message: string,
+	/**  The raw facts behind it (status codes, headers, paths), for "Details". */
+	detail: string,
+};
+
+/**  How one check came out. */
+export type CheckStatus = "ok" | "warning" | "problem" | 
+/**  Could not be checked (an earlier check failed, or there is nothing to check). */
+"skipped";
+
 export type ColumnMapping = ColumnMapping_Serialize | ColumnMapping_Deserialize;
 
 export type ColumnMapping_Deserialize = {
@@ -640,6 +662,50 @@ export type DeliveryStatus_Serialize = {
 	webhookUrl: string | null,
 };
 
+export type DoctorReport = DoctorReport_Serialize | DoctorReport_Deserialize;
+
+export type DoctorReport_Deserialize = {
+	/**  The address checked (no key in it). */
+	service: string,
+	verdict: Verdict,
+	lines: CheckLine[],
+	endpoints: EndpointFinding_Deserialize[],
+};
+
+export type DoctorReport_Serialize = {
+	/**  The address checked (no key in it). */
+	service: string,
+	verdict: Verdict,
+	lines: CheckLine[],
+	endpoints: EndpointFinding_Serialize[],
+};
+
+/**
+ *  What one optional endpoint's probe found; `offered: None` when the answer said neither
+ *  (busy, a server error, or the key was refused).
+ */
+export type EndpointFinding = EndpointFinding_Serialize | EndpointFinding_Deserialize;
+
+/**
+ *  What one optional endpoint's probe found; `offered: None` when the answer said neither
+ *  (busy, a server error, or the key was refused).
+ */
+export type EndpointFinding_Deserialize = {
+	endpoint: OptionalEndpoint,
+	offered?: boolean | null,
+	detail: string,
+};
+
+/**
+ *  What one optional endpoint's probe found; `offered: None` when the answer said neither
+ *  (busy, a server error, or the key was refused).
+ */
+export type EndpointFinding_Serialize = {
+	endpoint: OptionalEndpoint,
+	offered: boolean | null,
+	detail: string,
+};
+
 /**  The file format of an export. */
 export type ExportFormat = { format: "png" } | 
 /**  `quality` 1–100. */
@@ -775,6 +841,21 @@ export type Mapping_Serialize = {
 };
 
 export type Mode = "demo" | "account" | "none";
+
+/**  The endpoints a service may or may not offer. */
+export type OptionalEndpoint = 
+/**  `GET /v1/runs` (`/api/executions`). */
+"runList" | 
+/**  `GET /v1/runs/{id}/wait`. */
+"wait" | 
+/**  `GET /v1/runs/{id}/stream`. */
+"stream" | 
+/**  `GET /v1/account/usage`. */
+"usage" | 
+/**  `GET /v1/webhooks/signing-key`. */
+"signingKey" | 
+/**  Workflow endpoints (later issues). */
+"workflow";
 
 export type OutputKind = OutputKind_Serialize | OutputKind_Deserialize;
 
@@ -1149,6 +1230,19 @@ export type Usage_Serialize = {
 	credits: Credits_Serialize | null,
 	rateLimit: RateLimitInfo | null,
 };
+
+/**  The whole check's outcome, which decides the CLI's exit code. */
+export type Verdict = 
+/**  Every check is fine (or skipped for lack of anything to check). */
+"healthy" | 
+/**  Everything works; some lines suggest an improvement. */
+"warnings" | 
+/**  Some line needs fixing (the clock, the webhook address, the keychain). */
+"problems" | 
+/**  The service refused the key. */
+"keyRefused" | 
+/**  The service could not be reached, or did not answer as Lamina. */
+"unreachable";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -10,6 +10,7 @@ import type {
   DeliveryLogEntry,
   DeliverySettings,
   DeliveryStatus,
+  DoctorReport,
   BatchDetail,
   BatchExportRequest,
   BatchExportResult,
@@ -127,6 +128,9 @@ export interface Backend {
   onDeliveryLogged(callback: (entry: DeliveryLogEntry) => void): () => void;
   /** Credits from the service, or null when it doesn't report them. */
   accountUsage(): Promise<Usage | null>;
+  /** Settings → Connection: the connection check, one line per check (never throws for the
+   * service's own failures: they are lines). */
+  checkConnection(): Promise<DoctorReport>;
 
   /** Address to preview a link the user typed into a `url` field, or null when previews are off. */
   inputPreviewUrl(url: string): string | null;

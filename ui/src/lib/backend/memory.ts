@@ -13,12 +13,14 @@ import type { MemoryAppDef } from "./memory-demo";
 import { MemoryPresets } from "./memory-presets";
 import { seedRecord, seedSpecs, type SeedRun } from "./memory-seed";
 import { MemoryDelivery } from "./memory-delivery";
+import { memoryReport } from "./memory-doctor";
 import { MemoryWorkspace, type MemoryOptions } from "./memory-workspace";
 import type {
   AccountStatus,
   DeliveryLogEntry,
   DeliverySettings,
   DeliveryStatus,
+  DoctorReport,
   BatchDetail,
   BatchExportRequest,
   BatchExportResult,
@@ -420,6 +422,23 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
 
   onDeliveryLogged(callback: (entry: DeliveryLogEntry) => void): () => void {
     return this.delivery.onLogged(callback);
+  }
+
+  /** The service's clock minus this computer's, for the connection check (tests set it). */
+  clockOffsetS = 0;
+
+  async checkConnection(): Promise<DoctorReport> {
+    this.requireWorkspace();
+    await this.sleep(this.stepMs / 10);
+    const status = this.delivery.status();
+    return memoryReport({
+      demo: this.account.mode === "demo",
+      online: this.online,
+      baseUrl: this.account.baseUrl ?? "memory://lamina",
+      keyLastFour: this.account.keyLastFour,
+      clockOffsetS: this.clockOffsetS,
+      publicUrl: status.settings.enabled ? (status.webhookUrl ?? null) : null,
+    });
   }
 
   async accountUsage(): Promise<Usage | null> {

@@ -93,6 +93,7 @@ export function createTauriBackend(): Backend {
     recentDeliveries: (limit) => unwrap(() => commands.recentDeliveries(limit)),
     sendTestDelivery: () => unwrap(() => commands.sendTestDelivery()),
     accountUsage: () => unwrap(() => commands.accountUsage()),
+    checkConnection: () => unwrap(() => commands.checkConnection()),
     onDeliveryLogged: (callback) => subscribe(events.deliveryLogged, "deliveries", callback),
 
     pickBatchFile: () => unwrap(() => commands.pickBatchFile()),

@@ -42,6 +42,9 @@ use log::NewLogEntry;
 pub const WEBHOOK_PATH: &str = "/lamina/webhook";
 /// The port Lamina's CLI listens on by default.
 pub const DEFAULT_PORT: u16 = 8788;
+/// What a GET of the receiver's path answers as `receiver`, with a random per-receiver `token`:
+/// how the connection check tells that a public address leads to this receiver.
+pub const RECEIVER_KIND: &str = "lamina-desktop-webhook-receiver";
 
 #[derive(Debug, Clone)]
 pub struct ReceiverConfig {
@@ -87,6 +90,7 @@ pub struct WebhookReceiver {
     events: broadcast::Sender<DeliveryLogEntry>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    reach_token: String,
 }
 
 struct Shared {
@@ -140,8 +144,13 @@ impl WebhookReceiver {
                 cannot be verified, runs are followed by polling");
             verifies = false;
         }
+        let reach_token = uuid::Uuid::new_v4().to_string();
+        let hello = serde_json::json!({ "receiver": RECEIVER_KIND, "token": reach_token });
         let app = Router::new()
-            .route(WEBHOOK_PATH, post(receive))
+            .route(
+                WEBHOOK_PATH,
+                post(receive).get(move || async move { axum::Json(hello) }),
+            )
             .with_state(shared);
         let (shutdown, stop) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -164,6 +173,7 @@ impl WebhookReceiver {
             events,
             shutdown: Some(shutdown),
             task: Some(task),
+            reach_token,
         })
     }
 
@@ -185,6 +195,11 @@ impl WebhookReceiver {
     /// Every delivery as it is logged (already committed to SQLite).
     pub fn subscribe(&self) -> broadcast::Receiver<DeliveryLogEntry> {
         self.events.subscribe()
+    }
+
+    /// The token a GET of this receiver's path answers with (random, not a secret).
+    pub fn reach_token(&self) -> &str {
+        &self.reach_token
     }
 
     /// Stops listening (in-flight deliveries finish) and turns webhook delivery off.
@@ -209,7 +224,7 @@ impl Drop for WebhookReceiver {
 }
 
 /// A bare origin (`https://abc.example`) gets the receiver's path; a URL with a path is kept.
-fn public_url(text: &str) -> Result<String, ReceiverError> {
+pub(crate) fn public_url(text: &str) -> Result<String, ReceiverError> {
     let mut url =
         url::Url::parse(text.trim()).map_err(|_| ReceiverError::PublicUrl(text.to_owned()))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {

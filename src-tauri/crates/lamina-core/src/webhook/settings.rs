@@ -190,6 +190,17 @@ impl DeliveryControl {
         })
     }
 
+    /// For the connection check: the public address when one is set and webhooks are on, with
+    /// the running receiver's token.
+    pub async fn reach_target(&self) -> Result<Option<crate::doctor::ReachTarget>, StoreError> {
+        let settings = self.settings()?;
+        let running = self.inner.running.lock().await;
+        let token = running
+            .as_ref()
+            .map(|r| r.receiver.reach_token().to_owned());
+        Ok(crate::doctor::ReachTarget::from_settings(&settings, token))
+    }
+
     /// At start-up: starts the receiver if the saved settings say so.
     pub async fn start_saved(&self) -> Result<DeliveryStatus, SettingsError> {
         let settings = self.settings()?;

@@ -60,6 +60,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
     api.merge(downloads)
         .merge(control)
         .layer(from_fn(middleware::request_id))
+        .layer(from_fn_with_state(Arc::clone(&state), middleware::date))
         .with_state(state)
 }
 

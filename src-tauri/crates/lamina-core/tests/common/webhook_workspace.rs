@@ -23,6 +23,7 @@ pub fn workspace(base_url: &str, data: &std::path::Path) -> Workspace {
 
 /// A Hero Image run of `prompt`, followed to its end (within 30 s), delivered to `webhook` when
 /// given, else to the workspace's own receiver if it has one.
+#[allow(dead_code)] // doctor.rs needs only the workspace
 pub async fn run_hero(workspace: &Workspace, prompt: &str, webhook: Option<&str>) -> RunRecord {
     let hero = workspace
         .client()

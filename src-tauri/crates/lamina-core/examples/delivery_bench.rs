@@ -19,18 +19,13 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use lamina_api::{ApiKey, Inputs, LaminaClient, OutputKind};
+use lamina_api::{ApiKey, Inputs, OutputKind};
 use lamina_core::delivery::DeliveryMode;
-use lamina_core::{PollCadence, RunState, Workspace, WorkspaceConfig};
-use lamina_sandbox::{DEMO_KEY, SandboxConfig, SandboxHandle, catalog};
+use lamina_core::{RunState, Workspace, WorkspaceConfig};
+use lamina_sandbox::{DEMO_KEY, SandboxHandle, catalog};
 
-struct Scale(f64);
-
-impl Scale {
-    fn secs(&self, real: f64) -> Duration {
-        Duration::from_secs_f64(real / self.0)
-    }
-}
+mod bench_common;
+use bench_common::{MIX, Scale, fixed_polling, flag, inputs_for, percentile, server};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Strategy {
@@ -68,15 +63,6 @@ struct Observed {
     cold: bool,
     upper: Duration,
 }
-
-const MIX: [(&str, &str); 6] = [
-    (catalog::HERO_IMAGE, "Prompt"),
-    (catalog::PRODUCT_COPY, "Product Name"),
-    (catalog::SOCIAL_AD_PACK, "Product Description"),
-    (catalog::FULL_SET_CATALOG, ""),
-    (catalog::PRODUCT_VIDEO, "Prompt"),
-    (catalog::LIFESTYLE_SCENE, "Prompt"),
-];
 
 #[tokio::main]
 async fn main() {
@@ -161,33 +147,6 @@ async fn main() {
     burst_phase(&scale, burst).await;
 }
 
-fn flag(args: &[String], name: &str) -> Option<f64> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-}
-
-fn percentile(sorted: &[i64], q: f64) -> i64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let rank = ((sorted.len() as f64 - 1.0) * q).round() as usize;
-    sorted[rank]
-}
-
-async fn server(scale: &Scale, long_poll: bool, minimal: bool) -> SandboxHandle {
-    lamina_sandbox::start(SandboxConfig {
-        speed: scale.0,
-        rate_window: scale.secs(60.0),
-        long_poll,
-        minimal,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
-}
-
 fn workspace(
     server: &SandboxHandle,
     scale: &Scale,
@@ -205,23 +164,8 @@ fn workspace(
         _ => DeliveryMode::Poll,
     };
     config.tracker.download_outputs = false;
-    let default = PollCadence::default();
-    config.tracker.cadence = PollCadence {
-        image: default.image.div_f64(scale.0),
-        multi_step: default.multi_step.div_f64(scale.0),
-        video: default.video.div_f64(scale.0),
-        floor: default.floor.div_f64(scale.0),
-    };
+    config.tracker.cadence = scale.cadence();
     Workspace::open(config).unwrap()
-}
-
-fn inputs_for(index: usize) -> (&'static str, Inputs) {
-    let (app, field) = MIX[index % MIX.len()];
-    let mut inputs = Inputs::new();
-    if !field.is_empty() {
-        inputs.insert(field.to_owned(), format!("bench item {index}"));
-    }
-    (app, inputs)
 }
 
 /// Runs `runs` runs, five at a time, and returns each run's completion-to-observed latency
@@ -250,9 +194,9 @@ async fn latency_phase(strategy: Strategy, scale: &Scale, runs: usize) -> (Vec<O
                     .unwrap()
                     .is_none();
                 if strategy == Strategy::FixedPolling {
-                    let (run_id, observed) =
+                    let (run, observed) =
                         fixed_polling(workspace.client(), &app.app_id, &inputs, interval).await;
-                    (run_id, observed, cold)
+                    (run.run_id, observed, cold)
                 } else {
                     let record = workspace.tracker.run(&app, &inputs, None).await.unwrap();
                     assert_eq!(record.state, RunState::Completed);
@@ -281,23 +225,6 @@ async fn latency_phase(strategy: Strategy, scale: &Scale, runs: usize) -> (Vec<O
     }
     server.shutdown().await;
     (observed, spent as f64 / runs as f64)
-}
-
-/// The docs' JavaScript example: POST, then GET every 5 s until terminal.
-async fn fixed_polling(
-    client: &LaminaClient,
-    app_id: &str,
-    inputs: &Inputs,
-    interval: Duration,
-) -> (String, chrono::DateTime<Utc>) {
-    let run = client.start_run(app_id, inputs, None).await.unwrap();
-    loop {
-        tokio::time::sleep(interval).await;
-        let now = client.get_run(&run.run_id).await.unwrap();
-        if now.status.is_terminal() {
-            return (run.run_id, Utc::now());
-        }
-    }
 }
 
 async fn single_run_requests(strategy: Strategy, scale: &Scale) -> u64 {

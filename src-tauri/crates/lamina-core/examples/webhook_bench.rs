@@ -124,7 +124,7 @@ struct Phase {
 }
 
 async fn latency_phase(strategy: Strategy, scale: &Scale, runs: usize) -> Phase {
-    let server = server(scale, true).await;
+    let server = server(scale, true, false).await;
     let data = tempfile::tempdir().unwrap();
     let (workspace, receiver) = workspace(&server, scale, strategy, data.path()).await;
     let mut apps = HashMap::new();
@@ -141,7 +141,9 @@ async fn latency_phase(strategy: Strategy, scale: &Scale, runs: usize) -> Phase 
             let interval = scale.secs(5.0);
             async move {
                 if strategy == Strategy::FixedPolling {
-                    fixed_polling(workspace.client(), &app.app_id, &inputs, interval).await
+                    let (run, observed) =
+                        fixed_polling(workspace.client(), &app.app_id, &inputs, interval).await;
+                    (observed - run.completed_at.unwrap()).num_milliseconds()
                 } else {
                     let record = workspace.tracker.run(&app, &inputs, None).await.unwrap();
                     let observed = Utc::now();
@@ -164,7 +166,7 @@ async fn latency_phase(strategy: Strategy, scale: &Scale, runs: usize) -> Phase 
 
 /// API requests for one Product Video run (~35 s real).
 async fn single_run_requests(strategy: Strategy, scale: &Scale) -> u64 {
-    let server = server(scale, true).await;
+    let server = server(scale, true, false).await;
     let data = tempfile::tempdir().unwrap();
     let (workspace, receiver) = workspace(&server, scale, strategy, data.path()).await;
     let app = workspace

@@ -1,11 +1,10 @@
-//! What the delivery benchmarks share (`webhook_bench`, and `delivery_bench` once it takes it
-//! up): the time scale, the mix of apps, the docs' fixed polling as the baseline, the sandbox
+//! What the delivery benchmarks share (`delivery_bench`, `webhook_bench`): the time scale, the mix of apps, the docs' fixed polling as the baseline, the sandbox
 //! they run against and the arithmetic of their tables.
 
 use std::time::Duration;
 
-use chrono::Utc;
-use lamina_api::{Inputs, LaminaClient};
+use chrono::{DateTime, Utc};
+use lamina_api::{Inputs, LaminaClient, Run};
 use lamina_core::PollCadence;
 use lamina_sandbox::{SandboxConfig, SandboxHandle, catalog};
 
@@ -68,12 +67,14 @@ pub fn percentile(sorted: &[i64], q: f64) -> i64 {
     sorted[rank]
 }
 
-/// A sandbox at `scale`, its rate-limit window scaled, with or without `/wait` and `/stream`.
-pub async fn server(scale: &Scale, long_poll: bool) -> SandboxHandle {
+/// A sandbox at `scale`, its rate-limit window scaled, with or without `/wait` and `/stream`, or
+/// as a minimal service (only the four required endpoints).
+pub async fn server(scale: &Scale, long_poll: bool, minimal: bool) -> SandboxHandle {
     lamina_sandbox::start(SandboxConfig {
         speed: scale.0,
         rate_window: scale.secs(60.0),
         long_poll,
+        minimal,
         ..SandboxConfig::default()
     })
     .await
@@ -81,19 +82,19 @@ pub async fn server(scale: &Scale, long_poll: bool) -> SandboxHandle {
 }
 
 /// The docs' JavaScript example: POST, then GET every `interval` until terminal. Returns the
-/// milliseconds from the service's completedAt to the moment the poll saw it.
+/// terminal run and the moment the poll saw it.
 pub async fn fixed_polling(
     client: &LaminaClient,
     app_id: &str,
     inputs: &Inputs,
     interval: Duration,
-) -> i64 {
+) -> (Run, DateTime<Utc>) {
     let run = client.start_run(app_id, inputs, None).await.unwrap();
     loop {
         tokio::time::sleep(interval).await;
         let now = client.get_run(&run.run_id).await.unwrap();
         if now.status.is_terminal() {
-            return (Utc::now() - now.completed_at.unwrap()).num_milliseconds();
+            return (now, Utc::now());
         }
     }
 }

@@ -955,7 +955,7 @@ async fn read_capped(
 
 /// The error's own text and every source below it, e.g. "error sending request for url (...):
 /// client error (Connect): tcp connect error: Connection refused".
-pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+pub fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(inner) = source {

@@ -19,7 +19,7 @@ pub mod validate;
 pub mod webhook;
 
 pub use budget::{BudgetConfig, RequestBudget};
-pub use client::{ApiGeneration, ClientConfig, LaminaClient, OUT_OF_CREDITS};
+pub use client::{ApiGeneration, ClientConfig, LaminaClient, OUT_OF_CREDITS, error_chain};
 pub use error::{ApiError, ApiErrorKind, FieldError};
 pub use key::ApiKey;
 pub use models::*;

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use lamina_api::error_chain;
 use serde::{Deserialize, Serialize};
 
 use super::{CheckId, CheckLine, CheckStatus};
@@ -94,18 +95,4 @@ pub(super) async fn reach_line(http: &reqwest::Client, target: Option<&ReachTarg
             detail,
         ),
     }
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(inner) = source {
-        let part = inner.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = inner.source();
-    }
-    text
 }

@@ -71,6 +71,19 @@ class LaminaDesktop(unittest.TestCase):
     def tearDownClass(cls):
         cls.driver.quit()
 
+    def force_theme(self, theme):
+        """Sets the page's theme directly, the way the app's own switch does (transitions off for
+        a frame: WebKitGTK otherwise leaves transitioned buttons on their old colour)."""
+        self.driver.execute_script(
+            """const root = document.documentElement;
+            root.classList.add("theme-switching");
+            root.dataset.theme = arguments[0];
+            void root.offsetHeight;
+            requestAnimationFrame(() => root.classList.remove("theme-switching"));""",
+            theme,
+        )
+        time.sleep(0.3)
+
     def shot(self, name):
         self.driver.save_screenshot(os.path.join(ARTIFACTS, f"{self.PREFIX}{name}.png"))
 

@@ -23,17 +23,13 @@ SKUS = ["TEE-01", "MUG-02", "BAG-03"]
 class BatchFlow(LaminaDesktop):
     PREFIX = "batch-"
 
-    def set_theme(self, theme):
-        self.driver.execute_script("document.documentElement.dataset.theme = arguments[0];", theme)
-        time.sleep(0.3)
-
     def shots(self, name):
         """The same step in light and in dark."""
-        self.set_theme("light")
+        self.force_theme("light")
         self.shot(f"{name}-light")
-        self.set_theme("dark")
+        self.force_theme("dark")
         self.shot(f"{name}-dark")
-        self.set_theme("light")
+        self.force_theme("light")
 
     def enter_demo(self):
         # A fresh data folder shows onboarding; a reused one may already be in the demo.

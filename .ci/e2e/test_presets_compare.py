@@ -13,9 +13,6 @@ PROMPT = "A linen shirt folded on a sunlit oak table"
 class PresetsCompare(LaminaDesktop):
     PREFIX = "compare-"
 
-    def theme(self, name):
-        self.driver.execute_script("document.documentElement.dataset.theme = arguments[0];", name)
-
     def prompt(self):
         return self.find("field-Prompt").find_element(By.NAME, "Prompt")
 
@@ -107,24 +104,24 @@ class PresetsCompare(LaminaDesktop):
         self.assertIn("is-different", rows["Aspect Ratio"].get_attribute("class"))
         self.assertEqual(rows["Prompt"].get_attribute("data-differs"), "false")
         self.assertIn("1 input differs", self.find("compare-difference-count").text)
-        self.theme("light")
+        self.force_theme("light")
         self.shot("07-compare-light")
-        self.theme("dark")
+        self.force_theme("dark")
         self.shot("08-compare-dark")
 
         # Only the differences.
         self.click("compare-only-differences")
         self.wait.until(lambda d: len(d.find_elements(*testid("compare-input-row"))) == 1)
         self.shot("09-compare-only-differences-dark")
-        self.theme("light")
+        self.force_theme("light")
 
         # The form's presets menu in dark, for the look.
         self.open_app("Hero Image")
-        self.theme("dark")
+        self.force_theme("dark")
         self.click("presets-open")
         self.find("preset-item")
         self.shot("10-presets-menu-dark")
-        self.theme("light")
+        self.force_theme("light")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ export class MemoryDelivery {
   private readonly listeners = new Set<(entry: DeliveryLogEntry) => void>();
   /** Ports "another program" holds (tests set it). */
   readonly busyPorts = new Set<number>([8080]);
+  /** Whether the service publishes webhook signing keys (tests of a service without them). */
+  signingKeys = true;
   usage: Usage | null = {
     credits: { balance: 4250.5, totalEarned: 10000, totalSpent: 5749.5 },
     rateLimit: { limit: 100, windowMs: 60000 },
@@ -157,6 +159,12 @@ export class MemoryDelivery {
     return clone(full);
   }
 
+  /** Tests: the service stops (or starts) publishing signing keys; the receiver restarts. */
+  setSigningKeys(offered: boolean): void {
+    this.signingKeys = offered;
+    this.start(this.settings);
+  }
+
   private start(settings: DeliverySettings): void {
     if (!settings.enabled) {
       this.listening = null;
@@ -165,6 +173,11 @@ export class MemoryDelivery {
     }
     const port = settings.port ?? 41877;
     this.listening = `127.0.0.1:${port}`;
+    // As in Rust: deliveries that cannot be verified are not asked for.
+    if (!this.signingKeys) {
+      this.webhookUrl = null;
+      return;
+    }
     this.webhookUrl = settings.publicUrl
       ? withPath(settings.publicUrl)
       : `http://${this.listening}/lamina/webhook`;

@@ -33,6 +33,16 @@ describe("Settings → Delivery", () => {
     expect((await backend.deliveryStatus()).listening).not.toBeNull();
   });
 
+  it("says plainly when the service offers no way to verify deliveries", async () => {
+    const { backend, user } = startApp({ mode: "demo" });
+    backend.delivery.setSigningKeys(false);
+    await openDelivery(user);
+    expect(await screen.findByTestId("delivery-status")).toHaveTextContent(
+      "doesn't publish the key that proves a result really comes from Lamina",
+    );
+    expect(screen.getByTestId("delivery-send-test")).toBeDisabled();
+  });
+
   it("shows validation errors next to the fields and saves nothing", async () => {
     const { backend, user } = startApp({ mode: "demo" });
     await openDelivery(user);

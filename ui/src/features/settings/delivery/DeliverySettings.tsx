@@ -99,7 +99,9 @@ function DeliveryForm({ status }: { status: DeliveryStatus }) {
         <span className="muted">
           {status.listening && status.webhookUrl
             ? t("status.listening", { address: status.listening, url: status.webhookUrl })
-            : t("status.off")}
+            : status.listening
+              ? t("status.unverifiable")
+              : t("status.off")}
         </span>
       </div>
 

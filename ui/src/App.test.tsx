@@ -102,7 +102,7 @@ describe("Lamina Desktop", () => {
     await waitFor(() => expect(card).toHaveAttribute("data-status", "failed"), { timeout: 3000 });
     expect(within(card).getByTestId("run-status")).toHaveTextContent("Failed");
     expect(within(card).getByTestId("run-error")).toHaveTextContent(
-      "Something went wrong with this run — try again.",
+      "The service is busy right now. Wait a minute, then start again.",
     );
     expect(card).not.toHaveTextContent("Model capacity exceeded, please retry later");
 

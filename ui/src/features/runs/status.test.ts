@@ -103,6 +103,14 @@ describe("run status words", () => {
     });
     expect(failed(err("rateLimited", "HTTP 429"))?.message).toBe(BUSY_MESSAGE);
     expect(failed(err("server", "HTTP 503"))?.message).toBe(BUSY_MESSAGE);
+    // An app failure that says the model was overloaded: busy, not "something went wrong".
+    expect(failed(null, { errorMessage: "Model capacity exceeded" })).toMatchObject({
+      kind: "busy",
+      message: BUSY_MESSAGE,
+    });
+    expect(failed(null, { errorMessage: "Upstream overloaded, try again later" })?.kind).toBe(
+      "busy",
+    );
     expect(failed(err("network"))?.message).toBe(OFFLINE_MESSAGE);
     expect(failed(err("timeout"))?.message).toBe(OFFLINE_MESSAGE);
     expect(failed(err("notStarted"))).toMatchObject({

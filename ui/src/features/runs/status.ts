@@ -51,6 +51,13 @@ function mentionsCredits(run: RunRecord): boolean {
   return /\b(insufficient|out of|not enough|no( more)?)\s+credits?\b/i.test(run.errorMessage ?? "");
 }
 
+/** An app failure whose words say the service was overloaded: trying again later may work. */
+function mentionsCapacity(run: RunRecord): boolean {
+  return /\b(capacity|overloaded|too many requests|temporarily unavailable|try again later)\b/i.test(
+    run.errorMessage ?? "",
+  );
+}
+
 /** Why a run did not end well, in plain words chosen from the error's kind; null when it did. */
 export function describeFailure(run: RunRecord): Failure | null {
   if (run.status === "unknown") return { kind: "unknown", message: runMessage("unknown") };
@@ -74,7 +81,7 @@ export function describeFailure(run: RunRecord): Failure | null {
         }
       : { kind: "invalidInput", message: runMessage("invalidInput") };
   }
-  if (kind === "rateLimited" || kind === "server")
+  if (kind === "rateLimited" || kind === "server" || (!kind && mentionsCapacity(run)))
     return { kind: "busy", message: runMessage("busy") };
   if (kind === "network" || kind === "timeout") {
     return { kind: "offline", message: runMessage("offline") };

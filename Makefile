@@ -104,6 +104,10 @@ lint: fmt-check check-layering ui-build
 # target on the crates without Tauri, so a cfg(windows) mistake fails CI on Linux.
 WINDOWS_TARGET := x86_64-pc-windows-gnu
 check-windows: ui-build
+	@# rustup downloads the target as it does the toolchain; only this check needs it (make demo does not).
+	@rustup target list --installed 2>/dev/null | grep -qx $(WINDOWS_TARGET) || { \
+	  command -v rustup >/dev/null || { echo "Checking the Windows build needs rustup (to add $(WINDOWS_TARGET))." >&2; exit 1; }; \
+	  echo "Adding the Rust target $(WINDOWS_TARGET)"; rustup target add $(WINDOWS_TARGET); }
 	$(CARGO) clippy -p lamina-api -p lamina-core -p lamina-sandbox -p lamina-cli --all-targets --locked --target $(WINDOWS_TARGET) -- -D warnings
 	$(CARGO) check --workspace --all-targets --locked --target $(WINDOWS_TARGET)
 

@@ -41,12 +41,3 @@ if ((${#absent[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${absent[@]}" >/dev/null
 fi
-
-# The Windows target for `make check-windows` (rustup downloads it from the Rust distribution
-# server, as it does the toolchain itself).
-windows_target=x86_64-pc-windows-gnu
-if ! rustup target list --installed 2>/dev/null | grep -qx "$windows_target"; then
-  need rustup || { echo "Checking the Windows build needs rustup (to add $windows_target)." >&2; exit 1; }
-  echo "Adding the Rust target $windows_target"
-  rustup target add "$windows_target"
-fi

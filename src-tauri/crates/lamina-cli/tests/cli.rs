@@ -626,13 +626,12 @@ async fn resume_of_fifty_runs_on_a_minimal_service_finishes_all_and_asks_each_mi
     loop {
         let history =
             json(&output(cli(&server, data.path(), DEMO_KEY, &["--json", "history"])).await);
-        if history
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["runId"].is_string())
-        {
-            break;
+        // While the foreground process is still creating the data folder, `history` may answer
+        // with an error document instead of the list: ask again.
+        match history.as_array() {
+            Some(runs) if runs.iter().any(|r| r["runId"].is_string()) => break,
+            Some(_) => {}
+            None => println!("history not readable yet: {history}"),
         }
         assert!(
             Instant::now() < deadline,

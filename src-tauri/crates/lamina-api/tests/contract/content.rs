@@ -442,6 +442,15 @@ async fn batches_templates_and_the_brand_are_served() {
         settled(&client, item.run_id.as_deref().unwrap()).await;
     }
 
+    // A webhook on a content run, like on any run.
+    let hook = "http://127.0.0.1:9/lamina/webhook";
+    let hooked = client
+        .create_content_with_webhook(&ContentRequest::new("a hero shot"), Some(hook))
+        .await
+        .unwrap();
+    let run = client.get_run(&hooked.run_id).await.unwrap();
+    assert_eq!(run.webhook_url.as_deref(), Some(hook));
+
     let templates = client.list_templates().await.unwrap();
     assert!(templates.len() >= 3, "{templates:?}");
     assert!(templates.iter().all(|t| t.is_built_in == Some(true)

@@ -63,5 +63,6 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "apply_preset",
         "rename_preset",
         "delete_preset",
+        "link_preview",
     ]
 }

@@ -72,6 +72,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::presets::apply_preset,
             commands::presets::rename_preset,
             commands::presets::delete_preset,
+            commands::link_preview::link_preview,
         ])
         .events(collect_events![
             RunUpdated,

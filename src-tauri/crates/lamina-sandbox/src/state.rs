@@ -37,6 +37,8 @@ pub(crate) struct AppState {
     pub minimal: MinimalMode,
     /// Files put with `PUT /_sandbox/files/{name}` (`SandboxConfig::storage_dir`).
     pub storage: BuiltInStorage,
+    /// Published posts and publish history (`/v1/publishing/…`).
+    pub posts: crate::publishing::PostStore,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -66,6 +68,7 @@ impl AppState {
             webhook_answers_to_lose: std::sync::atomic::AtomicU32::new(config.webhook_lost_answers),
             minimal: MinimalMode::new(config.minimal),
             storage: BuiltInStorage::new(config.storage_dir.clone()),
+            posts: crate::publishing::PostStore::default(),
             shutdown,
             base_url,
             config,

@@ -875,7 +875,27 @@ export type OptionalEndpoint =
 /**  `GET /v1/webhooks/signing-key`. */
 "signingKey" | 
 /**  Workflow endpoints (later issues). */
-"workflow";
+"workflow" | 
+/**  `POST /v1/content/create`. */
+"content" | 
+/**  `POST /v1/content/batch`. */
+"contentBatch" | 
+/**  `POST /v1/content/score`. */
+"score" | 
+/**  `GET /v1/assets`. */
+"assets" | 
+/**  `GET /v1/templates` and `GET /v1/templates/{id}`. */
+"templates" | 
+/**  `GET /v1/intelligence/brand-context`. */
+"brandContext" | 
+/**  `GET /v1/publishing/channels`. */
+"publishingChannels" | 
+/**  `POST /v1/publishing/publish`. */
+"publish" | 
+/**  `GET /v1/publishing/history`. */
+"publishingHistory" | 
+/**  `POST /v1/publishing/transfer-asset`. */
+"transferAsset";
 
 export type OutputKind = OutputKind_Serialize | OutputKind_Deserialize;
 

@@ -33,15 +33,35 @@ fn route_key(endpoint: OptionalEndpoint, generation: ApiGeneration) -> String {
         OptionalEndpoint::Usage => "GET /v1/account/usage".to_owned(),
         OptionalEndpoint::SigningKey => format!("GET {p}/webhooks/signing-key"),
         OptionalEndpoint::Workflow => unreachable!("no client call yet"),
+        OptionalEndpoint::Content => "POST /v1/content/create".to_owned(),
+        OptionalEndpoint::ContentBatch => "POST /v1/content/batch".to_owned(),
+        OptionalEndpoint::Score => "POST /v1/content/score".to_owned(),
+        OptionalEndpoint::Assets => "GET /v1/assets".to_owned(),
+        OptionalEndpoint::Templates => "GET /v1/templates".to_owned(),
+        OptionalEndpoint::BrandContext => "GET /v1/intelligence/brand-context".to_owned(),
+        OptionalEndpoint::PublishingChannels => "GET /v1/publishing/channels".to_owned(),
+        OptionalEndpoint::Publish => "POST /v1/publishing/publish".to_owned(),
+        OptionalEndpoint::PublishingHistory => "GET /v1/publishing/history".to_owned(),
+        OptionalEndpoint::TransferAsset => "POST /v1/publishing/transfer-asset".to_owned(),
     }
 }
 
-const CALLED: [OptionalEndpoint; 5] = [
+const CALLED: [OptionalEndpoint; 15] = [
     OptionalEndpoint::RunList,
     OptionalEndpoint::Wait,
     OptionalEndpoint::Stream,
     OptionalEndpoint::Usage,
     OptionalEndpoint::SigningKey,
+    OptionalEndpoint::Content,
+    OptionalEndpoint::ContentBatch,
+    OptionalEndpoint::Score,
+    OptionalEndpoint::Assets,
+    OptionalEndpoint::Templates,
+    OptionalEndpoint::BrandContext,
+    OptionalEndpoint::PublishingChannels,
+    OptionalEndpoint::Publish,
+    OptionalEndpoint::PublishingHistory,
+    OptionalEndpoint::TransferAsset,
 ];
 
 /// One call of `endpoint`, reduced to "worked" or its error.
@@ -57,6 +77,7 @@ async fn call(
         OptionalEndpoint::Usage => client.usage().await.map(drop),
         OptionalEndpoint::SigningKey => client.signing_keys().await.map(drop),
         OptionalEndpoint::Workflow => unreachable!(),
+        other => crate::content::call(client, other).await,
     }
 }
 

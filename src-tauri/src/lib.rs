@@ -83,6 +83,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::publishing::caption_for_run,
             commands::publishing::publish,
             commands::publishing::publishing_history,
+            commands::link_preview::link_preview,
         ])
         .events(collect_events![
             RunUpdated,

@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod doctor;
 pub mod files;
 pub mod history;
+pub mod link_preview;
 pub mod offered;
 pub mod presets;
 pub mod publishing;

@@ -188,6 +188,12 @@ impl LaminaClient {
         }
         self.ask_optional(OptionalEndpoint::BrandContext, url, Ask::Get, decode_value)
             .await
+            .map_err(|mut error| {
+                if error.kind == crate::error::ApiErrorKind::NotFound {
+                    error.message = "This brand profile could not be found.".into();
+                }
+                error
+            })
     }
 }
 

@@ -312,9 +312,20 @@ impl LaminaClient {
         &self,
         request: &ContentRequest,
     ) -> Result<ContentStarted, ApiError> {
+        self.create_content_with_webhook(request, None).await
+    }
+
+    /// [`Self::create_content`] with `?webhook=` (the docs mention it "on the execution"; a
+    /// service that ignores it still starts the run).
+    pub async fn create_content_with_webhook(
+        &self,
+        request: &ContentRequest,
+        webhook: Option<&str>,
+    ) -> Result<ContentStarted, ApiError> {
         request.validate()?;
         let body = to_body(&request.normalized())?;
-        let url = self.v1_url(&["content", "create"]);
+        let mut url = self.v1_url(&["content", "create"]);
+        with_webhook(&mut url, webhook);
         self.ask_optional(
             OptionalEndpoint::Content,
             url,
@@ -333,9 +344,19 @@ impl LaminaClient {
         &self,
         request: &BatchContentRequest,
     ) -> Result<BatchContentStarted, ApiError> {
+        self.create_content_batch_with_webhook(request, None).await
+    }
+
+    /// [`Self::create_content_batch`] with `?webhook=` for every run it starts.
+    pub async fn create_content_batch_with_webhook(
+        &self,
+        request: &BatchContentRequest,
+        webhook: Option<&str>,
+    ) -> Result<BatchContentStarted, ApiError> {
         request.validate()?;
         let body = to_body(&request.normalized())?;
-        let url = self.v1_url(&["content", "batch"]);
+        let mut url = self.v1_url(&["content", "batch"]);
+        with_webhook(&mut url, webhook);
         self.ask_optional(
             OptionalEndpoint::ContentBatch,
             url,
@@ -371,6 +392,12 @@ impl LaminaClient {
             list_from_value::<ContentScore>(value, &["scores"]).map(|page| page.items)
         })
         .await
+    }
+}
+
+fn with_webhook(url: &mut url::Url, webhook: Option<&str>) {
+    if let Some(webhook) = webhook.map(str::trim).filter(|w| !w.is_empty()) {
+        url.query_pairs_mut().append_pair("webhook", webhook);
     }
 }
 

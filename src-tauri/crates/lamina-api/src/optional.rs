@@ -81,7 +81,8 @@ impl OptionalEndpoint {
     }
 
     /// Whether a JSON `NOT_FOUND` answer means the endpoint itself is missing. Not for
-    /// endpoints naming a run, template, app or channel: there it means "no such thing".
+    /// endpoints naming a run, template, app, brand profile or channel: there it means "no
+    /// such thing" (a missing route still shows as the framework's 404 page).
     pub fn not_found_means_missing(self) -> bool {
         matches!(
             self,
@@ -90,7 +91,6 @@ impl OptionalEndpoint {
                 | Self::SigningKey
                 | Self::Workflow
                 | Self::Assets
-                | Self::BrandContext
                 | Self::PublishingChannels
                 | Self::PublishingHistory
         )

@@ -44,6 +44,8 @@ pub struct SandboxConfig {
     /// them in memory. The app's demo workspace points it into its data folder so links survive
     /// a restart. Default `None`.
     pub storage_dir: Option<PathBuf>,
+    /// Time limit of the sandbox's fetch of one `url` input of a run. Default 15 s.
+    pub input_fetch_timeout: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -66,6 +68,7 @@ impl Default for SandboxConfig {
             minimal: false,
             clock_offset_s: 0,
             storage_dir: None,
+            input_fetch_timeout: Duration::from_secs(15),
         }
     }
 }
@@ -102,6 +105,9 @@ impl SandboxConfig {
             return Err(format!(
                 "clock offset must be within ±{MAX_CLOCK_OFFSET_S} seconds"
             ));
+        }
+        if self.input_fetch_timeout.is_zero() {
+            return Err("input fetch timeout must be longer than zero".into());
         }
         if self.webhook_timeout.is_zero() {
             return Err("webhook timeout must be longer than zero".into());

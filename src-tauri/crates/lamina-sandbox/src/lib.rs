@@ -62,6 +62,7 @@ mod faults;
 mod files;
 mod flavor;
 mod images;
+mod input_fetch;
 mod middleware;
 mod minimal;
 mod publishing;

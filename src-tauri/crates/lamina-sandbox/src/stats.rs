@@ -78,6 +78,13 @@ impl StatsCell {
         self.with(|s| s.stored_files_served += 1);
     }
 
+    pub(crate) fn input_fetched(&self, url: &str, ok: bool) {
+        self.with(|s| {
+            s.fetched_inputs.push(url.to_owned());
+            s.input_fetch_failures += u64::from(!ok);
+        });
+    }
+
     pub(crate) fn webhook_attempt(&self, delivered: bool) {
         self.with(|s| {
             s.webhook_attempts += 1;

@@ -26,6 +26,7 @@ import type {
   HistoryPage,
   HistoryQuery,
   Inputs,
+  LinkPreview,
   Mapping,
   MediaVariant,
   Preset,
@@ -134,6 +135,9 @@ export interface Backend {
 
   /** Address to preview a link the user typed into a `url` field, or null when previews are off. */
   inputPreviewUrl(url: string): string | null;
+  /** A thumbnail of the picture at a pasted link, fetched by Rust (http/https only, no local or
+   * private addresses except the demo workspace's, size and time limits). */
+  linkPreview(url: string): Promise<LinkPreview>;
 
   // --- batches ------------------------------------------------------------------------------
   /** Opens the system dialog for a CSV file and returns its text (null: cancelled). */

@@ -21,6 +21,12 @@ const ENDPOINTS: EndpointFinding["endpoint"][] = [
   "usage",
   "signingKey",
   "workflow",
+  // Issue 18's GET endpoints; its POST ones are never probed (learned on first use).
+  "assets",
+  "templates",
+  "brandContext",
+  "publishingChannels",
+  "publishingHistory",
 ];
 
 function verdictOf(lines: CheckLine[], unreachable: boolean): Verdict {

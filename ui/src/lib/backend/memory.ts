@@ -14,6 +14,7 @@ import { MemoryPresets } from "./memory-presets";
 import { seedRecord, seedSpecs, type SeedRun } from "./memory-seed";
 import { MemoryDelivery } from "./memory-delivery";
 import { memoryReport } from "./memory-doctor";
+import { memoryLinkPreview } from "./memory-link-preview";
 import { MemoryWorkspace, type MemoryOptions } from "./memory-workspace";
 import type {
   AccountStatus,
@@ -37,6 +38,7 @@ import type {
   HistoryQuery,
   Mapping,
   Inputs,
+  LinkPreview,
   Parameter,
   Preset,
   RunCandidate,
@@ -439,6 +441,11 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
       clockOffsetS: this.clockOffsetS,
       publicUrl: status.settings.enabled ? (status.webhookUrl ?? null) : null,
     });
+  }
+
+  async linkPreview(url: string): Promise<LinkPreview> {
+    await this.sleep(this.stepMs / 10);
+    return memoryLinkPreview(url);
   }
 
   async accountUsage(): Promise<Usage | null> {

@@ -129,5 +129,6 @@ export function createTauriBackend(): Backend {
     // No remote content in the app window (SECURITY.md): a pasted link is never loaded for a
     // preview; the service fetches it, not the web view (the CSP has no https: image source).
     inputPreviewUrl: () => null,
+    linkPreview: (url) => unwrap(() => commands.linkPreview(url)),
   };
 }

@@ -56,6 +56,7 @@ export type {
   SaveOutcome_Serialize as SaveOutcome,
   StartupState_Serialize as StartupState,
   StoredFile_Serialize as StoredFile,
+  LinkPreview,
   Usage_Serialize as Usage,
   TableRow,
 } from "./bindings";

@@ -46,12 +46,22 @@ fn route_key(endpoint: OptionalEndpoint, generation: ApiGeneration) -> String {
     }
 }
 
-const CALLED: [OptionalEndpoint; 5] = [
+const CALLED: [OptionalEndpoint; 15] = [
     OptionalEndpoint::RunList,
     OptionalEndpoint::Wait,
     OptionalEndpoint::Stream,
     OptionalEndpoint::Usage,
     OptionalEndpoint::SigningKey,
+    OptionalEndpoint::Content,
+    OptionalEndpoint::ContentBatch,
+    OptionalEndpoint::Score,
+    OptionalEndpoint::Assets,
+    OptionalEndpoint::Templates,
+    OptionalEndpoint::BrandContext,
+    OptionalEndpoint::PublishingChannels,
+    OptionalEndpoint::Publish,
+    OptionalEndpoint::PublishingHistory,
+    OptionalEndpoint::TransferAsset,
 ];
 
 /// One call of `endpoint`, reduced to "worked" or its error.

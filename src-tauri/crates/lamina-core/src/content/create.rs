@@ -60,7 +60,7 @@ impl ContentRunner {
             &local_id,
             brief,
             self.tracker.client().base_url(),
-            None,
+            self.tracker.webhook_url().as_deref(),
             Utc::now(),
         )?;
         self.tracker.announce(&record);
@@ -94,7 +94,14 @@ impl ContentRunner {
         let request = request_of(brief);
         request.validate()?;
         let intent = self.intent(brief)?;
-        match self.tracker.client().create_content(&request).await {
+        // With a webhook receiver running, the run reports back to it like any run started here.
+        let webhook = self.tracker.webhook_url();
+        match self
+            .tracker
+            .client()
+            .create_content_with_webhook(&request, webhook.as_deref())
+            .await
+        {
             Ok(started) => Ok(Offered::Offered {
                 value: self.started(
                     &intent.local_id,
@@ -169,7 +176,13 @@ impl ContentRunner {
             brand_profile_id: None,
             campaign_id: None,
         };
-        let answer = match self.tracker.client().create_content_batch(&request).await {
+        let webhook = self.tracker.webhook_url();
+        let answer = match self
+            .tracker
+            .client()
+            .create_content_batch_with_webhook(&request, webhook.as_deref())
+            .await
+        {
             Ok(answer) => answer,
             Err(error) if matches!(error.kind, ApiErrorKind::Unsupported { .. }) => {
                 for intent in &intents {

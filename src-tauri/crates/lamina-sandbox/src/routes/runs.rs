@@ -100,7 +100,7 @@ pub(super) fn launch(
         record.inputs_gate.settle_now_ready();
     } else {
         // As the service does: the photos are downloaded once the run is accepted.
-        input_fetch::spawn(Arc::clone(&state), Arc::clone(&record));
+        input_fetch::spawn(Arc::clone(state), Arc::clone(&record));
     }
     state.runs.insert(Arc::clone(&record));
     state.stats.run_created();

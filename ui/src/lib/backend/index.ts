@@ -36,6 +36,16 @@ import type {
   Usage,
 } from "./types";
 import type { StartupTimings } from "../startup";
+import type {
+  BrandContext,
+  ContentRunView,
+  ContentScores,
+  ContentTemplate,
+  DescribeBatchItem,
+  DescribeRequest,
+  PublishView,
+  PublishingChannel,
+} from "./content-types";
 
 export interface Backend {
   /** Which implementation this is: "tauri" inside the desktop app, "memory" in tests and a browser. */
@@ -155,6 +165,36 @@ export interface Backend {
   exportBatch(batchId: string, request: BatchExportRequest): Promise<BatchExportResult>;
   /** Every change of every batch's totals. Returns the unsubscribe function. */
   onBatchUpdated(callback: (progress: BatchProgress) => void): () => void;
+
+  // --- describe what you need (content runs) ----------------------------------------------
+  // Each throws kind "unsupported" (plain words in the message) when the service lacks it.
+  /** Lamina picks an app for the brief, fills its inputs and starts an ordinary run. */
+  describeCreate(request: DescribeRequest): Promise<ContentRunView>;
+  /** Up to 10 briefs at once (one run each); an item the service refused carries its error. */
+  describeBatch(requests: DescribeRequest[]): Promise<DescribeBatchItem[]>;
+  /** The finished run's scores (null: the service has none for it yet). */
+  contentScores(localId: string): Promise<ContentScores | null>;
+  listTemplates(): Promise<ContentTemplate[]>;
+  getTemplate(templateId: string): Promise<ContentTemplate>;
+  brandContext(): Promise<BrandContext>;
+
+  // --- publishing ----------------------------------------------------------------------------
+  publishingChannels(): Promise<PublishingChannel[]>;
+  /** Sends once (the intent is kept first); a lost answer comes back "unconfirmed". */
+  publish(
+    localId: string,
+    outputIndexes: number[],
+    channelIds: string[],
+    caption: string | null,
+  ): Promise<PublishView>;
+  /** Newest first: this computer's publishes merged with the service's history. */
+  publishingHistory(): Promise<PublishView[]>;
+  /** A caption from a text output of the same run, if it has one. */
+  captionForRun(localId: string): Promise<string | null>;
+  /** Opens a published post in the browser. */
+  openPostLink(url: string): Promise<void>;
+  /** Every change of a publish's state. Returns the unsubscribe function. */
+  onPublishUpdated(callback: (publish: PublishView) => void): () => void;
 }
 
 const KINDS: readonly AppErrorKind[] = [

@@ -67,3 +67,19 @@ export type Inputs = RunRecord_Serialize["inputs"];
 
 /** Which file of an output to show: the original, or the 512 px thumbnail. */
 export type MediaVariant = "full" | "thumb";
+
+// Describe what you need + publishing (provisional shapes until the generated bindings land).
+export type {
+  BrandContext,
+  ChannelOutcome,
+  ContentRunView,
+  ContentScores,
+  ContentTemplate,
+  DescribeBatchItem,
+  DescribeRequest,
+  PublishState,
+  PublishView,
+  PublishingChannel,
+  ScoreDimension,
+  TemplatePart,
+} from "./content-types";

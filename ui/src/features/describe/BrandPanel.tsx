@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import type { BrandEntry } from "../../lib/backend/types";
 import { isNotOffered, useBrand } from "./queries";
 
 const COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
@@ -19,8 +20,9 @@ export function BrandPanel() {
     );
   }
   const b = brand.data;
-  const colours = b.visualIdentity.filter((v) => COLOUR.test(v));
-  const notes = b.visualIdentity.filter((v) => !COLOUR.test(v));
+  const colourOf = (e: BrandEntry) => e.color ?? (COLOUR.test(e.value) ? e.value : null);
+  const colours = b.visualIdentity.filter((e) => colourOf(e) !== null);
+  const notes = b.visualIdentity.filter((e) => colourOf(e) === null);
   const tone = [b.tonePrimary, b.toneSecondary].filter(Boolean).join(", ");
   return (
     <aside
@@ -59,15 +61,22 @@ export function BrandPanel() {
             <dd>
               {colours.length > 0 && (
                 <ul className="brand-swatches" aria-label={t("brand.colours")}>
-                  {colours.map((c) => (
-                    <li key={c} className="brand-swatch" title={c}>
-                      <span className="brand-swatch-colour" style={{ background: c }} />
-                      <span className="brand-swatch-code">{c}</span>
+                  {colours.map((e) => (
+                    <li key={`${e.label ?? ""}${e.value}`} className="brand-swatch" title={e.value}>
+                      <span
+                        className="brand-swatch-colour"
+                        style={{ background: colourOf(e) ?? undefined }}
+                      />
+                      <span className="brand-swatch-code">{e.label ?? colourOf(e)}</span>
                     </li>
                   ))}
                 </ul>
               )}
-              {notes.length > 0 && <span>{notes.join(", ")}</span>}
+              {notes.length > 0 && (
+                <span>
+                  {notes.map((e) => (e.label ? `${e.label}: ${e.value}` : e.value)).join("; ")}
+                </span>
+              )}
             </dd>
           </>
         )}

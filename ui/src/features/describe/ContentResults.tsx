@@ -92,19 +92,21 @@ function ContentResult({ content }: { content: ContentRunView }) {
   const { t } = useTranslation("describe");
   const navigate = useUi((s) => s.navigate);
   const run = useLiveRun(content.run);
-  const inputs = Object.entries(content.mappedInputs).filter(([, v]) => v !== "");
+  const mapped = content.content.mappedInputs ?? content.run.inputs;
+  const inputs = Object.entries(mapped).filter(([, v]) => v !== "");
+  const reason = content.content.reason;
   return (
     <article className="card-panel describe-result" data-testid="describe-result">
-      <p className="describe-result-brief">“{content.brief}”</p>
+      <p className="describe-result-brief">“{content.content.request.brief}”</p>
       <div className="describe-choice" data-testid="describe-choice">
         <p>
           <strong data-testid="describe-chosen-app">
-            {t("results.chose", { app: content.appName })}
+            {t("results.chose", { app: run.appName })}
           </strong>
         </p>
-        {content.reason && (
+        {reason && (
           <p className="muted" data-testid="describe-reason">
-            {content.reason}
+            {reason}
           </p>
         )}
       </div>
@@ -123,9 +125,7 @@ function ContentResult({ content }: { content: ContentRunView }) {
             type="button"
             className="btn"
             data-testid="describe-adjust"
-            onClick={() =>
-              navigate({ page: "app", appId: content.appId, prefill: content.mappedInputs })
-            }
+            onClick={() => navigate({ page: "app", appId: run.appId, prefill: mapped })}
           >
             {t("results.adjust")}
           </button>

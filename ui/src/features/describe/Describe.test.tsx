@@ -145,7 +145,7 @@ describe("Describe", () => {
     const panel = await screen.findByTestId("brand-panel");
     expect(panel).toHaveTextContent("Demo Linen Co.");
     expect(panel).toHaveTextContent("Voicewarm, plain-spoken, confident");
-    expect(panel).toHaveTextContent("#1F4E5F");
+    expect(panel).toHaveTextContent("Deep teal");
     expect(panel).toHaveTextContent("No discounts above 30%");
     expect(within(panel).queryByRole("textbox")).toBeNull();
   });

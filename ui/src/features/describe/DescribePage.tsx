@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { InlineError } from "../../components/States";
-import type { DescribeRequest } from "../../lib/backend/types";
+import type { ContentBrief } from "../../lib/backend/types";
 import { useUi } from "../../lib/store";
 import { BrandPanel } from "./BrandPanel";
 import { Chips } from "./Chips";
@@ -50,13 +50,13 @@ export function DescribePage({ templateId }: { templateId?: string }) {
   const pending = describe.isPending || batch.isPending;
   const failure = describe.error ?? batch.error;
 
-  const request = (brief: string): DescribeRequest => ({
+  const request = (brief: string): ContentBrief => ({
     brief,
     platform,
     modality,
     templateId: chosenTemplate === "" ? null : chosenTemplate,
-    brandId: followBrand && brand.data ? (brand.data.id ?? "default") : null,
-    inputs: null,
+    brandId: followBrand ? (brand.data?.profileId ?? null) : null,
+    inputs: {},
   });
 
   const submit = (e: FormEvent) => {
@@ -70,7 +70,7 @@ export function DescribePage({ templateId }: { templateId?: string }) {
     if (lines.length === 1) {
       describe.mutate(request(lines[0] ?? ""), {
         onSuccess: (content) =>
-          results.show([{ index: 0, brief: content.brief, content, error: null }]),
+          results.show([{ index: 0, brief: content.content.request.brief, content, error: null }]),
       });
     } else {
       batch.mutate(lines.map(request), { onSuccess: (items) => results.show(items) });

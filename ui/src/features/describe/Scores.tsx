@@ -25,8 +25,9 @@ export function Scores({ run }: { run: RunRecord }) {
     );
   }
   const { overall, dimensions, feedback } = scores.data;
+  // Our words for the dimensions we know; the service's label for any other.
   const label = (d: ScoreDimension) =>
-    KNOWN.includes(d.key) ? t(`scores.${d.key as "brandAlignment"}`) : d.key;
+    KNOWN.includes(d.key) ? t(`scores.${d.key as "brandAlignment"}`) : d.label || d.key;
   return (
     <div className="describe-scores" data-testid="scores">
       <ul className="chips">
@@ -35,11 +36,13 @@ export function Scores({ run }: { run: RunRecord }) {
             {t("scores.overall", { score: outOfTen(overall) })}
           </li>
         )}
-        {dimensions.map((d) => (
-          <li key={d.key} className="chip chip-score" data-testid={`score-${d.key}`}>
-            {t("scores.line", { label: label(d), score: outOfTen(d.score) })}
-          </li>
-        ))}
+        {dimensions
+          .flatMap((d) => (d.value == null ? [] : [d]))
+          .map((d) => (
+            <li key={d.key} className="chip chip-score" data-testid={`score-${d.key}`}>
+              {t("scores.line", { label: label(d), score: outOfTen(d.value ?? 0) })}
+            </li>
+          ))}
       </ul>
       {feedback && <p className="muted">{feedback}</p>}
     </div>

@@ -49,14 +49,14 @@ export function TemplatesPage() {
                   <dd>{tmpl.suggestedModalities.map((m) => modalityName(t, m)).join(", ")}</dd>
                 </>
               )}
-              {tmpl.composition.length > 0 && (
+              {tmpl.produces.length > 0 && (
                 <>
                   <dt>{t("templates.produces")}</dt>
                   <dd>
                     <ul className="template-parts">
-                      {tmpl.composition.map((part) => (
+                      {tmpl.produces.map((part) => (
                         <li key={part.role}>
-                          <strong>{modalityName(t, part.modality)}</strong>
+                          <strong>{modalityName(t, part.modality ?? part.role)}</strong>
                           {part.description ? ` — ${part.description}` : ` — ${part.role}`}
                         </li>
                       ))}

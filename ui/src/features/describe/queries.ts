@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { BackendError } from "../../lib/backend";
 import { useBackend } from "../../lib/backend/context";
-import type { DescribeRequest, RunRecord } from "../../lib/backend/types";
+import type { ContentBrief, RunRecord } from "../../lib/backend/types";
 import { keys, retryTransient, useRuns } from "../../lib/queries";
 import { applyRun } from "../../lib/run-cache";
 
@@ -48,7 +48,7 @@ export function useBrand() {
   const backend = useBackend();
   return useQuery({
     queryKey: describeKeys.brand,
-    queryFn: () => backend.brandContext(),
+    queryFn: () => backend.brandContext(null),
     retry: retryUnlessMissing,
     staleTime: 5 * 60_000,
   });
@@ -67,7 +67,7 @@ export function useDescribe() {
   const backend = useBackend();
   const started = useRunStarted();
   return useMutation({
-    mutationFn: (request: DescribeRequest) => backend.describeCreate(request),
+    mutationFn: (request: ContentBrief) => backend.describeCreate(request),
     onSuccess: (view) => started(view.run),
   });
 }
@@ -76,7 +76,7 @@ export function useDescribeBatch() {
   const backend = useBackend();
   const started = useRunStarted();
   return useMutation({
-    mutationFn: (requests: DescribeRequest[]) => backend.describeBatch(requests),
+    mutationFn: (requests: ContentBrief[]) => backend.describeBatch(requests),
     onSuccess: (items) => {
       for (const item of items) if (item.content) started(item.content.run);
     },

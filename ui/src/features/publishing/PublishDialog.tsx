@@ -50,7 +50,7 @@ export function PublishDialog({
 
   // Each publish's later states (unconfirmed → confirmed) arrive as events.
   const onUpdate = useCallback((view: PublishView) => {
-    setSent((old) => old.map((p) => (p.publishId === view.publishId ? view : p)));
+    setSent((old) => old.map((p) => (p.id === view.id ? view : p)));
   }, []);
   usePublishEvents(onUpdate);
 
@@ -61,13 +61,13 @@ export function PublishDialog({
   const send = async () => {
     const views: PublishView[] = [];
     for (const item of items) {
-      const view = await publish.mutateAsync({
+      const done = await publish.mutateAsync({
         localId: item.localId,
         indexes: item.index === null ? [] : [item.index],
         channelIds: picked,
         caption: text.trim() === "" ? null : text,
       });
-      views.push(view);
+      views.push(...done);
       setSent([...views]);
     }
     setStep("sent");
@@ -173,7 +173,7 @@ export function PublishDialog({
             <div className="publish-sent" data-testid="publish-sent">
               {sent.map((view) => (
                 <PublishOutcome
-                  key={view.publishId}
+                  key={view.id}
                   view={view}
                   onOpen={(url) => void backend.openPostLink(url)}
                 />

@@ -1,13 +1,5 @@
 import { useTranslation } from "react-i18next";
-import type { ChannelOutcome, PublishState, PublishView } from "../../lib/backend/types";
-
-/** Plain words for where a post is; "unconfirmed" says honestly that we are still checking. */
-export function stateLabel(
-  t: ReturnType<typeof useTranslation<"publishing">>["t"],
-  state: PublishState,
-) {
-  return t(`state.${state}`);
-}
+import type { ChannelResult, PublishView } from "../../lib/backend/types";
 
 /** Each channel's result of one publish, with the post's link once there is one. */
 export function PublishOutcome({
@@ -17,35 +9,48 @@ export function PublishOutcome({
   view: PublishView;
   onOpen: (url: string) => void;
 }) {
+  const { t } = useTranslation("publishing");
   return (
-    <ul className="publish-outcome" data-testid="publish-outcome">
-      {view.channels.map((c) => (
-        <ChannelLine key={c.channelId} outcome={c} onOpen={onOpen} />
-      ))}
-    </ul>
+    <div className="publish-outcome-block">
+      <ul className="publish-outcome" data-testid="publish-outcome" data-state={view.state}>
+        {view.channels.map((c) => (
+          <ChannelLine key={c.channelId} result={c} onOpen={onOpen} />
+        ))}
+      </ul>
+      {view.problem && (
+        <p className="field-error" data-testid="publish-problem">
+          {view.problem.message}
+        </p>
+      )}
+      {view.state === "intent" && <p className="muted">{t("state.intent")}</p>}
+    </div>
   );
 }
 
+/** One channel: where the post is ("unconfirmed" says honestly that we are still checking). */
 export function ChannelLine({
-  outcome: c,
+  result: c,
   onOpen,
 }: {
-  outcome: ChannelOutcome;
+  result: ChannelResult;
   onOpen: (url: string) => void;
 }) {
   const { t } = useTranslation("publishing");
   return (
     <li
-      className={`publish-line publish-${c.state}`}
+      className={`publish-line publish-${c.outcome}`}
       data-testid="publish-line"
-      data-state={c.state}
+      data-state={c.outcome}
     >
       <span className="publish-line-channel">{c.channelName}</span>
-      <span className={`badge publish-badge publish-badge-${c.state}`} data-testid="publish-state">
-        {stateLabel(t, c.state)}
+      <span
+        className={`badge publish-badge publish-badge-${c.outcome}`}
+        data-testid="publish-state"
+      >
+        {t(`outcome.${c.outcome}`)}
       </span>
-      {c.state === "unconfirmed" && (
-        <span className="muted publish-line-note">{t("state.unconfirmedNote")}</span>
+      {c.outcome === "unconfirmed" && (
+        <span className="muted publish-line-note">{t("outcome.unconfirmedNote")}</span>
       )}
       {c.postUrl && (
         <a

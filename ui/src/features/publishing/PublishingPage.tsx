@@ -28,7 +28,7 @@ export function PublishingPage() {
         onRetry={() => void history.refetch()}
       />
     );
-  else if (history.data.length === 0)
+  else if (history.data.entries.length === 0)
     body = (
       <EmptyState icon={<PublishIcon size={22} />} title={t("page.empty")}>
         <p>{t("page.emptyBody")}</p>
@@ -37,12 +37,8 @@ export function PublishingPage() {
   else
     body = (
       <ul className="publishing-list" data-testid="publishing-list">
-        {history.data.map((view) => (
-          <li
-            key={view.publishId}
-            className="card-panel publishing-item"
-            data-testid="publishing-item"
-          >
+        {history.data.entries.map((view) => (
+          <li key={view.id} className="card-panel publishing-item" data-testid="publishing-item">
             <div className="publishing-item-head">
               <time dateTime={view.createdAt}>{absoluteTime(view.createdAt)}</time>
               {view.caption && <p className="publishing-caption">{view.caption}</p>}
@@ -51,11 +47,12 @@ export function PublishingPage() {
               {view.channels.map((c) => (
                 <ChannelLine
                   key={c.channelId}
-                  outcome={c}
+                  result={c}
                   onOpen={(url) => void backend.openPostLink(url)}
                 />
               ))}
             </ul>
+            {view.problem && <p className="field-error">{view.problem.message}</p>}
           </li>
         ))}
       </ul>

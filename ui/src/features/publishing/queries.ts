@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useBackend } from "../../lib/backend/context";
-import type { PublishView } from "../../lib/backend/types";
+import type { PublishView, PublishingHistory } from "../../lib/backend/types";
 import { retryTransient } from "../../lib/queries";
 import { isNotOffered } from "../describe/queries";
 
@@ -33,7 +33,7 @@ export function usePublishingHistory() {
     queryFn: () => backend.publishingHistory(),
     retry: retryUnlessMissing,
     // An unconfirmed publish is settled by the history: ask again while one is waiting.
-    refetchInterval: (query) => (query.state.data?.some(isWaiting) ? 5000 : false),
+    refetchInterval: (query) => (query.state.data?.entries.some(isWaiting) ? 5000 : false),
   });
 }
 
@@ -56,21 +56,22 @@ export function usePublish() {
       channelIds: string[];
       caption: string | null;
     }) => backend.publish(v.localId, v.indexes, v.channelIds, v.caption),
-    onSuccess: (view) => putInHistory(client, view),
+    onSuccess: (views) => {
+      for (const view of views) putInHistory(client, view);
+    },
   });
 }
 
 export function isWaiting(view: PublishView): boolean {
-  return view.channels.some(
-    (c) => c.state === "intent" || c.state === "sent" || c.state === "unconfirmed",
-  );
+  return view.state === "intent" || view.state === "sent" || view.state === "unconfirmed";
 }
 
 function putInHistory(client: ReturnType<typeof useQueryClient>, view: PublishView): void {
-  client.setQueryData<PublishView[]>(publishKeys.history, (old) => {
+  client.setQueryData<PublishingHistory>(publishKeys.history, (old) => {
     if (!old) return old;
-    const rest = old.filter((p) => p.publishId !== view.publishId);
-    return [view, ...rest].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    const rest = old.entries.filter((p) => p.id !== view.id);
+    const entries = [view, ...rest].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    return { ...old, entries };
   });
 }
 

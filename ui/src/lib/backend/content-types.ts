@@ -1,97 +1,104 @@
-// PROVISIONAL: the shapes the Describe and Publishing screens use until s7-pcore's generated
-// bindings land (then these become re-exports from ./bindings in types.ts and this file goes).
-import type { Inputs, RunRecord } from "./types";
+// PROVISIONAL copies of s7-pcore's generated shapes (same names and fields) until its bindings
+// are merged; then types.ts re-exports them from ./bindings and this file keeps only the
+// UI's own DescribeBatchItem.
+import type { RunRecord } from "./types";
 
-export interface DescribeRequest {
+type InputMap = { [key in string]: string };
+
+export type ContentBrief = {
   brief: string;
   platform: string | null;
   modality: string | null;
   templateId: string | null;
   brandId: string | null;
-  inputs: Inputs | null;
-}
+  inputs: InputMap;
+};
 
-/** A brief turned into a run: the app Lamina chose, why, and the inputs it filled. */
-export interface ContentRunView {
-  brief: string;
-  appId: string;
-  appName: string;
-  reason: string | null;
-  mappedInputs: Inputs;
-  run: RunRecord;
-}
+export type ScoreDimension = { key: string; label: string; value: number | null };
 
-export interface DescribeBatchItem {
-  index: number;
-  brief: string;
-  content: ContentRunView | null;
-  error: string | null;
-}
-
-export interface ScoreDimension {
-  /** brandAlignment, predictedEngagement, visualQuality, platformFitness, or another. */
-  key: string;
-  /** 0–100 as the service sends it. */
-  score: number;
-}
-
-export interface ContentScores {
+export type ContentScores = {
   overall: number | null;
   dimensions: ScoreDimension[];
   feedback: string | null;
-}
+};
 
-export interface TemplatePart {
-  role: string;
-  modality: string;
-  description: string | null;
-}
+export type ContentInfo = {
+  request: ContentBrief;
+  reason: string | null;
+  mappedInputs: InputMap | null;
+  scores: ContentScores | null;
+};
 
-export interface ContentTemplate {
+export type ContentRunView = { run: RunRecord; content: ContentInfo };
+
+export type TemplatePart = { role: string; modality: string | null; description: string | null };
+
+export type TemplateView = {
   id: string;
   name: string;
   description: string | null;
   category: string | null;
   suggestedPlatforms: string[];
   suggestedModalities: string[];
-  composition: TemplatePart[];
+  produces: TemplatePart[];
   directives: string[];
-}
+  avoid: string[];
+  builtIn: boolean;
+};
 
-export interface BrandContext {
-  /** The brand profile's id when the service names one. */
-  id: string | null;
+export type BrandEntry = { label: string | null; value: string; color: string | null };
+
+export type BrandView = {
+  profileId: string | null;
   name: string | null;
   voice: string[];
   tonePrimary: string | null;
   toneSecondary: string | null;
   toneAvoid: string[];
-  /** Colours (#rrggbb) and other visual notes. */
-  visualIdentity: string[];
+  visualIdentity: BrandEntry[];
+  contentPillars: string[];
+  audience: string[];
   guardrails: string[];
-}
+  directives: string[];
+  avoid: string[];
+};
 
-export interface PublishingChannel {
-  id: string;
-  name: string;
-  platform: string;
-}
+export type ChannelView = { id: string; name: string; platform: string | null };
+
+export type ChannelOutcome = "pending" | "published" | "failed" | "unconfirmed";
+
+export type ChannelResult = {
+  channelId: string;
+  channelName: string;
+  platform: string | null;
+  outcome: ChannelOutcome;
+  postUrl: string | null;
+  error: string | null;
+};
 
 export type PublishState = "intent" | "sent" | "confirmed" | "failed" | "unconfirmed";
 
-export interface ChannelOutcome {
-  channelId: string;
-  channelName: string;
-  state: PublishState;
-  postUrl: string | null;
-  error: string | null;
-}
+export type PublishProblem = { message: string; detail: string };
 
-export interface PublishView {
-  publishId: string;
-  localId: string;
-  caption: string | null;
+export type PublishView = {
+  id: string;
+  runLocalId: string | null;
+  runId: string | null;
+  outputIndexes: number[];
   imageUrl: string | null;
+  videoUrl: string | null;
+  caption: string | null;
+  channels: ChannelResult[];
+  state: PublishState;
+  problem: PublishProblem | null;
   createdAt: string;
-  channels: ChannelOutcome[];
-}
+  sentAt: string | null;
+  updatedAt: string;
+  fromService: boolean;
+};
+
+export type PublishingHistory = {
+  entries: PublishView[];
+  serviceHistory: boolean;
+  serviceMessage: string | null;
+};

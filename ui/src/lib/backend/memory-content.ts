@@ -6,16 +6,17 @@
 import { appError, clone, hash } from "./memory-demo";
 import type {
   App,
-  BrandContext,
+  BrandView,
+  ChannelView,
+  ContentBrief,
   ContentRunView,
   ContentScores,
-  ContentTemplate,
   DescribeBatchItem,
-  DescribeRequest,
   Inputs,
   PublishView,
-  PublishingChannel,
+  PublishingHistory,
   RunRecord,
+  TemplateView,
 } from "./types";
 
 export interface ContentDeps {
@@ -27,7 +28,7 @@ export interface ContentDeps {
   stepMs: number;
 }
 
-export const MEMORY_TEMPLATES: ContentTemplate[] = [
+export const MEMORY_TEMPLATES: TemplateView[] = [
   {
     id: "tmpl-product-launch",
     name: "Product Launch Hero",
@@ -35,11 +36,13 @@ export const MEMORY_TEMPLATES: ContentTemplate[] = [
     category: "launch",
     suggestedPlatforms: ["instagram", "facebook"],
     suggestedModalities: ["image"],
-    composition: [
+    produces: [
       { role: "hero", modality: "image", description: "The product, centred, on a clean set" },
       { role: "caption", modality: "text", description: "Two lines announcing the launch" },
     ],
     directives: ["Show the product large and sharp", "One clear call to action"],
+    avoid: ["busy backgrounds"],
+    builtIn: true,
   },
   {
     id: "tmpl-seasonal-sale",
@@ -48,12 +51,14 @@ export const MEMORY_TEMPLATES: ContentTemplate[] = [
     category: "promotion",
     suggestedPlatforms: ["instagram", "tiktok", "shopify"],
     suggestedModalities: ["image"],
-    composition: [
+    produces: [
       { role: "feed", modality: "image", description: "Square post with the offer" },
       { role: "story", modality: "image", description: "Vertical story" },
       { role: "banner", modality: "image", description: "Wide store banner" },
     ],
     directives: ["Say the discount in the first words"],
+    avoid: [],
+    builtIn: true,
   },
   {
     id: "tmpl-listing-copy",
@@ -62,23 +67,34 @@ export const MEMORY_TEMPLATES: ContentTemplate[] = [
     category: "listing",
     suggestedPlatforms: ["shopify"],
     suggestedModalities: ["text"],
-    composition: [{ role: "description", modality: "text", description: "Three short paragraphs" }],
+    produces: [{ role: "description", modality: "text", description: "Three short paragraphs" }],
     directives: ["Lead with what the customer gets"],
+    avoid: ["jargon"],
+    builtIn: true,
   },
 ];
 
-export const MEMORY_BRAND: BrandContext = {
-  id: "brand-demo",
+export const MEMORY_BRAND: BrandView = {
+  profileId: "brand-demo",
   name: "Demo Linen Co.",
   voice: ["warm", "plain-spoken", "confident"],
   tonePrimary: "friendly",
   toneSecondary: "premium",
   toneAvoid: ["corporate", "pushy"],
-  visualIdentity: ["#1F4E5F", "#F2E8DA", "#E07A5F", "natural light, linen textures"],
+  visualIdentity: [
+    { label: "Deep teal", value: "#1F4E5F", color: "#1F4E5F" },
+    { label: "Linen", value: "#F2E8DA", color: "#F2E8DA" },
+    { label: "Terracotta", value: "#E07A5F", color: "#E07A5F" },
+    { label: "Style", value: "natural light, linen textures", color: null },
+  ],
+  contentPillars: ["Slow fashion", "Summer living"],
+  audience: ["25–45, city dwellers"],
   guardrails: ["No discounts above 30%", "Never show a competitor's logo"],
+  directives: [],
+  avoid: [],
 };
 
-export const MEMORY_CHANNELS: PublishingChannel[] = [
+export const MEMORY_CHANNELS: ChannelView[] = [
   { id: "ch-demo-instagram", name: "Demo Instagram", platform: "instagram" },
   { id: "ch-demo-shopify", name: "Demo Shopify", platform: "shopify" },
 ];
@@ -86,7 +102,7 @@ export const MEMORY_CHANNELS: PublishingChannel[] = [
 const RATIO_FOR: Record<string, string> = { instagram: "1:1", tiktok: "9:16", shopify: "4:3" };
 
 /** Which demo app a brief goes to, why, and the inputs it fills. */
-export function chooseApp(request: DescribeRequest): {
+export function chooseApp(request: ContentBrief): {
   appId: string;
   reason: string;
   inputs: Inputs;
@@ -145,7 +161,7 @@ export class MemoryContent {
     });
   }
 
-  async create(request: DescribeRequest): Promise<ContentRunView> {
+  async create(request: ContentBrief): Promise<ContentRunView> {
     this.require("content creation");
     if (request.brief.trim() === "") {
       throw appError({
@@ -156,21 +172,22 @@ export class MemoryContent {
     }
     await this.deps.sleep(this.deps.stepMs / 4);
     const choice = chooseApp(request);
-    const inputs = { ...choice.inputs, ...(request.inputs ?? {}) };
+    const inputs = { ...choice.inputs, ...request.inputs };
     const run = await this.deps.startRun(choice.appId, inputs);
     const view: ContentRunView = {
-      brief: request.brief.trim(),
-      appId: choice.appId,
-      appName: this.deps.app(choice.appId).name,
-      reason: choice.reason,
-      mappedInputs: inputs,
       run,
+      content: {
+        request: { ...request, brief: request.brief.trim() },
+        reason: choice.reason,
+        mappedInputs: inputs,
+        scores: null,
+      },
     };
     this.views.set(run.localId, view);
     return clone(view);
   }
 
-  async batch(requests: DescribeRequest[]): Promise<DescribeBatchItem[]> {
+  async batch(requests: ContentBrief[]): Promise<DescribeBatchItem[]> {
     this.require("content creation");
     if (requests.length === 0 || requests.length > 10) {
       throw appError({
@@ -197,18 +214,27 @@ export class MemoryContent {
     const run = this.deps.run(localId);
     if (!run || run.status !== "completed") return null;
     const seed = hash(`${run.appId}/${JSON.stringify(run.inputs)}`);
-    const dims = ["brandAlignment", "predictedEngagement", "visualQuality", "platformFitness"];
-    const dimensions = dims.map((key, i) => ({ key, score: 62 + ((seed >> (i * 3)) % 35) }));
-    const overall = dimensions.reduce((sum, d) => sum + d.score, 0) / dimensions.length;
+    const dims: [string, string][] = [
+      ["brandAlignment", "Brand fit"],
+      ["predictedEngagement", "Likely engagement"],
+      ["visualQuality", "Image quality"],
+      ["platformFitness", "Platform fit"],
+    ];
+    const dimensions = dims.map(([key, label], i) => ({
+      key,
+      label,
+      value: 62 + ((seed >> (i * 3)) % 35),
+    }));
+    const overall = dimensions.reduce((sum, d) => sum + (d.value ?? 0), 0) / dimensions.length;
     return { overall: Math.round(overall * 10) / 10, dimensions, feedback: null };
   }
 
-  async templates(): Promise<ContentTemplate[]> {
+  async templates(): Promise<TemplateView[]> {
     this.require("templates");
     return clone(MEMORY_TEMPLATES);
   }
 
-  async template(templateId: string): Promise<ContentTemplate> {
+  async template(templateId: string): Promise<TemplateView> {
     this.require("templates");
     const found = MEMORY_TEMPLATES.find((t) => t.id === templateId);
     if (!found) {
@@ -221,12 +247,12 @@ export class MemoryContent {
     return clone(found);
   }
 
-  async brand(): Promise<BrandContext> {
+  async brand(): Promise<BrandView> {
     this.require("brand context");
     return clone(MEMORY_BRAND);
   }
 
-  async channels(): Promise<PublishingChannel[]> {
+  async channels(): Promise<ChannelView[]> {
     this.require("publishing");
     return clone(MEMORY_CHANNELS);
   }
@@ -242,14 +268,15 @@ export class MemoryContent {
     outputIndexes: number[],
     channelIds: string[],
     caption: string | null,
-  ): Promise<PublishView> {
+  ): Promise<PublishView[]> {
     this.require("publishing");
     const run = this.deps.run(localId);
-    const image = run?.outputs.find(
-      (o) => outputIndexes.includes(o.index) && o.type === "image" && o.value,
+    const media = (run?.outputs ?? []).filter(
+      (o) =>
+        outputIndexes.includes(o.index) && (o.type === "image" || o.type === "video") && o.value,
     );
     const words = caption?.trim() ? caption.trim() : null;
-    if (channelIds.length === 0 || (!image && !words)) {
+    if (channelIds.length === 0 || (media.length === 0 && !words)) {
       throw appError({
         kind: "invalidInput",
         message:
@@ -259,46 +286,64 @@ export class MemoryContent {
         detail: "publish: needs a channel and an image, a video or a caption",
       });
     }
-    this.counter += 1;
-    const publishId = `pub-${this.counter}`;
-    const lost = this.loseNextAnswer;
-    this.loseNextAnswer = false;
-    this.publishRequests += 1;
-    const view: PublishView = {
-      publishId,
-      localId,
-      caption: words,
-      imageUrl: image?.value ?? null,
-      createdAt: new Date().toISOString(),
-      channels: channelIds.map((id) => {
-        const channel = MEMORY_CHANNELS.find((c) => c.id === id);
-        return {
-          channelId: id,
-          channelName: channel?.name ?? id,
-          state: lost ? "unconfirmed" : "confirmed",
-          postUrl: lost ? null : this.postUrl(publishId, id),
-          error: null,
-        };
-      }),
-    };
-    this.publishes.unshift(view);
-    this.emit(view);
-    return clone(view);
+    // One post per image or video (the caption alone when there is none).
+    const posts = media.length > 0 ? media : [null];
+    const views: PublishView[] = [];
+    for (const output of posts) {
+      this.counter += 1;
+      const id = `pub-${this.counter}`;
+      const lost = this.loseNextAnswer;
+      this.loseNextAnswer = false;
+      this.publishRequests += 1;
+      const now = new Date().toISOString();
+      const view: PublishView = {
+        id,
+        runLocalId: localId,
+        runId: run?.runId ?? null,
+        outputIndexes: output ? [output.index] : [],
+        imageUrl: output?.type === "image" ? output.value : null,
+        videoUrl: output?.type === "video" ? output.value : null,
+        caption: words,
+        state: lost ? "unconfirmed" : "confirmed",
+        problem: null,
+        createdAt: now,
+        sentAt: now,
+        updatedAt: now,
+        fromService: false,
+        channels: channelIds.map((channelId) => {
+          const channel = MEMORY_CHANNELS.find((c) => c.id === channelId);
+          return {
+            channelId,
+            channelName: channel?.name ?? channelId,
+            platform: channel?.platform ?? null,
+            outcome: lost ? "unconfirmed" : "published",
+            postUrl: lost ? null : this.postUrl(id, channelId),
+            error: null,
+          };
+        }),
+      };
+      this.publishes.unshift(view);
+      this.emit(view);
+      views.push(clone(view));
+    }
+    return views;
   }
 
   /** The history: an unconfirmed publish is settled from the "service's" own record. */
-  async history(): Promise<PublishView[]> {
+  async history(): Promise<PublishingHistory> {
     this.require("publishing");
     for (const view of this.publishes) {
-      if (!view.channels.some((c) => c.state === "unconfirmed")) continue;
-      view.channels = view.channels.map((c) =>
-        c.state === "unconfirmed"
-          ? { ...c, state: "confirmed", postUrl: this.postUrl(view.publishId, c.channelId) }
-          : c,
-      );
+      if (view.state !== "unconfirmed") continue;
+      view.state = "confirmed";
+      view.updatedAt = new Date().toISOString();
+      view.channels = view.channels.map((c) => ({
+        ...c,
+        outcome: "published",
+        postUrl: this.postUrl(view.id, c.channelId),
+      }));
       this.emit(view);
     }
-    return clone(this.publishes);
+    return { entries: clone(this.publishes), serviceHistory: true, serviceMessage: null };
   }
 
   async open(url: string): Promise<void> {

@@ -44,14 +44,15 @@ import type {
   RunRecord,
   SaveOutcome,
   Usage,
-  BrandContext,
+  BrandView,
+  ChannelView,
+  ContentBrief,
   ContentRunView,
   ContentScores,
-  ContentTemplate,
   DescribeBatchItem,
-  DescribeRequest,
   PublishView,
-  PublishingChannel,
+  PublishingHistory,
+  TemplateView,
 } from "./types";
 
 export {
@@ -489,11 +490,11 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
 
   // --- describe what you need + publishing -----------------------------------------------------
 
-  describeCreate(request: DescribeRequest): Promise<ContentRunView> {
+  describeCreate(request: ContentBrief): Promise<ContentRunView> {
     return this.content.create(request);
   }
 
-  describeBatch(requests: DescribeRequest[]): Promise<DescribeBatchItem[]> {
+  describeBatch(requests: ContentBrief[]): Promise<DescribeBatchItem[]> {
     return this.content.batch(requests);
   }
 
@@ -501,19 +502,19 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     return this.content.scores(localId);
   }
 
-  listTemplates(): Promise<ContentTemplate[]> {
+  listTemplates(): Promise<TemplateView[]> {
     return this.content.templates();
   }
 
-  getTemplate(templateId: string): Promise<ContentTemplate> {
+  getTemplate(templateId: string): Promise<TemplateView> {
     return this.content.template(templateId);
   }
 
-  brandContext(): Promise<BrandContext> {
+  brandContext(_brandId: string | null): Promise<BrandView> {
     return this.content.brand();
   }
 
-  publishingChannels(): Promise<PublishingChannel[]> {
+  publishingChannels(): Promise<ChannelView[]> {
     return this.content.channels();
   }
 
@@ -522,11 +523,11 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     outputIndexes: number[],
     channelIds: string[],
     caption: string | null,
-  ): Promise<PublishView> {
+  ): Promise<PublishView[]> {
     return this.content.publish(localId, outputIndexes, channelIds, caption);
   }
 
-  publishingHistory(): Promise<PublishView[]> {
+  publishingHistory(): Promise<PublishingHistory> {
     return this.content.history();
   }
 

@@ -70,16 +70,21 @@ export type MediaVariant = "full" | "thumb";
 
 // Describe what you need + publishing (provisional shapes until the generated bindings land).
 export type {
-  BrandContext,
+  BrandEntry,
+  BrandView,
   ChannelOutcome,
+  ChannelResult,
+  ChannelView,
+  ContentBrief,
+  ContentInfo,
   ContentRunView,
   ContentScores,
-  ContentTemplate,
-  DescribeBatchItem,
-  DescribeRequest,
+  PublishProblem,
   PublishState,
   PublishView,
-  PublishingChannel,
+  PublishingHistory,
   ScoreDimension,
   TemplatePart,
+  TemplateView,
 } from "./content-types";
+export type { DescribeBatchItem } from "./describe-batch";

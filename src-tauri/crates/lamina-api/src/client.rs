@@ -162,6 +162,20 @@ impl<'a> Route<'a> {
     }
 }
 
+/// How [`LaminaClient::ask_optional`] sends its request.
+#[derive(Debug)]
+pub(crate) enum Ask {
+    /// A GET, retried like any read.
+    Get,
+    /// A POST that only reads (scores): retried like a read.
+    PostRead(Vec<u8>),
+    /// A POST that changes something: never sent again once it may have arrived.
+    Write {
+        body: Vec<u8>,
+        idempotency_key: Option<String>,
+    },
+}
+
 /// How an attempt failed: whether the request may have reached the service matters for POSTs.
 #[derive(Debug)]
 enum AttemptError {
@@ -203,6 +217,8 @@ struct Call {
     headers_timeout: Duration,
     /// Time allowed for the whole exchange.
     total_timeout: Duration,
+    /// Sent as `Idempotency-Key` (publishing; see [`crate::publishing`]).
+    idempotency_key: Option<String>,
 }
 
 impl LaminaClient {
@@ -301,6 +317,62 @@ impl LaminaClient {
         self.inner.read_timeout
     }
 
+    // ----- for the optional endpoints of issue 18 (content.rs, assets.rs, templates.rs,
+    // brand.rs, publishing.rs), kept here so every one goes through `optional` -----
+
+    /// `base/v1/<segments>`: these endpoints exist only under `/v1`, whatever the generation.
+    pub(crate) fn v1_url(&self, segments: &[&str]) -> Url {
+        let mut url = self.inner.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().push("v1").extend(segments);
+        }
+        url
+    }
+
+    /// One call of an optional endpoint through [`Self::optional`]: known missing ->
+    /// `Unsupported` with nothing sent; a "no route" answer -> `Unsupported`, remembered. The
+    /// JSON answer is handed to `decode`; an answer it cannot read counts as "missing" for a
+    /// read, and as `outcome_unknown` for a write (it may have happened).
+    pub(crate) async fn ask_optional<T>(
+        &self,
+        endpoint: OptionalEndpoint,
+        url: Url,
+        ask: Ask,
+        decode: impl FnOnce(&Value) -> Result<T, String>,
+    ) -> Result<T, ApiError> {
+        let writes = matches!(ask, Ask::Write { .. });
+        let (method, body, idempotency_key) = match ask {
+            Ask::Get => (Method::GET, None, None),
+            Ask::PostRead(body) => (Method::POST, Some(body), None),
+            Ask::Write {
+                body,
+                idempotency_key,
+            } => (Method::POST, Some(body), idempotency_key),
+        };
+        let call = Call {
+            method,
+            url,
+            body,
+            accept: "application/json",
+            headers_timeout: self.inner.read_timeout,
+            total_timeout: self.inner.request_timeout,
+            idempotency_key,
+        };
+        let result = async {
+            let answer = if writes {
+                self.write(&call, |e| no_route_is_unsupported(endpoint, e))
+                    .await?
+            } else {
+                self.read_optional(endpoint, call).await?
+            };
+            parse_json(&answer)
+                .and_then(|value| decode(&value).map_err(|e| decode_error(&answer, &e)))
+                .map_err(|e| e.with_outcome_unknown(writes))
+        };
+        let result = self.optional(endpoint, result).await;
+        self.finish(result)
+    }
+
     /// `GET /v1/apps[?search=]`: every page of it (100 apps a page, at most
     /// [`MAX_APP_PAGES`] pages), so public apps beyond the server's default page size are not
     /// silently dropped.
@@ -382,11 +454,27 @@ impl LaminaClient {
             accept: "application/json",
             headers_timeout: self.inner.read_timeout,
             total_timeout: self.inner.request_timeout,
+            idempotency_key: None,
         };
+        let answer = self.write(&call, |e| e).await?;
+        // The run exists, but without a readable answer its id is unknown.
+        decode_data::<Run>(&answer).map_err(|e| e.with_outcome_unknown(true))
+    }
+
+    /// A request that changes something on the service (starts a run, publishes): retried only
+    /// while nothing can have reached the service (connect failures) or when the service said it
+    /// did not act (429); otherwise a missing answer comes back with `outcome_unknown == true`.
+    /// `map` sees each failed attempt first (optional endpoints turn "no route" into
+    /// `Unsupported` there).
+    async fn write(
+        &self,
+        call: &Call,
+        map: impl Fn(AttemptError) -> AttemptError,
+    ) -> Result<Answer, ApiError> {
         let mut attempt = 1;
-        let answer = loop {
-            match self.attempt_full(&call, attempt).await {
-                Ok(answer) => break answer,
+        loop {
+            match self.attempt_full(call, attempt).await.map_err(&map) {
+                Ok(answer) => return Ok(answer),
                 // Nothing reached the service: trying again cannot start a second run.
                 Err(AttemptError::NotSent(e)) if attempt < self.inner.max_read_attempts => {
                     let delay = backoff(attempt, jitter());
@@ -421,9 +509,7 @@ impl LaminaClient {
                     return Err(e.with_outcome_unknown(unknown));
                 }
             }
-        };
-        // The run exists, but without a readable answer its id is unknown.
-        decode_data::<Run>(&answer).map_err(|e| e.with_outcome_unknown(true))
+        }
     }
 
     /// `GET /v1/runs/{runId}`.
@@ -451,6 +537,7 @@ impl LaminaClient {
                 accept: "application/json",
                 headers_timeout: long.max(self.inner.read_timeout),
                 total_timeout: long.max(self.inner.request_timeout),
+                idempotency_key: None,
             };
             let answer = self.read_optional(OptionalEndpoint::Wait, call).await?;
             decode_wait(&answer)
@@ -475,6 +562,7 @@ impl LaminaClient {
                 accept: "text/event-stream",
                 headers_timeout: self.inner.read_timeout,
                 total_timeout: STREAM_TOTAL,
+                idempotency_key: None,
             };
             let response = self
                 .with_read_retries(&call, |call, attempt| async move {
@@ -641,6 +729,7 @@ impl LaminaClient {
             accept: "application/json",
             headers_timeout: self.inner.read_timeout,
             total_timeout: self.inner.request_timeout,
+            idempotency_key: None,
         }
     }
 
@@ -729,6 +818,9 @@ impl LaminaClient {
             .header(KEY_HEADER, self.inner.key_header.clone())
             .header(ACCEPT, call.accept)
             .timeout(call.total_timeout);
+        if let Some(key) = &call.idempotency_key {
+            request = request.header("idempotency-key", key.as_str());
+        }
         if let Some(body) = &call.body {
             request = request
                 .header(CONTENT_TYPE, "application/json")
@@ -841,11 +933,13 @@ fn no_route_is_unsupported(endpoint: OptionalEndpoint, error: AttemptError) -> A
 /// "no such run" (the tracker asks the run itself to tell which); from a list or an account
 /// endpoint it can only mean the endpoint.
 fn reveals_missing(endpoint: OptionalEndpoint, error: &ApiError) -> bool {
+    // An unreadable answer to a write may hide a write that happened: the caller settles it.
+    if error.outcome_unknown {
+        return false;
+    }
     match error.kind {
         ApiErrorKind::Unsupported { .. } | ApiErrorKind::Decode => true,
-        ApiErrorKind::NotFound => {
-            !matches!(endpoint, OptionalEndpoint::Wait | OptionalEndpoint::Stream)
-        }
+        ApiErrorKind::NotFound => endpoint.not_found_means_missing(),
         _ => false,
     }
 }
@@ -998,7 +1092,8 @@ fn decode_data<T: DeserializeOwned>(answer: &Answer) -> Result<T, ApiError> {
     decode_value(&value).map_err(|e| decode_error(answer, &e))
 }
 
-fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
+/// `{data: T}`, or a bare `T` when there is no `data` key.
+pub(crate) fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
     match value.get("data") {
         Some(data) => T::deserialize(data).or_else(|data_error| {
             // A bare object that happens to have a `data` field of its own.
@@ -1012,17 +1107,34 @@ fn decode_value<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
 /// warning rather than failing the whole page.
 fn decode_list<T: DeserializeOwned>(answer: &Answer) -> Result<Page<T>, ApiError> {
     let value = parse_json(answer)?;
-    let items = match &value {
+    list_from_value(&value, &[]).map_err(|e| decode_error(answer, &e))
+}
+
+/// The list inside `value`: a bare array, `data: [...]`, or an array under `data.items` or under
+/// one of `keys` in `data` (`data.templates`, say). Unreadable items are skipped with a warning;
+/// `pagination` is read from the top level or from `data`.
+pub(crate) fn list_from_value<T: DeserializeOwned>(
+    value: &Value,
+    keys: &[&str],
+) -> Result<Page<T>, String> {
+    fn in_object<'v>(
+        inner: &'v serde_json::Map<String, Value>,
+        keys: &[&str],
+    ) -> Option<&'v Vec<Value>> {
+        std::iter::once("items")
+            .chain(keys.iter().copied())
+            .find_map(|k| inner.get(k).and_then(Value::as_array))
+    }
+    let items = match value {
         Value::Array(items) => items,
         Value::Object(map) => match map.get("data") {
             Some(Value::Array(items)) => items,
-            Some(Value::Object(inner)) => match inner.get("items") {
-                Some(Value::Array(items)) => items,
-                _ => return Err(decode_error(answer, "expected a list in `data`")),
-            },
-            _ => return Err(decode_error(answer, "expected a list in `data`")),
+            Some(Value::Object(inner)) => {
+                in_object(inner, keys).ok_or("expected a list in `data`")?
+            }
+            _ => in_object(map, keys).ok_or("expected a list in `data`")?,
         },
-        _ => return Err(decode_error(answer, "expected a list")),
+        _ => return Err("expected a list".into()),
     };
     let mut decoded = Vec::with_capacity(items.len());
     for item in items {
@@ -1032,10 +1144,11 @@ fn decode_list<T: DeserializeOwned>(answer: &Answer) -> Result<Page<T>, ApiError
         }
     }
     if decoded.is_empty() && !items.is_empty() {
-        return Err(decode_error(answer, "no list item could be read"));
+        return Err("no list item could be read".into());
     }
     let pagination = value
         .get("pagination")
+        .or_else(|| value.get("data").and_then(|d| d.get("pagination")))
         .and_then(|p| Pagination::deserialize(p).ok());
     Ok(Page {
         items: decoded,

@@ -354,7 +354,7 @@ pub struct Jwk {
 }
 
 /// `null` where a collection or string is expected reads as empty.
-fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Default + Deserialize<'de>,
@@ -363,7 +363,7 @@ where
 }
 
 /// A timestamp the service formats oddly is dropped rather than failing the whole run.
-fn lenient_time<'de, D>(deserializer: D) -> Result<Option<DateTime<Utc>>, D::Error>
+pub(crate) fn lenient_time<'de, D>(deserializer: D) -> Result<Option<DateTime<Utc>>, D::Error>
 where
     D: Deserializer<'de>,
 {
@@ -380,6 +380,67 @@ where
                 DateTime::from_timestamp(v, 0)
             }
         }),
+        _ => None,
+    })
+}
+
+/// A number, or a string holding one; anything else (null, odd text) reads as `None`.
+pub(crate) fn lenient_f64<'de, D>(deserializer: D) -> Result<Option<f64>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(number_of(&serde_json::Value::deserialize(deserializer)?))
+}
+
+pub(crate) fn number_of(value: &serde_json::Value) -> Option<f64> {
+    match value {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|n: &f64| n.is_finite())
+}
+
+/// Text of any JSON value: a string as is, null as `None`, anything else as its JSON.
+pub(crate) fn text_of(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Optional text that tolerates numbers, arrays or objects (kept as their JSON text).
+pub(crate) fn lenient_text<'de, D>(deserializer: D) -> Result<Option<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(text_of(&serde_json::Value::deserialize(deserializer)?))
+}
+
+/// A list of strings that tolerates null, a single string, and non-string items (as JSON text).
+pub(crate) fn lenient_strings<'de, D>(deserializer: D) -> Result<Vec<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Array(items) => items.iter().filter_map(text_of).collect(),
+        serde_json::Value::String(s) if !s.trim().is_empty() => vec![s],
+        _ => Vec::new(),
+    })
+}
+
+/// Inputs as the service echoes them: values of any JSON type become strings, null is dropped.
+pub(crate) fn lenient_inputs<'de, D>(deserializer: D) -> Result<Option<Inputs>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Object(map) => Some(
+            map.iter()
+                .filter_map(|(k, v)| Some((k.clone(), text_of(v)?)))
+                .collect(),
+        ),
         _ => None,
     })
 }

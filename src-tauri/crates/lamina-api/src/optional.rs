@@ -29,17 +29,72 @@ pub enum OptionalEndpoint {
     SigningKey,
     /// Workflow endpoints (later issues).
     Workflow,
+    /// `POST /v1/content/create`.
+    Content,
+    /// `POST /v1/content/batch`.
+    ContentBatch,
+    /// `POST /v1/content/score`.
+    Score,
+    /// `GET /v1/assets`.
+    Assets,
+    /// `GET /v1/templates` and `GET /v1/templates/{id}`.
+    Templates,
+    /// `GET /v1/intelligence/brand-context`.
+    BrandContext,
+    /// `GET /v1/publishing/channels`.
+    PublishingChannels,
+    /// `POST /v1/publishing/publish`.
+    Publish,
+    /// `GET /v1/publishing/history`.
+    PublishingHistory,
+    /// `POST /v1/publishing/transfer-asset`.
+    TransferAsset,
 }
 
 impl OptionalEndpoint {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 16] = [
         Self::RunList,
         Self::Wait,
         Self::Stream,
         Self::Usage,
         Self::SigningKey,
         Self::Workflow,
+        Self::Content,
+        Self::ContentBatch,
+        Self::Score,
+        Self::Assets,
+        Self::Templates,
+        Self::BrandContext,
+        Self::PublishingChannels,
+        Self::Publish,
+        Self::PublishingHistory,
+        Self::TransferAsset,
     ];
+
+    /// Whether a plain GET can ask for this endpoint without changing anything (the connection
+    /// check probes only these; the POST endpoints are learned on first use).
+    pub fn is_read(self) -> bool {
+        !matches!(
+            self,
+            Self::Content | Self::ContentBatch | Self::Score | Self::Publish | Self::TransferAsset
+        )
+    }
+
+    /// Whether a JSON `NOT_FOUND` answer means the endpoint itself is missing. Not for
+    /// endpoints naming a run, template, app or channel: there it means "no such thing".
+    pub fn not_found_means_missing(self) -> bool {
+        matches!(
+            self,
+            Self::RunList
+                | Self::Usage
+                | Self::SigningKey
+                | Self::Workflow
+                | Self::Assets
+                | Self::BrandContext
+                | Self::PublishingChannels
+                | Self::PublishingHistory
+        )
+    }
 
     /// The serialised name (`runList`, `wait`, ...).
     pub fn as_str(self) -> &'static str {
@@ -50,6 +105,16 @@ impl OptionalEndpoint {
             Self::Usage => "usage",
             Self::SigningKey => "signingKey",
             Self::Workflow => "workflow",
+            Self::Content => "content",
+            Self::ContentBatch => "contentBatch",
+            Self::Score => "score",
+            Self::Assets => "assets",
+            Self::Templates => "templates",
+            Self::BrandContext => "brandContext",
+            Self::PublishingChannels => "publishingChannels",
+            Self::Publish => "publish",
+            Self::PublishingHistory => "publishingHistory",
+            Self::TransferAsset => "transferAsset",
         }
     }
 
@@ -62,6 +127,16 @@ impl OptionalEndpoint {
             Self::Usage => "your credit balance",
             Self::SigningKey => "the keys that prove webhook deliveries are genuine",
             Self::Workflow => "workflows",
+            Self::Content => "creating content from a description",
+            Self::ContentBatch => "creating several pieces of content at once",
+            Self::Score => "scores for your content",
+            Self::Assets => "a library of your generated files",
+            Self::Templates => "templates",
+            Self::BrandContext => "a brand profile",
+            Self::PublishingChannels => "connected channels to publish to",
+            Self::Publish => "publishing to your channels",
+            Self::PublishingHistory => "a publishing history",
+            Self::TransferAsset => "keeping your files on Lamina's storage",
         }
     }
 

@@ -59,7 +59,7 @@ pub fn validate_inputs(app: &App, inputs: &Inputs) -> Result<Inputs, ApiError> {
 }
 
 /// The service fetches `url` inputs itself, so only absolute http(s) addresses make sense.
-fn check_url(value: &str) -> Result<(), String> {
+pub(crate) fn check_url(value: &str) -> Result<(), String> {
     match url::Url::parse(value) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
         Ok(_) => Err("must be a web address starting with http:// or https://".into()),

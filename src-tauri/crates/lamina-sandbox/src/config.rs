@@ -1,6 +1,7 @@
 //! Server configuration.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::DEMO_KEY;
@@ -39,6 +40,10 @@ pub struct SandboxConfig {
     /// Seconds added to the `Date` header of every answer (negative: behind): a service whose
     /// clock differs from this computer's, for the connection check. Default 0.
     pub clock_offset_s: i64,
+    /// Where the built-in storage (`PUT /_sandbox/files/{name}`) keeps its files; `None` keeps
+    /// them in memory. The app's demo workspace points it into its data folder so links survive
+    /// a restart. Default `None`.
+    pub storage_dir: Option<PathBuf>,
 }
 
 impl Default for SandboxConfig {
@@ -60,6 +65,7 @@ impl Default for SandboxConfig {
             long_poll: true,
             minimal: false,
             clock_offset_s: 0,
+            storage_dir: None,
         }
     }
 }

@@ -67,7 +67,11 @@ pub(crate) async fn output(
     let key = format!("{run_id}/{index}");
     let job = {
         let record = Arc::clone(&record);
-        move || render_output(&record, index, format)
+        move || {
+            let bytes = render_output(&record, index, format)?;
+            // A content run's brand profile recolours its stills (see `creative::brand`).
+            crate::creative::steer_image(bytes, format, record.content.as_deref())
+        }
     };
     let bytes = match cached_or_generate(&state, key, job).await {
         Ok(b) => b,

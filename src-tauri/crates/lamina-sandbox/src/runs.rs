@@ -51,6 +51,8 @@ pub(crate) struct RunRecord {
     pub webhook_url: Option<String>,
     /// The generation the run was started on (shapes its webhook body).
     pub flavor: Flavor,
+    /// Set when the run came from a content brief (`POST /v1/content/create`).
+    pub content: Option<Arc<crate::creative::ContentMeta>>,
 }
 
 fn offset(base: DateTime<Utc>, by: Duration) -> Option<DateTime<Utc>> {
@@ -128,7 +130,10 @@ impl RunRecord {
         out.kind = def.format.kind();
         out.status = OutputStatus::Completed;
         out.value = Some(match def.format {
-            Format::Text => crate::copy::product_copy(&self.inputs, self.seed),
+            Format::Text => crate::creative::steer_copy(
+                crate::copy::product_copy(&self.inputs, self.seed),
+                self.content.as_deref(),
+            ),
             other => format!("{base_url}/files/{}/{index}.{}", self.id, other.ext()),
         });
         out
@@ -209,6 +214,7 @@ mod tests {
             timeline,
             webhook_url: None,
             flavor: Flavor::V1Runs,
+            content: None,
         }
     }
 

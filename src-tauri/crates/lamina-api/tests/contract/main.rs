@@ -6,12 +6,14 @@
 //! - `faults`: every injected fault kind mapped to its typed error, and the run-start POST never
 //!   repeated;
 //! - `budget`: a burst kept under the service's rate limit;
+//! - `content`: issue 18's content, assets, templates, brand and publishing endpoints;
 //! - `webhooks`: signing keys and a signed delivery verified by `WebhookVerifier`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod budget;
 mod common;
+mod content;
 mod endpoints;
 mod faults;
 mod optional;

@@ -33,6 +33,16 @@ fn route_key(endpoint: OptionalEndpoint, generation: ApiGeneration) -> String {
         OptionalEndpoint::Usage => "GET /v1/account/usage".to_owned(),
         OptionalEndpoint::SigningKey => format!("GET {p}/webhooks/signing-key"),
         OptionalEndpoint::Workflow => unreachable!("no client call yet"),
+        OptionalEndpoint::Content => "POST /v1/content/create".to_owned(),
+        OptionalEndpoint::ContentBatch => "POST /v1/content/batch".to_owned(),
+        OptionalEndpoint::Score => "POST /v1/content/score".to_owned(),
+        OptionalEndpoint::Assets => "GET /v1/assets".to_owned(),
+        OptionalEndpoint::Templates => "GET /v1/templates".to_owned(),
+        OptionalEndpoint::BrandContext => "GET /v1/intelligence/brand-context".to_owned(),
+        OptionalEndpoint::PublishingChannels => "GET /v1/publishing/channels".to_owned(),
+        OptionalEndpoint::Publish => "POST /v1/publishing/publish".to_owned(),
+        OptionalEndpoint::PublishingHistory => "GET /v1/publishing/history".to_owned(),
+        OptionalEndpoint::TransferAsset => "POST /v1/publishing/transfer-asset".to_owned(),
     }
 }
 
@@ -57,6 +67,7 @@ async fn call(
         OptionalEndpoint::Usage => client.usage().await.map(drop),
         OptionalEndpoint::SigningKey => client.signing_keys().await.map(drop),
         OptionalEndpoint::Workflow => unreachable!(),
+        other => crate::content::call(client, other).await,
     }
 }
 

@@ -302,6 +302,18 @@ fn endpoint_path(
         OptionalEndpoint::Workflow => {
             format!("/{prefix}/apps/{}/workflow", app_id.unwrap_or(MADE_UP_RUN))
         }
+        // Issue 18's endpoints exist only under /v1; the POST ones are never probed (see
+        // `OptionalEndpoint::is_read`), their paths are listed for completeness.
+        OptionalEndpoint::Content => "/v1/content/create".into(),
+        OptionalEndpoint::ContentBatch => "/v1/content/batch".into(),
+        OptionalEndpoint::Score => "/v1/content/score".into(),
+        OptionalEndpoint::Assets => "/v1/assets?limit=1".into(),
+        OptionalEndpoint::Templates => "/v1/templates".into(),
+        OptionalEndpoint::BrandContext => "/v1/intelligence/brand-context".into(),
+        OptionalEndpoint::PublishingChannels => "/v1/publishing/channels".into(),
+        OptionalEndpoint::Publish => "/v1/publishing/publish".into(),
+        OptionalEndpoint::PublishingHistory => "/v1/publishing/history?limit=1".into(),
+        OptionalEndpoint::TransferAsset => "/v1/publishing/transfer-asset".into(),
     }
 }
 
@@ -344,7 +356,9 @@ pub(crate) async fn probe_endpoints(
     app_id: Option<&str>,
 ) -> Vec<(EndpointFinding, Option<ProbeAnswer>)> {
     let mut found = Vec::new();
-    for endpoint in OptionalEndpoint::ALL {
+    // A GET cannot ask a POST endpoint anything without changing something: those are learned
+    // on first use.
+    for endpoint in OptionalEndpoint::ALL.into_iter().filter(|e| e.is_read()) {
         let path = endpoint_path(endpoint, generation, app_id);
         let answer = client.probe(&path).await;
         let offered = classify(endpoint, &answer);

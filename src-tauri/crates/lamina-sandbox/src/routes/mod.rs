@@ -2,9 +2,12 @@
 
 mod account;
 mod apps;
+mod content;
 mod control;
 mod longpoll;
+mod publishing;
 mod runs;
+mod storage;
 mod validate;
 
 use std::collections::HashMap;
@@ -39,6 +42,20 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/executions/{id}/stream", get(longpoll::stream))
         .route("/v1/webhooks/signing-key", get(account::signing_key))
         .route("/v1/account/usage", get(account::usage))
+        .route("/v1/content/create", post(content::create))
+        .route("/v1/content/batch", post(content::batch))
+        .route("/v1/content/score", post(content::score))
+        .route("/v1/assets", get(content::assets))
+        .route("/v1/templates", get(content::list_templates))
+        .route("/v1/templates/{id}", get(content::get_template))
+        .route(
+            "/v1/intelligence/brand-context",
+            get(content::brand_context),
+        )
+        .route("/v1/publishing/channels", get(publishing::channels))
+        .route("/v1/publishing/publish", post(publishing::publish))
+        .route("/v1/publishing/history", get(publishing::history))
+        .route("/v1/publishing/transfer-asset", post(publishing::transfer))
         .route("/api/apps", get(apps::list))
         .route("/api/apps/{appId}", get(apps::get))
         .route("/api/apps/{appId}/workflow", get(apps::workflow))
@@ -52,11 +69,16 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .layer(from_fn_with_state(Arc::clone(&state), middleware::api));
     let downloads = Router::new()
         .route("/files/samples/{name}", get(files::sample))
-        .route("/files/{runId}/{file}", get(files::output));
+        .route("/files/{runId}/{file}", get(files::output))
+        .route("/_sandbox/posts/{id}", get(publishing::post));
     let control = Router::new()
         .route("/_sandbox/stats", get(control::stats))
         .route("/_sandbox/faults", put(control::set_faults))
-        .route("/_sandbox/mode", put(control::set_mode));
+        .route("/_sandbox/mode", put(control::set_mode))
+        .route(
+            "/_sandbox/files/{name}",
+            get(storage::get).put(storage::put),
+        );
     api.merge(downloads)
         .merge(control)
         .layer(from_fn(middleware::request_id))

@@ -54,7 +54,23 @@ pub(super) async fn start(
         None => None,
     };
     let inputs = resolve(&app.app, inputs)?;
+    let run = launch(&state, app, inputs, webhook_url, flavor, None);
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "data": flavor.shape_run(&run) })),
+    ))
+}
 
+/// Creates a run of `app` with resolved `inputs` (a run start, or a content brief mapped to an
+/// app) and returns its freshly queued state.
+pub(super) fn launch(
+    state: &Arc<AppState>,
+    app: Arc<crate::catalog::AppDef>,
+    inputs: lamina_api::Inputs,
+    webhook_url: Option<String>,
+    flavor: Flavor,
+    content: Option<Arc<crate::creative::ContentMeta>>,
+) -> lamina_api::Run {
     let seed = input_seed(app.id(), &inputs);
     let timeline = Timeline::plan(
         app.base_secs,
@@ -76,17 +92,15 @@ pub(super) async fn start(
         timeline,
         webhook_url,
         flavor,
+        content,
     });
     state.runs.insert(Arc::clone(&record));
     state.stats.run_created();
     tracing::info!(run = %record.id, app = %record.app.app.name, "run started");
     // The acceptance answer is always the freshly queued state, whatever the speed.
     let run = record.view(&state.base_url, std::time::Duration::ZERO);
-    webhooks::schedule(Arc::clone(&state), record);
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({ "data": flavor.shape_run(&run) })),
-    ))
+    webhooks::schedule(Arc::clone(state), record);
+    run
 }
 
 pub(super) async fn get(

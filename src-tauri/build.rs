@@ -63,5 +63,16 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "apply_preset",
         "rename_preset",
         "delete_preset",
+        "describe_create",
+        "describe_batch",
+        "content_run",
+        "content_scores",
+        "list_templates",
+        "template",
+        "brand_context",
+        "publishing_channels",
+        "caption_for_run",
+        "publish",
+        "publishing_history",
     ]
 }

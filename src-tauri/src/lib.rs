@@ -72,12 +72,24 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::presets::apply_preset,
             commands::presets::rename_preset,
             commands::presets::delete_preset,
+            commands::content::describe_create,
+            commands::content::describe_batch,
+            commands::content::content_run,
+            commands::content::content_scores,
+            commands::content::list_templates,
+            commands::content::template,
+            commands::content::brand_context,
+            commands::publishing::publishing_channels,
+            commands::publishing::caption_for_run,
+            commands::publishing::publish,
+            commands::publishing::publishing_history,
         ])
         .events(collect_events![
             RunUpdated,
             ConnectionChanged,
             commands::delivery::DeliveryLogged,
-            batches::BatchUpdated
+            batches::BatchUpdated,
+            commands::publishing::PublishUpdated
         ])
         // Sizes, indexes and counts here are far below 2^53.
         .dangerously_cast_bigints_to_number()
@@ -180,7 +192,17 @@ pub fn run() {
                     tracing::warn!(%error, "could not notify the window");
                 }
             });
+            let publish_events = app.handle().clone();
+            let publish_sink: commands::publishing::PublishSink =
+                std::sync::Arc::new(move |publish| {
+                    if let Err(error) =
+                        commands::publishing::PublishUpdated(publish).emit(&publish_events)
+                    {
+                        tracing::warn!(%error, "could not notify the window");
+                    }
+                });
             let session = Session::new(app_data, sink)
+                .with_publish_sink(publish_sink)
                 .with_connection_sink(connection_sink)
                 .with_delivery_sink(delivery_sink)
                 .with_batch_sink(batch_sink);

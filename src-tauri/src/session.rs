@@ -81,6 +81,7 @@ pub struct Session {
     connection_sink: ConnectionSink,
     delivery_sink: DeliverySink,
     batch_sink: BatchSink,
+    publish_sink: crate::commands::publishing::PublishSink,
     service_url: String,
     demo_speed: f64,
     keychain: Keychain,
@@ -128,6 +129,7 @@ impl Session {
             connection_sink: std::sync::Arc::new(|_| {}),
             delivery_sink: std::sync::Arc::new(|_| {}),
             batch_sink: std::sync::Arc::new(|_| {}),
+            publish_sink: std::sync::Arc::new(|_| {}),
             service_url: service_url.trim_end_matches('/').to_owned(),
             demo_speed,
             keychain,
@@ -152,6 +154,12 @@ impl Session {
     /// Sends batch progress somewhere (the window).
     pub fn with_batch_sink(mut self, sink: BatchSink) -> Self {
         self.batch_sink = sink;
+        self
+    }
+
+    /// Sends publish changes somewhere (the window).
+    pub fn with_publish_sink(mut self, sink: crate::commands::publishing::PublishSink) -> Self {
+        self.publish_sink = sink;
         self
     }
 
@@ -417,6 +425,7 @@ impl Session {
             forward_deliveries(self.delivery_sink.clone(), &delivery),
             forward_batches(self.batch_sink.clone(), &batches),
             resume_batches(batches.clone()),
+            crate::commands::publishing::relay_publishes(self.publish_sink.clone(), &workspace),
         ];
         let resumed = workspace.tracker.clone();
         tauri::async_runtime::spawn(async move {

@@ -3,11 +3,14 @@
 pub mod account;
 pub mod apps;
 pub mod batch;
+pub mod content;
 pub mod delivery;
 pub mod doctor;
 pub mod files;
 pub mod history;
+pub mod offered;
 pub mod presets;
+pub mod publishing;
 pub mod runs;
 pub mod startup;
 pub mod usage;

@@ -3,13 +3,16 @@
 //! keychain. Knows nothing of Tauri or the UI.
 
 pub mod batch;
+pub mod content;
 pub mod credentials;
 pub mod delivery;
 pub mod doctor;
 pub mod history;
 pub mod notify;
+pub mod offer;
 pub mod outputs;
 pub mod presets;
+pub mod publishing;
 pub mod record;
 pub mod store;
 pub mod tracker;
@@ -18,6 +21,7 @@ pub mod workspace;
 
 pub use delivery::{DeliveryMode, PollCadence};
 pub use history::{GalleryItem, GalleryPage, HistoryApp, HistoryPage, HistoryQuery};
+pub use offer::Offered;
 pub use presets::{AppliedPreset, Preset, PresetError, PresetIssue, PresetIssueKind};
 pub use record::{OutputRecord, RunError, RunRecord, RunState, StoredFile};
 pub use store::{Store, StoreError};

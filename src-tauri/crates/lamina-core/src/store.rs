@@ -124,6 +124,10 @@ const MIGRATIONS: &[&str] = &[
     crate::batch::store::MIGRATION,
     // 5: presets (saved forms, per app).
     crate::presets::MIGRATION,
+    // 6: content runs (what a brief adds to its run).
+    crate::content::store::MIGRATION,
+    // 7: the publishing journal.
+    crate::publishing::journal::MIGRATION,
 ];
 
 /// What is known before the POST: enough to show, replay and reconcile the run.

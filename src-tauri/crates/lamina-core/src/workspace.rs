@@ -7,6 +7,7 @@ use std::time::Duration;
 use lamina_api::{ApiGeneration, ApiKey, BudgetConfig, ClientConfig, LaminaClient};
 
 use crate::outputs::{OutputCache, OutputLimits};
+use crate::publishing::Publisher;
 use crate::store::Store;
 use crate::tracker::{CoreError, Tracker, TrackerConfig};
 
@@ -42,6 +43,7 @@ impl WorkspaceConfig {
 #[derive(Debug, Clone)]
 pub struct Workspace {
     pub tracker: Tracker,
+    pub publisher: Publisher,
     data_dir: PathBuf,
     outputs_dir: PathBuf,
 }
@@ -64,9 +66,11 @@ impl Workspace {
             client.http().clone(),
             OutputLimits::default(),
         );
+        let publisher = Publisher::new(client.clone(), store.clone());
         let tracker = Tracker::new(client, store, outputs, config.tracker);
         Ok(Self {
             tracker,
+            publisher,
             data_dir: config.data_dir,
             outputs_dir,
         })

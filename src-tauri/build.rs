@@ -74,5 +74,6 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "caption_for_run",
         "publish",
         "publishing_history",
+        "open_post_link",
     ]
 }

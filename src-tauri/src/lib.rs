@@ -83,6 +83,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::publishing::caption_for_run,
             commands::publishing::publish,
             commands::publishing::publishing_history,
+            commands::post_link::open_post_link,
         ])
         .events(collect_events![
             RunUpdated,

@@ -9,6 +9,7 @@ pub mod doctor;
 pub mod files;
 pub mod history;
 pub mod offered;
+pub mod post_link;
 pub mod presets;
 pub mod publishing;
 pub mod runs;

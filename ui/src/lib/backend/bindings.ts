@@ -137,6 +137,8 @@ export const commands = {
 	 *  first, when the service keeps a history).
 	 */
 	publishingHistory: () => typedError<PublishingHistory_Serialize, AppError_Serialize>(__TAURI_INVOKE("publishing_history")),
+	/**  Opens a published post's page (its `postUrl`) in the default browser. */
+	openPostLink: (url: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_post_link", { url })),
 };
 
 /** Events */

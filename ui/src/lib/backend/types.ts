@@ -68,23 +68,23 @@ export type Inputs = RunRecord_Serialize["inputs"];
 /** Which file of an output to show: the original, or the 512 px thumbnail. */
 export type MediaVariant = "full" | "thumb";
 
-// Describe what you need + publishing (provisional shapes until the generated bindings land).
+// Describe what you need + publishing.
 export type {
-  BrandEntry,
-  BrandView,
+  BrandEntry_Serialize as BrandEntry,
+  BrandView_Serialize as BrandView,
   ChannelOutcome,
-  ChannelResult,
-  ChannelView,
-  ContentBrief,
-  ContentInfo,
-  ContentRunView,
-  ContentScores,
+  ChannelResult_Serialize as ChannelResult,
+  ChannelView_Serialize as ChannelView,
+  ContentBrief_Serialize as ContentBrief,
+  ContentInfo_Serialize as ContentInfo,
+  ContentRunView_Serialize as ContentRunView,
+  ContentScores_Serialize as ContentScores,
   PublishProblem,
   PublishState,
-  PublishView,
-  PublishingHistory,
+  PublishView_Serialize as PublishView,
+  PublishingHistory_Serialize as PublishingHistory,
   ScoreDimension,
-  TemplatePart,
-  TemplateView,
-} from "./content-types";
+  TemplatePart_Serialize as TemplatePart,
+  TemplateView_Serialize as TemplateView,
+} from "./bindings";
 export type { DescribeBatchItem } from "./describe-batch";

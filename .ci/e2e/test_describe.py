@@ -52,6 +52,10 @@ class DescribeFlow(LaminaDesktop):
             text,
         )
 
+    def text_of(self, element):
+        """The element's whole text (WebKitWebDriver's visible-text leaves out the pill chips)."""
+        return self.driver.execute_script("return arguments[0].textContent", element)
+
     def scroll_to(self, name):
         self.driver.execute_script(
             "arguments[0].scrollIntoView({block: 'center'});", self.find(name)
@@ -104,9 +108,27 @@ class DescribeFlow(LaminaDesktop):
         self.shots("02-chosen-app")
 
         # The outputs arrive in the ordinary run card, then the scores in plain words.
-        card = self.completed_card('[data-testid="describe-result"]')
-        self.assertTrue(card.find_elements(*testid("output-image")))
-        scores = self.wait_text("scores", "Brand fit")
+        self.completed_card('[data-testid="describe-result"]')
+        # The image is shown once it is kept on disk (a moment after the run completes).
+        self.wait.until(
+            lambda d: d.find_elements(
+                By.CSS_SELECTOR, '[data-testid="describe-result"] [data-testid="output-image"]'
+            )
+        )
+        try:
+            scores = WebDriverWait(self.driver, 60, ignored_exceptions=LIVE_UPDATES).until(
+                lambda d: next(
+                    (
+                        t
+                        for t in map(self.text_of, d.find_elements(*testid("scores")))
+                        if "Brand fit" in t
+                    ),
+                    None,
+                )
+            )
+        except TimeoutException:
+            self.report_failure("no scores")
+            raise
         self.assertRegex(scores, r"Brand fit \d+/10")
         self.scroll_to("scores")
         self.shots("03-outputs-scores")
@@ -116,13 +138,20 @@ class DescribeFlow(LaminaDesktop):
         self.find("dynamic-form")
         prompt = self.driver.find_element(By.CSS_SELECTOR, '[data-testid="field-Prompt"] textarea')
         self.assertIn("linen shirt", prompt.get_attribute("value"))
-        self.set_value(prompt, prompt.get_attribute("value") + ", soft shadows")
+        self.set_value(prompt, prompt.get_attribute("value") + ", golden hour")
         before = len(self.driver.find_elements(*testid("run-card")))
         self.shots("04-adjust")
         self.click("generate")
         self.wait.until(lambda d: len(d.find_elements(*testid("run-card"))) > before)
-        rerun = self.completed_card(".runs-panel")
-        self.assertIn("soft shadows", rerun.text)
+        # The newest card is the rerun, with the adjusted prompt, finished with its image.
+        def rerun_done(d):
+            cards = d.find_elements(By.CSS_SELECTOR, '.runs-panel [data-testid="run-card"]')
+            if not cards or "golden hour" not in self.text_of(cards[0]):
+                return None
+            done = cards[0].get_attribute("data-status") == "completed"
+            return cards[0] if done and cards[0].find_elements(*testid("output-image")) else None
+
+        rerun = WebDriverWait(self.driver, 90, ignored_exceptions=LIVE_UPDATES).until(rerun_done)
         self.shots("05-rerun")
 
         # Publish… on the rerun's card: channel, caption, preview, confirmation by name.
@@ -155,7 +184,7 @@ class DescribeFlow(LaminaDesktop):
         link = WebDriverWait(self.driver, 60, ignored_exceptions=LIVE_UPDATES).until(
             lambda d: d.find_elements(*testid("publish-post-link"))
         )[0]
-        self.assertIn("Published", dialog.text)
+        self.assertIn("Published", self.text_of(dialog))
         href = link.get_attribute("href")
         self.shots("08-published")
 
@@ -176,12 +205,16 @@ class DescribeFlow(LaminaDesktop):
         self.click("nav-publishing")
         item = self.wait.until(
             lambda d: next(
-                (i for i in d.find_elements(*testid("publishing-item")) if CAPTION in i.text),
+                (
+                    i
+                    for i in d.find_elements(*testid("publishing-item"))
+                    if CAPTION in self.text_of(i)
+                ),
                 None,
             )
         )
-        self.assertIn("Demo Instagram", item.text)
-        self.assertIn("Published", item.text)
+        self.assertIn("Demo Instagram", self.text_of(item))
+        self.assertIn("Published", self.text_of(item))
         listed = item.find_element(*testid("publish-post-link")).get_attribute("href")
         self.assertEqual(listed, href)
         self.shots("09-publishing-screen")

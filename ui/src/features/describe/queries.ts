@@ -89,7 +89,10 @@ export function useLiveRun(run: RunRecord): RunRecord {
   return runs.data?.find((r) => r.localId === run.localId) ?? run;
 }
 
-/** Scores once the run has finished; asked once per run. */
+/** How many times a finished run's missing scores are asked for (3 s apart). */
+const SCORE_ASKS = 10;
+
+/** Scores once the run has finished (kept once there are some). */
 export function useScores(run: RunRecord) {
   const backend = useBackend();
   return useQuery({
@@ -98,6 +101,9 @@ export function useScores(run: RunRecord) {
     enabled: run.status === "completed",
     retry: retryUnlessMissing,
     staleTime: Infinity,
+    // The service may score a run a moment after its outputs exist: ask again for a while.
+    refetchInterval: (query) =>
+      query.state.data === null && query.state.dataUpdateCount < SCORE_ASKS ? 3000 : false,
   });
 }
 

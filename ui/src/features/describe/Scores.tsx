@@ -30,6 +30,7 @@ export function Scores({ run }: { run: RunRecord }) {
     KNOWN.includes(d.key) ? t(`scores.${d.key as "brandAlignment"}`) : d.label || d.key;
   return (
     <div className="describe-scores" data-testid="scores">
+      <h3 className="describe-subtitle">{t("scores.title")}</h3>
       <ul className="chips">
         {overall != null && (
           <li className="chip chip-score" data-testid="score-overall">

@@ -39,6 +39,13 @@ export function PublishingPage() {
       <ul className="publishing-list" data-testid="publishing-list">
         {history.data.entries.map((view) => (
           <li key={view.id} className="card-panel publishing-item" data-testid="publishing-item">
+            {view.runLocalId && view.outputIndexes.length > 0 && (
+              <img
+                className="publishing-thumb"
+                src={backend.mediaUrl(view.runLocalId, view.outputIndexes[0] ?? 0, "thumb")}
+                alt={t("page.thumb")}
+              />
+            )}
             <div className="publishing-item-head">
               <time dateTime={view.createdAt}>{absoluteTime(view.createdAt)}</time>
               {view.caption && <p className="publishing-caption">{view.caption}</p>}

@@ -60,6 +60,11 @@ pub async fn dispatch(cli: Cli) -> Result<u8, Failure> {
             crate::webhook::dispatch(&workspace, command, json).await
         }
         Command::Batch(ref args) => crate::batch::batch(&cli, args).await,
+        Command::Create(ref args) => crate::describe::create(&cli, args).await,
+        Command::Templates { ref id } => crate::describe::templates(&cli, id.as_deref()).await,
+        Command::Brand { ref brand_id } => crate::describe::brand(&cli, brand_id.as_deref()).await,
+        Command::Publish(ref args) => crate::describe::publish(&cli, args).await,
+        Command::Publishing(ref command) => crate::describe::publishing(&cli, command).await,
         Command::Status { ref run_id } => {
             let workspace = open(&cli, None)?;
             let record = workspace.tracker.refresh(run_id).await?;
@@ -130,7 +135,7 @@ async fn run(cli: &Cli, args: &RunArgs) -> Result<u8, Failure> {
     Ok(exit_code(&record))
 }
 
-fn exit_code(record: &RunRecord) -> u8 {
+pub(crate) fn exit_code(record: &RunRecord) -> u8 {
     match record.state {
         RunState::Failed | RunState::Cancelled => 1,
         RunState::Unknown => 4,
@@ -162,14 +167,20 @@ fn collect_inputs(args: &RunArgs) -> Result<Inputs, Failure> {
         }
     }
     for pair in &args.inputs {
-        let Some((name, value)) = pair.split_once('=') else {
-            return Err(Failure::usage(format!(
-                "--input expects NAME=VALUE, got \"{pair}\""
-            )));
-        };
-        inputs.insert(name.trim().to_owned(), value.to_owned());
+        let (name, value) = parse_input(pair)?;
+        inputs.insert(name, value);
     }
     Ok(inputs)
+}
+
+/// `--input NAME=VALUE`.
+pub(crate) fn parse_input(pair: &str) -> Result<(String, String), Failure> {
+    let Some((name, value)) = pair.split_once('=') else {
+        return Err(Failure::usage(format!(
+            "--input expects NAME=VALUE, got \"{pair}\""
+        )));
+    };
+    Ok((name.trim().to_owned(), value.to_owned()))
 }
 
 pub(crate) fn open(cli: &Cli, outputs_dir: Option<PathBuf>) -> Result<Workspace, Failure> {

@@ -5,6 +5,8 @@
 
 mod batch;
 mod commands;
+mod describe;
+mod describe_render;
 mod doctor;
 mod render;
 mod webhook;
@@ -73,6 +75,21 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// Start the local Lamina-compatible server (same as `lamina-sandbox`).
     Sandbox(lamina_sandbox::cli::SandboxArgs),
+    /// Describe what you need: Lamina picks the app, fills its inputs and runs it.
+    Create(describe::CreateArgs),
+    /// Templates a brief can start from (one in full with its ID).
+    Templates { id: Option<String> },
+    /// The brand context Lamina follows (voice, tone, look, guardrails).
+    Brand {
+        /// A brand profile id (default: the workspace's).
+        #[arg(long = "brand", value_name = "ID")]
+        brand_id: Option<String>,
+    },
+    /// Publish a finished run's output to your channels (asks first unless --yes).
+    Publish(describe::PublishArgs),
+    /// Your channels and what was published.
+    #[command(subcommand)]
+    Publishing(describe::PublishingCommand),
     /// Receive signed webhook deliveries (`listen`) or show the last ones (`deliveries`).
     #[command(subcommand)]
     Webhook(webhook::WebhookCommand),

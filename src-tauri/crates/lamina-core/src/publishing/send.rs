@@ -424,14 +424,29 @@ impl Publisher {
             .flat_map(|p| p.channels.iter().filter_map(|c| c.post_url.clone()))
             .collect();
         let our_ids: HashSet<String> = entries.iter().map(|p| p.id.clone()).collect();
-        for entry in service {
-            let mine = entry.post_url.as_ref().is_some_and(|u| ours.contains(u))
-                || entry
-                    .reference
-                    .as_ref()
-                    .is_some_and(|r| our_ids.contains(r));
-            if !mine {
-                entries.push(from_service(entry));
+        let theirs: Vec<HistoryEntry> = service
+            .into_iter()
+            .filter(|entry| {
+                !(entry.post_url.as_ref().is_some_and(|u| ours.contains(u))
+                    || entry
+                        .reference
+                        .as_ref()
+                        .is_some_and(|r| our_ids.contains(r)))
+            })
+            .collect();
+        if !theirs.is_empty() {
+            // Channel names for posts sent from elsewhere (the history gives only ids).
+            let channels = offered(self.fetch_channels().await)?
+                .offered()
+                .unwrap_or_default();
+            for entry in theirs {
+                let mut view = from_service(entry);
+                for channel in &mut view.channels {
+                    if let Some(known) = channels.iter().find(|c| c.id == channel.channel_id) {
+                        channel.channel_name = known.name.clone();
+                    }
+                }
+                entries.push(view);
             }
         }
         entries.sort_by_key(|entry| std::cmp::Reverse(entry.created_at));

@@ -75,5 +75,6 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "publish",
         "publishing_history",
         "link_preview",
+        "open_post_link",
     ]
 }

@@ -84,6 +84,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::publishing::publish,
             commands::publishing::publishing_history,
             commands::link_preview::link_preview,
+            commands::post_link::open_post_link,
         ])
         .events(collect_events![
             RunUpdated,

@@ -1,6 +1,6 @@
 // Every main screen through axe-core, in the light and the dark theme (chosen the way a person
 // does: the app's theme setting, which sets html[data-theme]).
-import { act, render, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { usePrefs, useUi, type Theme } from "./lib/store";
 import { expectAccessible } from "./test/axe";
@@ -120,6 +120,35 @@ describe.each(THEMES)("accessibility (%s theme)", (theme) => {
     await user.click(await screen.findByTestId("about-open"));
     await screen.findByTestId("about-version");
     await ready();
+    await expectAccessible();
+  });
+  it("describe with a result and its scores, the templates, and the publish dialog", async () => {
+    const { user } = startApp();
+    themed();
+    await user.click(await screen.findByTestId("nav-describe"));
+    const brief = await screen.findByTestId("describe-brief");
+    fireEvent.change(brief, { target: { value: "A launch post for a linen shirt" } });
+    await user.click(screen.getByTestId("platform-instagram"));
+    await user.click(screen.getByTestId("describe-generate"));
+    await screen.findByTestId("scores");
+    await screen.findByTestId("brand-panel");
+    await ready();
+    await expectAccessible();
+    await user.click(screen.getByTestId("publish-open"));
+    const dialog = await screen.findByTestId("publish-dialog");
+    await user.click(await within(dialog).findByTestId("publish-channel-ch-demo-instagram"));
+    await expectAccessible();
+    await user.click(within(dialog).getByTestId("publish-continue"));
+    await user.click(within(dialog).getByTestId("publish-confirm"));
+    await within(dialog).findByTestId("publish-post-link");
+    await expectAccessible();
+    await user.click(within(dialog).getByTestId("publish-done"));
+    await user.click(screen.getByTestId("nav-describe"));
+    await user.click(await screen.findByTestId("browse-templates"));
+    await screen.findAllByTestId("template-card");
+    await expectAccessible();
+    await user.click(screen.getByTestId("nav-publishing"));
+    await screen.findByTestId("publishing-item");
     await expectAccessible();
   });
 });

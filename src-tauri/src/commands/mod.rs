@@ -10,6 +10,7 @@ pub mod files;
 pub mod history;
 pub mod link_preview;
 pub mod offered;
+pub mod post_link;
 pub mod presets;
 pub mod publishing;
 pub mod runs;

@@ -201,3 +201,11 @@ export const CodeIcon = (p: IconProps) => (
     <path d="m8.5 7.5-4.5 4.5 4.5 4.5M15.5 7.5l4.5 4.5-4.5 4.5" />
   </Icon>
 );
+
+/** A paper plane: sending to a channel (Publish…, the Publishing screen). */
+export const PublishIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M21 3 10.5 13.5" />
+    <path d="M21 3 14.5 21l-4-7.5L3 9.5z" />
+  </Icon>
+);

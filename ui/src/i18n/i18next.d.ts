@@ -18,6 +18,8 @@ import type usage from "./locales/en/usage.json";
 import type compare from "./locales/en/compare.json";
 import type presets from "./locales/en/presets.json";
 import type connection from "./locales/en/connection.json";
+import type describe from "./locales/en/describe.json";
+import type publishing from "./locales/en/publishing.json";
 
 declare module "i18next" {
   interface CustomTypeOptions {
@@ -40,6 +42,8 @@ declare module "i18next" {
       compare: typeof compare;
       presets: typeof presets;
       connection: typeof connection;
+      describe: typeof describe;
+      publishing: typeof publishing;
     };
   }
 }

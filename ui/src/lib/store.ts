@@ -13,7 +13,11 @@ export type Route =
   | { page: "gallery" }
   | { page: "settings" }
   /** Without `batchId`: new batch and the list; with it: that batch's progress. */
-  | { page: "batch"; batchId?: string };
+  | { page: "batch"; batchId?: string }
+  /** Describe what you need; `templateId`: start the brief from that template. */
+  | { page: "describe"; templateId?: string }
+  | { page: "templates" }
+  | { page: "publishing" };
 export type Theme = "system" | "light" | "dark";
 
 /** The status choices of the history filter (each stands for one or more run states). */

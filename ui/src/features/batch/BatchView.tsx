@@ -4,6 +4,7 @@ import { Details } from "../../components/Details";
 import type { BatchProgress, BatchState } from "../../lib/backend/types";
 import { friendlyError } from "../../lib/errors";
 import { useUi } from "../../lib/store";
+import { PublishButton, canPublish, publishItem } from "../publishing/PublishButton";
 import { BatchControls } from "./BatchControls";
 import { BatchGrid } from "./BatchGrid";
 import { BatchRows } from "./BatchRows";
@@ -106,6 +107,14 @@ export function BatchView({ batchId }: { batchId: string }) {
       </section>
 
       {over && <BatchGrid rows={rows} columns={summary.columns} />}
+      {over && progress.completed > 0 && (
+        <div className="batch-publish">
+          <PublishButton
+            className="btn"
+            items={rows.flatMap((r) => (r.run && canPublish(r.run) ? [publishItem(r.run)] : []))}
+          />
+        </div>
+      )}
       {over && progress.completed > 0 && <ExportPanel batch={summary} />}
       <BatchRows rows={rows} columns={summary.columns} />
     </div>

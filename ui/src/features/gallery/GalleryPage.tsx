@@ -11,6 +11,7 @@ import { useDebounced } from "../../lib/useDebounced";
 import { FilterBar } from "../history/FilterBar";
 import { ResultCount } from "../history/ResultCount";
 import { ResultsBody } from "../history/ResultsBody";
+import { PublishButton } from "../publishing/PublishButton";
 import { Lightbox } from "../runs/Lightbox";
 import { GalleryGrid, type Range } from "./GalleryGrid";
 
@@ -141,6 +142,14 @@ export function GalleryPage() {
         onClose={() => setLightbox(null)}
         onCloseFocus={() => setFocusRequest({ index: Math.min(current.active, (total ?? 1) - 1) })}
         onToggleStar={() => shown && toggleStar(shown)}
+        extraActions={
+          shown && (
+            <PublishButton
+              items={[{ localId: shown.localId, index: shown.index }]}
+              className="btn btn-small"
+            />
+          )
+        }
         onOpenRun={() => {
           if (!shown) return;
           setLightbox(null);

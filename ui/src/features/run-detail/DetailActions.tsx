@@ -4,6 +4,7 @@ import type { RunRecord } from "../../lib/backend/types";
 import { useFileActions } from "../../lib/run-actions";
 import { useUi } from "../../lib/store";
 import { CompareWithButton } from "../compare/HistorySelect";
+import { PublishButton, canPublish, publishItem } from "../publishing/PublishButton";
 import { SaveMenu } from "./SaveMenu";
 
 /** Rerun, Open in form, Save all, and the two support copies. */
@@ -52,6 +53,7 @@ export function DetailActions({
           {kept.length > 1 ? t("actions.saveAll", { count: kept.length }) : t("actions.save")}
         </SaveMenu>
       )}
+      {canPublish(run) && <PublishButton items={[publishItem(run)]} className="btn" />}
       <span className="detail-actions-spacer" />
       <button
         type="button"

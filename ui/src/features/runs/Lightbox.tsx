@@ -1,5 +1,5 @@
 import * as Dialog from "@radix-ui/react-dialog";
-import { useRef, type KeyboardEvent } from "react";
+import { useRef, type KeyboardEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import {
   ChevronLeftIcon,
@@ -37,6 +37,7 @@ export function Lightbox({
   onOpenRun,
   onCloseFocus,
   wrap = true,
+  extraActions,
 }: {
   count: number;
   index: number | null;
@@ -49,6 +50,8 @@ export function Lightbox({
   onCloseFocus?: () => void;
   /** Past the last image comes the first (a run's few images) or nothing (the Gallery). */
   wrap?: boolean;
+  /** More buttons for the shown image (the Gallery's Publish…). */
+  extraActions?: ReactNode;
 }) {
   const { t } = useTranslation(["runs", "common"]);
   const open = index !== null && index >= 0 && index < count;
@@ -170,6 +173,7 @@ export function Lightbox({
                   <StarIcon filled={item?.starred ?? false} />
                 </button>
               )}
+              {extraActions}
               {onOpenRun && (
                 <button
                   type="button"

@@ -10,6 +10,7 @@ import type { Inputs, OutputRecord, RunRecord } from "../../lib/backend/types";
 import { isInFlight, useStartRun } from "../../lib/queries";
 import { useUi } from "../../lib/store";
 import { clockTime } from "../../lib/time";
+import { PublishButton, canPublish, publishItem } from "../publishing/PublishButton";
 import { Lightbox, type LightboxItem } from "./Lightbox";
 import { elapsedMs, failureDetails, failureMessage, formatElapsed } from "./status";
 
@@ -171,6 +172,7 @@ export function RunCard({ run, onReuse }: { run: RunRecord; onReuse?: (inputs: I
             {rerun.isPending ? t("card.starting") : t("card.generateAgain")}
           </button>
         )}
+        {canPublish(run) && <PublishButton items={[publishItem(run)]} />}
         {onReuse && entries.length > 0 && (
           <button
             type="button"

@@ -4,6 +4,7 @@ import {
   AppsIcon,
   GalleryIcon,
   HistoryIcon,
+  PublishIcon,
   SettingsIcon,
   SparkIcon,
 } from "../../components/Icons";
@@ -23,21 +24,26 @@ import {
   AppPage,
   BatchPage,
   CompareView,
+  DescribePage,
   GalleryPage,
   HistoryPage,
+  PublishingPage,
   SettingsPage,
+  TemplatesPage,
   preloadPages,
 } from "./pages";
 
 const NAV: {
-  page: "apps" | "batch" | "history" | "gallery" | "settings";
+  page: "describe" | "apps" | "batch" | "history" | "gallery" | "publishing" | "settings";
   icon: ReactNode;
   also?: Route["page"];
 }[] = [
+  { page: "describe", icon: <SparkIcon />, also: "templates" },
   { page: "apps", icon: <AppsIcon />, also: "app" },
   { page: "batch", icon: <BatchIcon /> },
   { page: "history", icon: <HistoryIcon />, also: "compare" },
   { page: "gallery", icon: <GalleryIcon /> },
+  { page: "publishing", icon: <PublishIcon /> },
   { page: "settings", icon: <SettingsIcon /> },
 ];
 
@@ -74,6 +80,15 @@ export function Shell({ account }: { account: AccountStatus }) {
       break;
     case "settings":
       page = <SettingsPage account={account} />;
+      break;
+    case "describe":
+      page = <DescribePage key={route.templateId ?? ""} templateId={route.templateId} />;
+      break;
+    case "templates":
+      page = <TemplatesPage />;
+      break;
+    case "publishing":
+      page = <PublishingPage />;
       break;
     default:
       page = <CatalogPage />;

@@ -9,6 +9,9 @@ const load = {
   gallery: () => import("../gallery/GalleryPage"),
   batch: () => import("../batch/BatchPage"),
   settings: () => import("../settings/SettingsPage"),
+  describe: () => import("../describe/DescribePage"),
+  templates: () => import("../describe/TemplatesPage"),
+  publishing: () => import("../publishing/PublishingPage"),
 };
 
 export const AppPage = lazy(() => load.app().then((m) => ({ default: m.AppPage })));
@@ -22,3 +25,10 @@ export const SettingsPage = lazy(() => load.settings().then((m) => ({ default: m
 export function preloadPages(): void {
   for (const loadPage of Object.values(load)) void loadPage().catch(() => undefined);
 }
+export const DescribePage = lazy(() => load.describe().then((m) => ({ default: m.DescribePage })));
+export const TemplatesPage = lazy(() =>
+  load.templates().then((m) => ({ default: m.TemplatesPage })),
+);
+export const PublishingPage = lazy(() =>
+  load.publishing().then((m) => ({ default: m.PublishingPage })),
+);

@@ -137,12 +137,8 @@ export const commands = {
 	 *  first, when the service keeps a history).
 	 */
 	publishingHistory: () => typedError<PublishingHistory_Serialize, AppError_Serialize>(__TAURI_INVOKE("publishing_history")),
-	/**
-	 *  The preview of the picture at `url`. The only local address it may reach is the service the
-	 *  app is connected to (the demo workspace's sandbox, whose built-in storage holds dropped
-	 *  photos); every other private or local address is refused before any request.
-	 */
-	linkPreview: (url: string) => typedError<LinkPreview, AppError_Serialize>(__TAURI_INVOKE("link_preview", { url })),
+	/**  Opens a published post's page (its `postUrl`) in the default browser. */
+	openPostLink: (url: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_post_link", { url })),
 };
 
 /** Events */
@@ -1056,20 +1052,6 @@ export type HistoryQuery_Serialize = {
 	starredOnly: boolean,
 	limit: number,
 	offset: number,
-};
-
-/**  A preview of the picture at a link. */
-export type LinkPreview = {
-	/**  A small PNG (pictures with transparency) or JPEG, as a `data:` URL. */
-	thumbnail: string,
-	/**  Size of the picture itself, in pixels. */
-	width: number,
-	height: number,
-	/**
-	 *  What the bytes are (`image/png`, `image/jpeg`, `image/webp`, `image/gif`), whatever the
-	 *  server said.
-	 */
-	contentType: string,
 };
 
 export type Mapping = Mapping_Serialize | Mapping_Deserialize;

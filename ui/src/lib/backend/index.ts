@@ -37,6 +37,17 @@ import type {
   Usage,
 } from "./types";
 import type { StartupTimings } from "../startup";
+import type {
+  BrandView,
+  ChannelView,
+  ContentBrief,
+  ContentRunView,
+  ContentScores,
+  DescribeBatchItem,
+  PublishView,
+  PublishingHistory,
+  TemplateView,
+} from "./types";
 
 export interface Backend {
   /** Which implementation this is: "tauri" inside the desktop app, "memory" in tests and a browser. */
@@ -159,6 +170,40 @@ export interface Backend {
   exportBatch(batchId: string, request: BatchExportRequest): Promise<BatchExportResult>;
   /** Every change of every batch's totals. Returns the unsubscribe function. */
   onBatchUpdated(callback: (progress: BatchProgress) => void): () => void;
+
+  // --- describe what you need (content runs) ----------------------------------------------
+  // Each throws kind "unsupported" (plain words in the message) when the service lacks it.
+  /** Lamina picks an app for the brief, fills its inputs and starts an ordinary run. */
+  describeCreate(request: ContentBrief): Promise<ContentRunView>;
+  /** Up to 10 briefs at once (one run each); an item the service refused carries its error. */
+  describeBatch(requests: ContentBrief[]): Promise<DescribeBatchItem[]>;
+  /** The finished run's scores (null: the service has none for it yet). */
+  contentScores(localId: string): Promise<ContentScores | null>;
+  listTemplates(): Promise<TemplateView[]>;
+  getTemplate(templateId: string): Promise<TemplateView>;
+  /** The default brand profile (null) or that one. */
+  brandContext(brandId: string | null): Promise<BrandView>;
+
+  // --- publishing ----------------------------------------------------------------------------
+  publishingChannels(): Promise<ChannelView[]>;
+  /**
+   * Sends once (the intent is kept first), one publish per chosen image or video; a lost
+   * answer comes back "unconfirmed".
+   */
+  publish(
+    localId: string,
+    outputIndexes: number[],
+    channelIds: string[],
+    caption: string | null,
+  ): Promise<PublishView[]>;
+  /** Newest first: this computer's publishes merged with the service's history. */
+  publishingHistory(): Promise<PublishingHistory>;
+  /** A caption from a text output of the same run, if it has one. */
+  captionForRun(localId: string): Promise<string | null>;
+  /** Opens a published post in the browser. */
+  openPostLink(url: string): Promise<void>;
+  /** Every change of a publish's state. Returns the unsubscribe function. */
+  onPublishUpdated(callback: (publish: PublishView) => void): () => void;
 }
 
 const KINDS: readonly AppErrorKind[] = [

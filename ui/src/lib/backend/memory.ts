@@ -8,6 +8,7 @@ import type { Backend } from "./index";
 import type { StartupTimings } from "../startup";
 import { appError, clone, hash } from "./memory-demo";
 import { MemoryBatches } from "./memory-batch";
+import { MemoryContent } from "./memory-content";
 import { appsInHistory, galleryPage, searchPage } from "./memory-history";
 import type { MemoryAppDef } from "./memory-demo";
 import { MemoryPresets } from "./memory-presets";
@@ -45,6 +46,15 @@ import type {
   RunRecord,
   SaveOutcome,
   Usage,
+  BrandView,
+  ChannelView,
+  ContentBrief,
+  ContentRunView,
+  ContentScores,
+  DescribeBatchItem,
+  PublishView,
+  PublishingHistory,
+  TemplateView,
 } from "./types";
 
 export {
@@ -111,8 +121,19 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     stepMs: this.stepMs,
   });
 
+  /** Describe what you need and publishing (tests reach in: `offered`, `loseNextAnswer`, ...). */
+  readonly content = new MemoryContent({
+    app: (appId) => this.findApp(appId).app,
+    startRun: (appId, inputs) => this.startRun(appId, inputs),
+    run: (localId) => this.runs.get(localId),
+    baseUrl: () => this.account.baseUrl,
+    sleep: (ms) => this.sleep(ms),
+    stepMs: this.stepMs,
+  });
+
   /** Stops every pending timer (tests call this in cleanup). */
   override dispose(): void {
+    this.content.dispose();
     this.batches.dispose();
     super.dispose();
     this.connectionListeners.clear();
@@ -472,5 +493,60 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
       message: "This result isn't on this computer yet.",
       detail: "output has no kept file",
     });
+  }
+
+  // --- describe what you need + publishing -----------------------------------------------------
+
+  describeCreate(request: ContentBrief): Promise<ContentRunView> {
+    return this.content.create(request);
+  }
+
+  describeBatch(requests: ContentBrief[]): Promise<DescribeBatchItem[]> {
+    return this.content.batch(requests);
+  }
+
+  contentScores(localId: string): Promise<ContentScores | null> {
+    return this.content.scores(localId);
+  }
+
+  listTemplates(): Promise<TemplateView[]> {
+    return this.content.templates();
+  }
+
+  getTemplate(templateId: string): Promise<TemplateView> {
+    return this.content.template(templateId);
+  }
+
+  brandContext(_brandId: string | null): Promise<BrandView> {
+    return this.content.brand();
+  }
+
+  publishingChannels(): Promise<ChannelView[]> {
+    return this.content.channels();
+  }
+
+  publish(
+    localId: string,
+    outputIndexes: number[],
+    channelIds: string[],
+    caption: string | null,
+  ): Promise<PublishView[]> {
+    return this.content.publish(localId, outputIndexes, channelIds, caption);
+  }
+
+  publishingHistory(): Promise<PublishingHistory> {
+    return this.content.history();
+  }
+
+  captionForRun(localId: string): Promise<string | null> {
+    return this.content.caption(localId);
+  }
+
+  openPostLink(url: string): Promise<void> {
+    return this.content.open(url);
+  }
+
+  onPublishUpdated(callback: (publish: PublishView) => void): () => void {
+    return this.content.onPublishUpdated(callback);
   }
 }

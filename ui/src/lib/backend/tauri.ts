@@ -3,6 +3,7 @@ import { convertFileSrc } from "@tauri-apps/api/core";
 import { commands, events } from "./bindings";
 import type { Backend } from "./index";
 import { BackendError } from "./index";
+import { contentCommands } from "./tauri-content";
 import type { AppError, BatchProgress, RunRecord } from "./types";
 
 /** The shape tauri-specta gives every command that returns a Rust `Result`. */
@@ -112,6 +113,7 @@ export function createTauriBackend(): Backend {
     exportBatch: (batchId, request) => unwrap(() => commands.exportBatch(batchId, request)),
     onBatchUpdated: (callback: (progress: BatchProgress) => void) =>
       subscribe(events.batchUpdated, "batch updates", callback),
+    ...contentCommands(),
 
     onRunUpdated: (callback: (run: RunRecord) => void) =>
       subscribe(events.runUpdated, "run updates", callback),

@@ -68,3 +68,24 @@ export type Inputs = RunRecord_Serialize["inputs"];
 
 /** Which file of an output to show: the original, or the 512 px thumbnail. */
 export type MediaVariant = "full" | "thumb";
+
+// Describe what you need + publishing.
+export type {
+  BrandEntry_Serialize as BrandEntry,
+  BrandView_Serialize as BrandView,
+  ChannelOutcome,
+  ChannelResult_Serialize as ChannelResult,
+  ChannelView_Serialize as ChannelView,
+  ContentBrief_Serialize as ContentBrief,
+  ContentInfo_Serialize as ContentInfo,
+  ContentRunView_Serialize as ContentRunView,
+  ContentScores_Serialize as ContentScores,
+  PublishProblem,
+  PublishState,
+  PublishView_Serialize as PublishView,
+  PublishingHistory_Serialize as PublishingHistory,
+  ScoreDimension,
+  TemplatePart_Serialize as TemplatePart,
+  TemplateView_Serialize as TemplateView,
+} from "./bindings";
+export type { DescribeBatchItem } from "./describe-batch";

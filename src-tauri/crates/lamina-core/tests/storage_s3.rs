@@ -3,6 +3,8 @@
 //! re-signed, wrong secret and missing bucket in words, and the secret absent from logs, errors
 //! and the data folder.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
 #[path = "common/s3.rs"]
 mod s3;
 

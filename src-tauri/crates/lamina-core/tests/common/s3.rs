@@ -2,7 +2,7 @@
 //! into `target/tools/s3s-fs`, or `LAMINA_S3S_FS`), serving a temporary folder on a free
 //! loopback port, with SigV4 checked against one access key and secret.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

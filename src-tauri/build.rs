@@ -76,5 +76,14 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "publishing_history",
         "link_preview",
         "open_post_link",
+        "storage_settings",
+        "save_storage_settings",
+        "forget_storage",
+        "test_storage",
+        "upload_file_bytes",
+        "choose_upload_file",
+        "upload_status",
+        "input_from_output",
+        "run_input_files",
     ]
 }

@@ -85,13 +85,23 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::publishing::publishing_history,
             commands::link_preview::link_preview,
             commands::post_link::open_post_link,
+            commands::storage::storage_settings,
+            commands::storage::save_storage_settings,
+            commands::storage::forget_storage,
+            commands::storage::test_storage,
+            commands::storage::upload_file_bytes,
+            commands::storage::choose_upload_file,
+            commands::storage::upload_status,
+            commands::storage::input_from_output,
+            commands::storage::run_input_files,
         ])
         .events(collect_events![
             RunUpdated,
             ConnectionChanged,
             commands::delivery::DeliveryLogged,
             batches::BatchUpdated,
-            commands::publishing::PublishUpdated
+            commands::publishing::PublishUpdated,
+            commands::storage::UploadProgressed
         ])
         // Sizes, indexes and counts here are far below 2^53.
         .dangerously_cast_bigints_to_number()
@@ -141,6 +151,7 @@ pub fn run() {
             // Managed before the window can call anything.
             let window_events = app.handle().clone();
             app.manage(notify::Notifier::default());
+            app.manage(commands::storage::Uploads::new(app.handle().clone()));
             let sink: session::RunSink = std::sync::Arc::new(move |record| {
                 notify::run_updated(&window_events, &record);
                 if let Err(error) = RunUpdated(record).emit(&window_events) {

@@ -15,4 +15,5 @@ pub mod presets;
 pub mod publishing;
 pub mod runs;
 pub mod startup;
+pub mod storage;
 pub mod usage;

@@ -15,6 +15,7 @@ pub mod outputs;
 pub mod presets;
 pub mod publishing;
 pub mod record;
+pub mod storage;
 pub mod store;
 pub mod tracker;
 pub mod webhook;

@@ -128,6 +128,8 @@ const MIGRATIONS: &[&str] = &[
     crate::content::store::MIGRATION,
     // 7: the publishing journal.
     crate::publishing::journal::MIGRATION,
+    // 8: uploads of the user's own photos (crate::storage::uploads).
+    crate::storage::uploads::MIGRATION,
 ];
 
 /// What is known before the POST: enough to show, replay and reconcile the run.

@@ -107,38 +107,35 @@ export const commands = {
 	renamePreset: (presetId: string, name: string) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("rename_preset", { presetId, name })),
 	/**  Deletes a preset; returns what it was. */
 	deletePreset: (presetId: string) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("delete_preset", { presetId })),
+	/**  Settings → Storage as saved (never the secret). */
+	storageSettings: () => typedError<StorageSettingsView_Serialize, AppError_Serialize>(__TAURI_INVOKE("storage_settings")),
+	/**  Saves the bucket; the secret goes to the keychain (absent = keep the saved one). */
+	saveStorageSettings: (input: StorageSettingsInput_Deserialize) => typedError<StorageSettingsView_Serialize, AppError_Serialize>(__TAURI_INVOKE("save_storage_settings", { input })),
+	/**  Removes the bucket's settings and its secret. */
+	forgetStorage: () => typedError<StorageSettingsView_Serialize, AppError_Serialize>(__TAURI_INVOKE("forget_storage")),
+	/**  Puts a small picture, fetches it through the link Lamina would get, deletes it. */
+	testStorage: () => typedError<StorageTestReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("test_storage")),
 	/**
-	 *  One brief: returns once the service has chosen the app, filled its inputs and started the
-	 *  run; the outputs arrive as `RunUpdated` events like any run's.
+	 *  A dropped or pasted file: `data` is base64 or a `data:` URL. Returns at once; the upload
+	 *  goes on in the background (follow `uploadProgressed` or `uploadStatus`).
 	 */
-	describeCreate: (brief: string, platform: string | null, modality: string | null, templateId: string | null, brandId: string | null, inputs: { [key in string]: string } | null) => typedError<OfferedContentRun_Serialize, AppError_Serialize>(__TAURI_INVOKE("describe_create", { brief, platform, modality, templateId, brandId, inputs })),
-	/**  Up to any number of briefs, ten per request to the service, each its own run. */
-	describeBatch: (briefs: ContentBrief_Deserialize[]) => typedError<OfferedContentRuns_Serialize, AppError_Serialize>(__TAURI_INVOKE("describe_batch", { briefs })),
-	/**  A run with its brief (`None` for an ordinary run). */
-	contentRun: (runId: string) => typedError<ContentRunView_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("content_run", { runId })),
-	/**  Scores of a finished run (`value: null` until its outputs exist or when none are scored). */
-	contentScores: (runId: string) => typedError<OfferedScores_Serialize, AppError_Serialize>(__TAURI_INVOKE("content_scores", { runId })),
-	listTemplates: () => typedError<OfferedTemplates_Serialize, AppError_Serialize>(__TAURI_INVOKE("list_templates")),
-	template: (id: string) => typedError<OfferedTemplate_Serialize, AppError_Serialize>(__TAURI_INVOKE("template", { id })),
-	/**  What Lamina follows for the brand (the default profile, or `brand_id`'s). */
-	brandContext: (brandId: string | null) => typedError<OfferedBrand_Serialize, AppError_Serialize>(__TAURI_INVOKE("brand_context", { brandId })),
-	/**  The connected channels. */
-	publishingChannels: () => typedError<OfferedChannels_Serialize, AppError_Serialize>(__TAURI_INVOKE("publishing_channels")),
-	/**  The caption a run suggests: its first text output, if it has one. */
-	captionForRun: (runId: string) => typedError<string | null, AppError_Serialize>(__TAURI_INVOKE("caption_for_run", { runId })),
+	uploadFileBytes: (name: string, data: string) => typedError<UploadTicket_Serialize, AppError_Serialize>(__TAURI_INVOKE("upload_file_bytes", { name, data })),
 	/**
-	 *  Publishes the chosen outputs of a run (one post per image or video) to the chosen channels,
-	 *  after the window's explicit confirmation. Returns each publish as it ended: confirmed,
-	 *  failed, or unconfirmed (settled later from the history; watch `PublishUpdated`).
+	 *  Opens the native file dialog from Rust; the web view gets the name and a small preview,
+	 *  never the path. `None` when the dialog was cancelled.
 	 */
-	publish: (runId: string, outputIndexes: number[], channelIds: string[], caption: string | null) => typedError<OfferedPublishes_Serialize, AppError_Serialize>(__TAURI_INVOKE("publish", { runId, outputIndexes, channelIds, caption })),
+	chooseUploadFile: () => typedError<UploadTicket_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("choose_upload_file")),
+	/**  Where an upload is now. */
+	uploadStatus: (id: string) => typedError<UploadTicket_Serialize, AppError_Serialize>(__TAURI_INVOKE("upload_status", { id })),
 	/**
-	 *  This computer's publishes merged with the service's history (unconfirmed ones settled
-	 *  first, when the service keeps a history).
+	 *  The value for a `url` field from an output of an earlier run.
+	 * 
+	 *  Hook: when the account offers `POST /v1/publishing/transfer-asset` (s7-papi/s7-pcore), try
+	 *  it here first, when the hosted link is no longer usable, and return its permanent CDN link.
 	 */
-	publishingHistory: () => typedError<PublishingHistory_Serialize, AppError_Serialize>(__TAURI_INVOKE("publishing_history")),
-	/**  Opens a published post's page (its `postUrl`) in the default browser. */
-	openPostLink: (url: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_post_link", { url })),
+	inputFromOutput: (localId: string, outputIndex: number) => typedError<InputFromOutput_Serialize, AppError_Serialize>(__TAURI_INVOKE("input_from_output", { localId, outputIndex })),
+	/**  The uploaded inputs of a run: the local file names beside the links (History). */
+	runInputFiles: (localId: string) => typedError<InputFile[], AppError_Serialize>(__TAURI_INVOKE("run_input_files", { localId })),
 };
 
 /** Events */
@@ -146,8 +143,8 @@ export const events = {
 	batchUpdated: makeEvent<BatchUpdated_Serialize, BatchUpdated_Deserialize>("batch-updated"),
 	connectionChanged: makeEvent<ConnectionChanged, ConnectionChanged>("connection-changed"),
 	deliveryLogged: makeEvent<DeliveryLogged_Serialize, DeliveryLogged_Deserialize>("delivery-logged"),
-	publishUpdated: makeEvent<PublishUpdated_Serialize, PublishUpdated_Deserialize>("publish-updated"),
 	runUpdated: makeEvent<RunUpdated_Serialize, RunUpdated_Deserialize>("run-updated"),
+	uploadProgressed: makeEvent<UploadProgressed_Serialize, UploadProgressed_Deserialize>("upload-progressed"),
 };
 
 /* Types */
@@ -531,113 +528,6 @@ export type BatchUpdated_Deserialize = BatchProgress_Deserialize;
 /**  A batch changed: totals, state and ETA (committed to SQLite before it is sent). */
 export type BatchUpdated_Serialize = BatchProgress_Serialize;
 
-export type BrandEntry = BrandEntry_Serialize | BrandEntry_Deserialize;
-
-export type BrandEntry_Deserialize = {
-	label?: string | null,
-	value: string,
-	/**  `#RRGGBB` when the value is a colour, for a swatch. */
-	color?: string | null,
-};
-
-export type BrandEntry_Serialize = {
-	label: string | null,
-	value: string,
-	/**  `#RRGGBB` when the value is a colour, for a swatch. */
-	color: string | null,
-};
-
-/**  What Lamina follows for this brand: read-only beside the brief. */
-export type BrandView = BrandView_Serialize | BrandView_Deserialize;
-
-/**  What Lamina follows for this brand: read-only beside the brief. */
-export type BrandView_Deserialize = {
-	profileId?: string | null,
-	name?: string | null,
-	voice: string[],
-	tonePrimary?: string | null,
-	toneSecondary?: string | null,
-	toneAvoid: string[],
-	/**  Colours, type, style: each "label: value" or just the value. */
-	visualIdentity: BrandEntry_Deserialize[],
-	contentPillars: string[],
-	audience: string[],
-	guardrails: string[],
-	directives: string[],
-	avoid: string[],
-};
-
-/**  What Lamina follows for this brand: read-only beside the brief. */
-export type BrandView_Serialize = {
-	profileId: string | null,
-	name: string | null,
-	voice: string[],
-	tonePrimary: string | null,
-	toneSecondary: string | null,
-	toneAvoid: string[],
-	/**  Colours, type, style: each "label: value" or just the value. */
-	visualIdentity: BrandEntry_Serialize[],
-	contentPillars: string[],
-	audience: string[],
-	guardrails: string[],
-	directives: string[],
-	avoid: string[],
-};
-
-/**  One channel's part of a publish. */
-export type ChannelOutcome = 
-/**  Not answered yet (or the service said it is still going out). */
-"pending" | "published" | "failed" | 
-/**  The answer was lost; waiting for the publishing history. */
-"unconfirmed";
-
-export type ChannelResult = ChannelResult_Serialize | ChannelResult_Deserialize;
-
-export type ChannelResult_Deserialize = {
-	channelId: string,
-	channelName: string,
-	platform?: string | null,
-	outcome: ChannelOutcome,
-	/**  Where the post can be seen, once known. */
-	postUrl?: string | null,
-	/**  Why this channel did not take it (the service's words). */
-	error?: string | null,
-};
-
-export type ChannelResult_Serialize = {
-	channelId: string,
-	channelName: string,
-	platform: string | null,
-	outcome: ChannelOutcome,
-	/**  Where the post can be seen, once known. */
-	postUrl: string | null,
-	/**  Why this channel did not take it (the service's words). */
-	error: string | null,
-};
-
-/**  A connected channel (`GET /v1/publishing/channels`). */
-export type ChannelView = ChannelView_Serialize | ChannelView_Deserialize;
-
-/**  A connected channel (`GET /v1/publishing/channels`). */
-export type ChannelView_Deserialize = {
-	/**  The id publishing takes (`accountIds`). */
-	id: string,
-	/**  "Demo Instagram". */
-	name: string,
-	/**  `instagram`, `shopify`, ... */
-	platform?: string | null,
-};
-
-/**  A connected channel (`GET /v1/publishing/channels`). */
-export type ChannelView_Serialize = {
-	/**  The id publishing takes (`accountIds`). */
-	id: string,
-	/**  "Demo Instagram". */
-	name: string,
-	/**  `instagram`, `shopify`, ... */
-	platform: string | null,
-};
-
 /**  Which check a line is, for the UI's icons and for tests (never switch on the sentence). */
 export type CheckId = "key" | "tls" | "generation" | "endpoints" | "rateLimit" | "clock" | "webhook" | "keychain";
 
@@ -687,94 +577,6 @@ export type ColumnTarget =
  */
 export type ConnectionChanged = {
 	online: boolean,
-};
-
-/**  What the person asked for: the brief and its optional steering. */
-export type ContentBrief = ContentBrief_Serialize | ContentBrief_Deserialize;
-
-/**  What the person asked for: the brief and its optional steering. */
-export type ContentBrief_Deserialize = {
-	brief: string,
-	/**  `instagram`, `tiktok`, `facebook`, `shopify`, ... */
-	platform?: string | null,
-	/**  `image`, `video`, ... */
-	modality?: string | null,
-	templateId?: string | null,
-	brandId?: string | null,
-	/**  Inputs to use instead of what the service would fill in (by parameter name). */
-	inputs?: { [key in string]: string },
-};
-
-/**  What the person asked for: the brief and its optional steering. */
-export type ContentBrief_Serialize = {
-	brief: string,
-	/**  `instagram`, `tiktok`, `facebook`, `shopify`, ... */
-	platform: string | null,
-	/**  `image`, `video`, ... */
-	modality: string | null,
-	templateId: string | null,
-	brandId: string | null,
-	/**  Inputs to use instead of what the service would fill in (by parameter name). */
-	inputs: { [key in string]: string },
-};
-
-/**  What only a content run has, beside its run record. */
-export type ContentInfo = ContentInfo_Serialize | ContentInfo_Deserialize;
-
-/**  What only a content run has, beside its run record. */
-export type ContentInfo_Deserialize = {
-	request: ContentBrief_Deserialize,
-	/**  Why the service chose this app, in its words (absent when it gives none). */
-	reason?: string | null,
-	/**  The inputs the service filled in from the brief (absent when it does not say). */
-	mappedInputs?: { [key in string]: string } | null,
-	/**  Scores, once fetched after the outputs exist. */
-	scores?: ContentScores_Deserialize | null,
-};
-
-/**  What only a content run has, beside its run record. */
-export type ContentInfo_Serialize = {
-	request: ContentBrief_Serialize,
-	/**  Why the service chose this app, in its words (absent when it gives none). */
-	reason: string | null,
-	/**  The inputs the service filled in from the brief (absent when it does not say). */
-	mappedInputs: { [key in string]: string } | null,
-	/**  Scores, once fetched after the outputs exist. */
-	scores: ContentScores_Serialize | null,
-};
-
-/**  A content run as the UI and the CLI show it. */
-export type ContentRunView = ContentRunView_Serialize | ContentRunView_Deserialize;
-
-/**  A content run as the UI and the CLI show it. */
-export type ContentRunView_Deserialize = {
-	run: RunRecord_Deserialize,
-	content: ContentInfo_Deserialize,
-};
-
-/**  A content run as the UI and the CLI show it. */
-export type ContentRunView_Serialize = {
-	run: RunRecord_Serialize,
-	content: ContentInfo_Serialize,
-};
-
-/**  Scores of a run's content, per dimension (`POST /v1/content/score`). */
-export type ContentScores = ContentScores_Serialize | ContentScores_Deserialize;
-
-/**  Scores of a run's content, per dimension (`POST /v1/content/score`). */
-export type ContentScores_Deserialize = {
-	/**  0–100. */
-	overall?: number | null,
-	dimensions: ScoreDimension[],
-	feedback?: string | null,
-};
-
-/**  Scores of a run's content, per dimension (`POST /v1/content/score`). */
-export type ContentScores_Serialize = {
-	/**  0–100. */
-	overall: number | null,
-	dimensions: ScoreDimension[],
-	feedback: string | null,
 };
 
 export type Credits = Credits_Serialize | Credits_Deserialize;
@@ -1054,6 +856,48 @@ export type HistoryQuery_Serialize = {
 	offset: number,
 };
 
+/**  An uploaded input of a run, for History (the local file's name beside the link). */
+export type InputFile = {
+	field: string,
+	fileName: string,
+	uploadId: string,
+	link: string,
+};
+
+/**  What to put in the `url` field. */
+export type InputFromOutput = InputFromOutput_Serialize | InputFromOutput_Deserialize;
+
+/**  What to put in the `url` field. */
+export type InputFromOutput_Deserialize = {
+	/**  The field's value: the hosted link, or `lamina-upload:<id>` while the copy uploads. */
+	value: string,
+	/**  Set when the archived copy is being uploaded (follow it like a dropped photo). */
+	upload?: UploadTicket_Deserialize | null,
+};
+
+/**  What to put in the `url` field. */
+export type InputFromOutput_Serialize = {
+	/**  The field's value: the hosted link, or `lamina-upload:<id>` while the copy uploads. */
+	value: string,
+	/**  Set when the archived copy is being uploaded (follow it like a dropped photo). */
+	upload: UploadTicket_Serialize | null,
+};
+
+/**  A link the service can fetch, and when it stops working (`None`: never). */
+export type Link = Link_Serialize | Link_Deserialize;
+
+/**  A link the service can fetch, and when it stops working (`None`: never). */
+export type Link_Deserialize = {
+	url: string,
+	expiresAt?: string | null,
+};
+
+/**  A link the service can fetch, and when it stops working (`None`: never). */
+export type Link_Serialize = {
+	url: string,
+	expiresAt: string | null,
+};
+
 export type Mapping = Mapping_Serialize | Mapping_Deserialize;
 
 export type Mapping_Deserialize = {
@@ -1070,130 +914,6 @@ export type Mapping_Serialize = {
 
 export type Mode = "demo" | "account" | "none";
 
-export type OfferedBrand = OfferedBrand_Serialize | OfferedBrand_Deserialize;
-
-export type OfferedBrand_Deserialize = 
-/**  The service answered. */
-{ state: "offered"; value: BrandView_Deserialize } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
-
-export type OfferedBrand_Serialize = 
-/**  The service answered. */
-{ state: "offered"; value: BrandView_Serialize } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
-
-export type OfferedChannels = OfferedChannels_Serialize | OfferedChannels_Deserialize;
-
-export type OfferedChannels_Deserialize = 
-/**  The service answered. */
-{ state: "offered"; value: ChannelView_Deserialize[] } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
-
-export type OfferedChannels_Serialize = 
-/**  The service answered. */
-{ state: "offered"; value: ChannelView_Serialize[] } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
-
-/**  A content run started from a brief, or "not offered". */
-export type OfferedContentRun = OfferedContentRun_Serialize | OfferedContentRun_Deserialize;
-
-/**  A content run started from a brief, or "not offered". */
-export type OfferedContentRun_Deserialize = 
-/**  The service answered. */
-{ state: "offered"; value: ContentRunView_Deserialize } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
-
-/**  A content run started from a brief, or "not offered". */
-export type OfferedContentRun_Serialize = 
-/**  The service answered. */
-{ state: "offered"; value: ContentRunView_Serialize } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
-
-/**  Content runs started from briefs, or "not offered". */
-export type OfferedContentRuns = OfferedContentRuns_Serialize | OfferedContentRuns_Deserialize;
-
-/**  Content runs started from briefs, or "not offered". */
-export type OfferedContentRuns_Deserialize = 
-/**  The service answered. */
-{ state: "offered"; value: ContentRunView_Deserialize[] } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
-
-/**  Content runs started from briefs, or "not offered". */
-export type OfferedContentRuns_Serialize = 
-/**  The service answered. */
-{ state: "offered"; value: ContentRunView_Serialize[] } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
-
-/**  The publishes made (one per image or video), or "not offered". */
-export type OfferedPublishes = OfferedPublishes_Serialize | OfferedPublishes_Deserialize;
-
-/**  The publishes made (one per image or video), or "not offered". */
-export type OfferedPublishes_Deserialize = 
-/**  The service answered. */
-{ state: "offered"; value: PublishView_Deserialize[] } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
-
-/**  The publishes made (one per image or video), or "not offered". */
-export type OfferedPublishes_Serialize = 
-/**  The service answered. */
-{ state: "offered"; value: PublishView_Serialize[] } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
-
-/**  A run's scores (`null` until its outputs exist or when none are scored). */
-export type OfferedScores = OfferedScores_Serialize | OfferedScores_Deserialize;
-
-/**  A run's scores (`null` until its outputs exist or when none are scored). */
-export type OfferedScores_Deserialize = 
-/**  The service answered. */
-{ state: "offered"; value?: ContentScores_Deserialize | null } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
-
-/**  A run's scores (`null` until its outputs exist or when none are scored). */
-export type OfferedScores_Serialize = 
-/**  The service answered. */
-{ state: "offered"; value: ContentScores_Serialize | null } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
-
-export type OfferedTemplate = OfferedTemplate_Serialize | OfferedTemplate_Deserialize;
-
-export type OfferedTemplate_Deserialize = 
-/**  The service answered. */
-{ state: "offered"; value: TemplateView_Deserialize } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
-
-export type OfferedTemplate_Serialize = 
-/**  The service answered. */
-{ state: "offered"; value: TemplateView_Serialize } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
-
-export type OfferedTemplates = OfferedTemplates_Serialize | OfferedTemplates_Deserialize;
-
-export type OfferedTemplates_Deserialize = 
-/**  The service answered. */
-{ state: "offered"; value: TemplateView_Deserialize[] } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
-
-export type OfferedTemplates_Serialize = 
-/**  The service answered. */
-{ state: "offered"; value: TemplateView_Serialize[] } | 
-/**  The service has no such endpoint; `message` says so in plain words. */
-{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
-
 /**  The endpoints a service may or may not offer. */
 export type OptionalEndpoint = 
 /**  `GET /v1/runs` (`/api/executions`). */
@@ -1207,27 +927,7 @@ export type OptionalEndpoint =
 /**  `GET /v1/webhooks/signing-key`. */
 "signingKey" | 
 /**  Workflow endpoints (later issues). */
-"workflow" | 
-/**  `POST /v1/content/create`. */
-"content" | 
-/**  `POST /v1/content/batch`. */
-"contentBatch" | 
-/**  `POST /v1/content/score`. */
-"score" | 
-/**  `GET /v1/assets`. */
-"assets" | 
-/**  `GET /v1/templates` and `GET /v1/templates/{id}`. */
-"templates" | 
-/**  `GET /v1/intelligence/brand-context`. */
-"brandContext" | 
-/**  `GET /v1/publishing/channels`. */
-"publishingChannels" | 
-/**  `POST /v1/publishing/publish`. */
-"publish" | 
-/**  `GET /v1/publishing/history`. */
-"publishingHistory" | 
-/**  `POST /v1/publishing/transfer-asset`. */
-"transferAsset";
+"workflow";
 
 export type OutputKind = OutputKind_Serialize | OutputKind_Deserialize;
 
@@ -1370,111 +1070,6 @@ export type PresetIssue_Serialize = {
 	applied: boolean,
 	/**  Why, in plain words (the same rule the form checks with before a run). */
 	reason: string,
-};
-
-/**  A failure of the publish as a whole, in plain words with the raw detail. */
-export type PublishProblem = {
-	message: string,
-	detail: string,
-};
-
-/**  Where a publish is in its life. */
-export type PublishState = 
-/**  Written, not yet on its way (e.g. the image is being copied to Lamina's storage). */
-"intent" | 
-/**  On its way: the answer has not come yet. */
-"sent" | 
-/**  The service answered (or its history shows) that it went out. */
-"confirmed" | 
-/**  It did not go out. */
-"failed" | 
-/**  The answer was lost; the publishing history will tell. */
-"unconfirmed";
-
-/**  A publish changed (committed to the journal first). */
-export type PublishUpdated = PublishUpdated_Serialize | PublishUpdated_Deserialize;
-
-/**  A publish changed (committed to the journal first). */
-export type PublishUpdated_Deserialize = PublishView_Deserialize;
-
-/**  A publish changed (committed to the journal first). */
-export type PublishUpdated_Serialize = PublishView_Serialize;
-
-/**
- *  A publish as the UI and the CLI show it: one entry of the journal, or of the service's
- *  history that this computer did not send.
- */
-export type PublishView = PublishView_Serialize | PublishView_Deserialize;
-
-/**
- *  A publish as the UI and the CLI show it: one entry of the journal, or of the service's
- *  history that this computer did not send.
- */
-export type PublishView_Deserialize = {
-	/**  Our id, also sent as the publish's reference so the history can be matched. */
-	id: string,
-	/**  The run whose outputs went out (local id); `None` for a service-only entry. */
-	runLocalId?: string | null,
-	runId?: string | null,
-	outputIndexes: number[],
-	imageUrl?: string | null,
-	videoUrl?: string | null,
-	caption?: string | null,
-	channels: ChannelResult_Deserialize[],
-	state: PublishState,
-	problem?: PublishProblem | null,
-	createdAt: string,
-	sentAt?: string | null,
-	updatedAt: string,
-	/**  Found only in the service's history (published from elsewhere). */
-	fromService: boolean,
-};
-
-/**
- *  A publish as the UI and the CLI show it: one entry of the journal, or of the service's
- *  history that this computer did not send.
- */
-export type PublishView_Serialize = {
-	/**  Our id, also sent as the publish's reference so the history can be matched. */
-	id: string,
-	/**  The run whose outputs went out (local id); `None` for a service-only entry. */
-	runLocalId: string | null,
-	runId: string | null,
-	outputIndexes: number[],
-	imageUrl: string | null,
-	videoUrl: string | null,
-	caption: string | null,
-	channels: ChannelResult_Serialize[],
-	state: PublishState,
-	problem: PublishProblem | null,
-	createdAt: string,
-	sentAt: string | null,
-	updatedAt: string,
-	/**  Found only in the service's history (published from elsewhere). */
-	fromService: boolean,
-};
-
-/**  The Publishing screen's list: this computer's journal merged with the service's history. */
-export type PublishingHistory = PublishingHistory_Serialize | PublishingHistory_Deserialize;
-
-/**  The Publishing screen's list: this computer's journal merged with the service's history. */
-export type PublishingHistory_Deserialize = {
-	/**  Newest first. */
-	entries: PublishView_Deserialize[],
-	/**  Whether the service's own history was read (false: only what this computer sent). */
-	serviceHistory: boolean,
-	/**  Why it was not, in plain words. */
-	serviceMessage?: string | null,
-};
-
-/**  The Publishing screen's list: this computer's journal merged with the service's history. */
-export type PublishingHistory_Serialize = {
-	/**  Newest first. */
-	entries: PublishView_Serialize[],
-	/**  Whether the service's own history was read (false: only what this computer sent). */
-	serviceHistory: boolean,
-	/**  Why it was not, in plain words. */
-	serviceMessage: string | null,
 };
 
 export type RateLimitInfo = {
@@ -1621,6 +1216,49 @@ export type RunUpdated_Deserialize = RunRecord_Deserialize;
 /**  A run changed (committed to history first). */
 export type RunUpdated_Serialize = RunRecord_Serialize;
 
+/**  An S3-compatible bucket (AWS S3, R2, B2, Wasabi, MinIO, GCS interoperability). No secret here. */
+export type S3Settings = S3Settings_Serialize | S3Settings_Deserialize;
+
+/**  An S3-compatible bucket (AWS S3, R2, B2, Wasabi, MinIO, GCS interoperability). No secret here. */
+export type S3Settings_Deserialize = {
+	/**  e.g. `https://s3.eu-west-1.amazonaws.com`, `https://<account>.r2.cloudflarestorage.com`. */
+	endpoint: string,
+	region: string,
+	bucket: string,
+	/**  Folder inside the bucket (no leading or trailing slash); empty for the top. */
+	prefix?: string,
+	accessKeyId: string,
+	/**  When the bucket is public: links are this + `/<key>` and never expire. */
+	publicBaseUrl?: string | null,
+	/**  Lifetime of presigned links, in seconds (default 24 h, at most 7 days). */
+	linkLifetimeSecs?: number,
+	/**
+	 *  `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key` (MinIO, most
+	 *  self-hosted servers, and any endpoint that is an IP address).
+	 */
+	pathStyle?: boolean,
+};
+
+/**  An S3-compatible bucket (AWS S3, R2, B2, Wasabi, MinIO, GCS interoperability). No secret here. */
+export type S3Settings_Serialize = {
+	/**  e.g. `https://s3.eu-west-1.amazonaws.com`, `https://<account>.r2.cloudflarestorage.com`. */
+	endpoint: string,
+	region: string,
+	bucket: string,
+	/**  Folder inside the bucket (no leading or trailing slash); empty for the top. */
+	prefix: string,
+	accessKeyId: string,
+	/**  When the bucket is public: links are this + `/<key>` and never expire. */
+	publicBaseUrl: string | null,
+	/**  Lifetime of presigned links, in seconds (default 24 h, at most 7 days). */
+	linkLifetimeSecs: number,
+	/**
+	 *  `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key` (MinIO, most
+	 *  self-hosted servers, and any endpoint that is an IP address).
+	 */
+	pathStyle: boolean,
+};
+
 export type SaveOutcome = SaveOutcome_Serialize | SaveOutcome_Deserialize;
 
 export type SaveOutcome_Deserialize = {
@@ -1637,15 +1275,6 @@ export type SaveOutcome_Serialize = {
 	cancelled: boolean,
 	/**  Where they went, for "Saved to …" (a folder or a file name, shown to the person). */
 	location: string | null,
-};
-
-export type ScoreDimension = {
-	/**  The service's key (`brandAlignment`, `predictedEngagement`, ...). */
-	key: string,
-	/**  Plain words ("Brand fit", "Likely engagement", ...). */
-	label: string,
-	/**  0–100. */
-	value: number | null,
 };
 
 /**  Everything the first screen needs, so the window draws it from a single answer. */
@@ -1667,6 +1296,123 @@ export type StartupState_Serialize = {
 	catalog: AppCatalog_Serialize | null,
 	/**  False when `catalog` is the one saved last time (the window asks the service again). */
 	catalogIsLive: boolean,
+};
+
+export type StorageCheck = StorageCheck_Serialize | StorageCheck_Deserialize;
+
+export type StorageCheckStatus = "passed" | "failed" | 
+/**  Not tried, because an earlier step failed. */
+"skipped";
+
+export type StorageCheck_Deserialize = {
+	step: StorageStep,
+	status: StorageCheckStatus,
+	/**  Plain words (English fallback; the UI words it from `problem`). */
+	message: string,
+	problem?: StorageProblem | null,
+	/**  Raw detail for "Details" (no secret, no signed link). */
+	detail?: string | null,
+};
+
+export type StorageCheck_Serialize = {
+	step: StorageStep,
+	status: StorageCheckStatus,
+	/**  Plain words (English fallback; the UI words it from `problem`). */
+	message: string,
+	problem: StorageProblem | null,
+	/**  Raw detail for "Details" (no secret, no signed link). */
+	detail: string | null,
+};
+
+/**  Where uploads go now. */
+export type StorageKind = 
+/**  No storage: a real account with no bucket set up; uploads are refused with a reason. */
+"none" | 
+/**  The demo workspace: the sandbox keeps the file and serves it on loopback. */
+"builtIn" | 
+/**  An S3-compatible bucket the user owns. */
+"s3";
+
+/**  What to fix, for the UI to word from its own catalog (`message` is the English fallback). */
+export type StorageProblem = 
+/**  SignatureDoesNotMatch, InvalidAccessKeyId, AccessDenied on a signed request. */
+"wrongKey" | "noSuchBucket" | 
+/**  Nothing answered at the endpoint. */
+"unreachable" | 
+/**
+ *  The link the service would get does not give the picture back (public address wrong,
+ *  bucket not public, a proxy in the way).
+ */
+"linkNotFetchable" | 
+/**  This computer's clock is too far from storage's (RequestTimeTooSkewed, or its Date). */
+"clockSkew" | "notConfigured" | "other";
+
+/**  What Settings → Storage saves. `secret_access_key` absent = keep the saved one. */
+export type StorageSettingsInput = StorageSettingsInput_Serialize | StorageSettingsInput_Deserialize;
+
+/**  What Settings → Storage saves. `secret_access_key` absent = keep the saved one. */
+export type StorageSettingsInput_Deserialize = {
+	s3: S3Settings_Deserialize,
+	secretAccessKey?: string | null,
+	maxLongEdge?: number | null,
+};
+
+/**  What Settings → Storage saves. `secret_access_key` absent = keep the saved one. */
+export type StorageSettingsInput_Serialize = {
+	s3: S3Settings_Serialize,
+	secretAccessKey: string | null,
+	maxLongEdge: number | null,
+};
+
+/**  What Settings → Storage shows. Never includes the secret. */
+export type StorageSettingsView = StorageSettingsView_Serialize | StorageSettingsView_Deserialize;
+
+/**  What Settings → Storage shows. Never includes the secret. */
+export type StorageSettingsView_Deserialize = {
+	/**  Where an upload would go now (the demo workspace always uses the built-in storage). */
+	active: StorageKind,
+	s3?: S3Settings_Deserialize | null,
+	/**  Whether the keychain holds a secret access key for the bucket. */
+	hasSecret: boolean,
+	maxLongEdge: number,
+};
+
+/**  What Settings → Storage shows. Never includes the secret. */
+export type StorageSettingsView_Serialize = {
+	/**  Where an upload would go now (the demo workspace always uses the built-in storage). */
+	active: StorageKind,
+	s3: S3Settings_Serialize | null,
+	/**  Whether the keychain holds a secret access key for the bucket. */
+	hasSecret: boolean,
+	maxLongEdge: number,
+};
+
+export type StorageStep = 
+/**  Put a small picture in the bucket. */
+"put" | 
+/**  Fetch it through the link Lamina would get. */
+"fetch" | 
+/**  Remove it again. */
+"delete";
+
+export type StorageTestReport = StorageTestReport_Serialize | StorageTestReport_Deserialize;
+
+export type StorageTestReport_Deserialize = {
+	ok: boolean,
+	steps: StorageCheck_Deserialize[],
+	/**  The first problem, when any step failed. */
+	problem?: StorageProblem | null,
+	/**  Things that work here but may not for the service (a bucket at a private address). */
+	warnings: string[],
+};
+
+export type StorageTestReport_Serialize = {
+	ok: boolean,
+	steps: StorageCheck_Serialize[],
+	/**  The first problem, when any step failed. */
+	problem: StorageProblem | null,
+	/**  Things that work here but may not for the service (a bucket at a private address). */
+	warnings: string[],
 };
 
 /**  An output downloaded into the local folder. */
@@ -1705,52 +1451,94 @@ export type TableRow = {
 	cells: string[],
 };
 
-export type TemplatePart = TemplatePart_Serialize | TemplatePart_Deserialize;
+/**  One progress report (the desktop app emits it as the `UploadProgress` event). */
+export type UploadProgress = UploadProgress_Serialize | UploadProgress_Deserialize;
 
-export type TemplatePart_Deserialize = {
-	/**  `hero`, `caption`, ... */
-	role: string,
-	modality?: string | null,
-	description?: string | null,
-};
-
-export type TemplatePart_Serialize = {
-	/**  `hero`, `caption`, ... */
-	role: string,
-	modality: string | null,
-	description: string | null,
-};
-
-export type TemplateView = TemplateView_Serialize | TemplateView_Deserialize;
-
-export type TemplateView_Deserialize = {
+/**  One progress report (the desktop app emits it as the `UploadProgress` event). */
+export type UploadProgress_Deserialize = {
 	id: string,
-	name: string,
-	description?: string | null,
-	category?: string | null,
-	suggestedPlatforms: string[],
-	suggestedModalities: string[],
-	/**  What it will produce, piece by piece. */
-	produces: TemplatePart_Deserialize[],
-	/**  What it steers towards and away from. */
-	directives: string[],
-	avoid: string[],
-	builtIn: boolean,
+	stage: UploadStage,
+	/**  Bytes sent so far (0 when storage already had the photo). */
+	sent: number,
+	/**  Bytes to send once prepared (0 before). */
+	total: number,
+	/**  Why it failed, in plain words (stage `failed` only). */
+	message?: string | null,
 };
 
-export type TemplateView_Serialize = {
+/**  One progress report (the desktop app emits it as the `UploadProgress` event). */
+export type UploadProgress_Serialize = {
 	id: string,
-	name: string,
-	description: string | null,
-	category: string | null,
-	suggestedPlatforms: string[],
-	suggestedModalities: string[],
-	/**  What it will produce, piece by piece. */
-	produces: TemplatePart_Serialize[],
-	/**  What it steers towards and away from. */
-	directives: string[],
-	avoid: string[],
-	builtIn: boolean,
+	stage: UploadStage,
+	/**  Bytes sent so far (0 when storage already had the photo). */
+	sent: number,
+	/**  Bytes to send once prepared (0 before). */
+	total: number,
+	/**  Why it failed, in plain words (stage `failed` only). */
+	message: string | null,
+};
+
+/**  An upload moved on (committed to the journal first). */
+export type UploadProgressed = UploadProgressed_Serialize | UploadProgressed_Deserialize;
+
+/**  An upload moved on (committed to the journal first). */
+export type UploadProgressed_Deserialize = UploadProgress_Deserialize;
+
+/**  An upload moved on (committed to the journal first). */
+export type UploadProgressed_Serialize = UploadProgress_Serialize;
+
+/**  Where an upload is, for the progress bar. */
+export type UploadStage = "preparing" | 
+/**  Asking storage whether it has this photo already. */
+"checking" | "sending" | "done" | "failed";
+
+export type UploadState = 
+/**  Journaled; its source is staged; nothing sent yet. */
+"queued" | 
+/**  Turning it upright, removing metadata, scaling, hashing. */
+"preparing" | 
+/**  Checking whether storage has it already, then sending. */
+"uploading" | 
+/**  The link is ready. */
+"done" | 
+/**  Stopped for good; `error` says why. */
+"failed";
+
+/**  An upload as the UI sees it. Never a local path. */
+export type UploadTicket = UploadTicket_Serialize | UploadTicket_Deserialize;
+
+/**  An upload as the UI sees it. Never a local path. */
+export type UploadTicket_Deserialize = {
+	id: string,
+	/**  The local file's name (no folder), as History shows it. */
+	fileName: string,
+	state: UploadState,
+	/**  What to put in the form field: `lamina-upload:<id>` (resolved to the link at start). */
+	inputValue: string,
+	/**  A small `data:` URL preview (dialog uploads; dropped files have their own preview). */
+	preview?: string | null,
+	/**  Location and camera details were found and removed. */
+	metadataRemoved: boolean,
+	link?: Link_Deserialize | null,
+	/**  Why it failed, in plain words. */
+	error?: string | null,
+};
+
+/**  An upload as the UI sees it. Never a local path. */
+export type UploadTicket_Serialize = {
+	id: string,
+	/**  The local file's name (no folder), as History shows it. */
+	fileName: string,
+	state: UploadState,
+	/**  What to put in the form field: `lamina-upload:<id>` (resolved to the link at start). */
+	inputValue: string,
+	/**  A small `data:` URL preview (dialog uploads; dropped files have their own preview). */
+	preview: string | null,
+	/**  Location and camera details were found and removed. */
+	metadataRemoved: boolean,
+	link: Link_Serialize | null,
+	/**  Why it failed, in plain words. */
+	error: string | null,
 };
 
 export type Usage = Usage_Serialize | Usage_Deserialize;

@@ -18,6 +18,8 @@ import type usage from "./locales/en/usage.json";
 import type compare from "./locales/en/compare.json";
 import type presets from "./locales/en/presets.json";
 import type connection from "./locales/en/connection.json";
+import type uploads from "./locales/en/uploads.json";
+import type storage from "./locales/en/storage.json";
 
 declare module "i18next" {
   interface CustomTypeOptions {
@@ -38,6 +40,8 @@ declare module "i18next" {
       usage: typeof usage;
       batch: typeof batch;
       compare: typeof compare;
+      uploads: typeof uploads;
+      storage: typeof storage;
       presets: typeof presets;
       connection: typeof connection;
     };

@@ -35,6 +35,14 @@ import type {
   StartupState,
   Usage,
 } from "./types";
+import type {
+  LinkPreview,
+  StorageSettingsInput,
+  StorageSettingsView,
+  StorageTestReport,
+  UploadProgress,
+  UploadTicket,
+} from "./storage-types";
 import type { StartupTimings } from "../startup";
 
 export interface Backend {
@@ -134,6 +142,26 @@ export interface Backend {
 
   /** Address to preview a link the user typed into a `url` field, or null when previews are off. */
   inputPreviewUrl(url: string): string | null;
+
+  // --- your own photos: Settings → Storage and uploads ---------------------------------------
+  /** Where photos go (built in for the demo, a bucket, or none): never the secret itself. */
+  storageSettings(): Promise<StorageSettingsView>;
+  /** Saves a bucket; the secret goes to the keychain (null keeps the saved one). */
+  saveStorageSettings(input: StorageSettingsInput): Promise<StorageSettingsView>;
+  forgetStorage(): Promise<StorageSettingsView>;
+  /** Puts a small file, fetches it through the link Lamina would get, deletes it. */
+  testStorage(): Promise<StorageTestReport>;
+  /** A dropped or pasted file: answers with its ticket at once; progress comes as events. */
+  uploadFileBytes(name: string, bytes: Uint8Array): Promise<UploadTicket>;
+  /** Opens the system's file dialog (in Rust) and uploads the chosen photo (null: cancelled). */
+  chooseUploadFile(): Promise<UploadTicket | null>;
+  uploadStatus(id: string): Promise<UploadTicket>;
+  /** Every upload's progress. Returns the unsubscribe function. */
+  onUploadProgress(callback: (progress: UploadProgress) => void): () => void;
+  /** A kept output as an input: its hosted link while valid, else its copy uploaded. */
+  inputFromOutput(localId: string, index: number): Promise<UploadTicket>;
+  /** A small preview of a pasted link, fetched by Rust (the web view loads nothing remote). */
+  linkPreview(url: string): Promise<LinkPreview>;
 
   // --- batches ------------------------------------------------------------------------------
   /** Opens the system dialog for a CSV file and returns its text (null: cancelled). */

@@ -6,7 +6,7 @@
 // and what was last copied (`clipboard`) or shown in the file manager (`revealed`).
 import type { Backend } from "./index";
 import type { StartupTimings } from "../startup";
-import { appError, clone, hash } from "./memory-demo";
+import { appError, clone, hash, placeholderImage } from "./memory-demo";
 import { MemoryBatches } from "./memory-batch";
 import { appsInHistory, galleryPage, searchPage } from "./memory-history";
 import type { MemoryAppDef } from "./memory-demo";
@@ -15,6 +15,15 @@ import { seedRecord, seedSpecs, type SeedRun } from "./memory-seed";
 import { MemoryDelivery } from "./memory-delivery";
 import { memoryReport } from "./memory-doctor";
 import { MemoryWorkspace, type MemoryOptions } from "./memory-workspace";
+import { MemoryStorage } from "./memory-storage";
+import type {
+  LinkPreview,
+  StorageSettingsInput,
+  StorageSettingsView,
+  StorageTestReport,
+  UploadProgress,
+  UploadTicket,
+} from "./storage-types";
 import type {
   AccountStatus,
   DeliveryLogEntry,
@@ -71,10 +80,15 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   /** Settings → Delivery and the credits (tests reach in: `busyPorts`, `usage`, `reject`). */
   delivery: MemoryDelivery;
   private readonly settled = new Set<string>();
+  /** Settings → Storage and uploads (tests reach in: `holdUploads`, `failUploadsWith`, ...). */
+  readonly storage: MemoryStorage;
+  /** What the next "Choose…" photo dialog returns (null: the person cancels it). */
+  chosenPhoto: { name: string; bytes: Uint8Array } | null = null;
 
   constructor(options: MemoryOptions = {}) {
     super(options);
     this.delivery = new MemoryDelivery(options.mode === "demo");
+    this.storage = new MemoryStorage(options.mode === "demo", (ms) => this.sleep(ms), this.stepMs);
     this.onRunUpdated((run) => {
       const terminal = run.status === "completed" || run.status === "failed";
       if (!terminal || this.settled.has(run.localId)) return;
@@ -89,12 +103,14 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
 
   override async useDemo(): Promise<AccountStatus> {
     if (this.account.mode !== "demo") this.delivery.reset(true);
+    this.storage.reset(true);
     return super.useDemo();
   }
 
   override async connectAccount(apiKey: string): Promise<AccountStatus> {
     const status = await super.connectAccount(apiKey);
     this.delivery.reset(false);
+    this.storage.reset(false);
     return status;
   }
   /** What the next "Choose a CSV file…" dialog returns (null: the person cancels it). */
@@ -115,6 +131,7 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     super.dispose();
     this.connectionListeners.clear();
     this.delivery.clear();
+    this.storage.releaseUploads();
   }
 
   // --- test hooks ---------------------------------------------------------------------------
@@ -445,6 +462,65 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     this.requireWorkspace();
     const usage = this.delivery.usage;
     return usage?.credits ? clone(usage) : null;
+  }
+
+  // --- your own photos ---------------------------------------------------------------------
+
+  async storageSettings(): Promise<StorageSettingsView> {
+    return this.storage.view();
+  }
+
+  async saveStorageSettings(input: StorageSettingsInput): Promise<StorageSettingsView> {
+    return this.storage.save(input);
+  }
+
+  async forgetStorage(): Promise<StorageSettingsView> {
+    return this.storage.forget(this.account.mode === "demo");
+  }
+
+  async testStorage(): Promise<StorageTestReport> {
+    return this.storage.test();
+  }
+
+  async uploadFileBytes(name: string, bytes: Uint8Array): Promise<UploadTicket> {
+    return this.storage.start(name, bytes);
+  }
+
+  async chooseUploadFile(): Promise<UploadTicket | null> {
+    const chosen = this.chosenPhoto;
+    if (!chosen) return null;
+    return this.storage.start(
+      chosen.name,
+      chosen.bytes,
+      placeholderImage(chosen.name, chosen.name, 64, 64).url,
+    );
+  }
+
+  async uploadStatus(id: string): Promise<UploadTicket> {
+    return this.storage.status(id);
+  }
+
+  onUploadProgress(callback: (progress: UploadProgress) => void): () => void {
+    return this.storage.onProgress(callback);
+  }
+
+  async inputFromOutput(localId: string, index: number): Promise<UploadTicket> {
+    const output = this.mustRun(localId).outputs.find((o) => o.index === index);
+    if (!output || output.type !== "image" || !output.value) throw this.notKept();
+    return {
+      id: `output-${localId}-${index}`,
+      fileName: output.label ?? `Image ${index + 1}`,
+      state: "done",
+      link: output.value,
+      metadataRemoved: false,
+      thumbnail: this.mediaUrl(localId, index, "thumb"),
+      error: null,
+      errorKind: null,
+    };
+  }
+
+  async linkPreview(url: string): Promise<LinkPreview> {
+    return this.storage.preview(url);
   }
 
   private requireUnknown(localId: string): RunRecord {

@@ -51,6 +51,12 @@ function subscribe<T>(
   };
 }
 
+function notYet(): Promise<never> {
+  return Promise.reject(
+    new BackendError({ kind: "unsupported", message: "", detail: "not in this build", fields: [] }),
+  );
+}
+
 export function createTauriBackend(): Backend {
   return {
     kind: "tauri",
@@ -125,6 +131,18 @@ export function createTauriBackend(): Backend {
     // <base>/<localId>/<index>[/thumb].
     mediaUrl: (localId, index, variant = "full") =>
       `${convertFileSrc(localId, "lamina")}/${index}${variant === "thumb" ? "/thumb" : ""}`,
+
+    // TODO(merge): s7-storage / s7-sbx commands (storage.rs, link_preview.rs) replace these.
+    storageSettings: () => notYet(),
+    saveStorageSettings: () => notYet(),
+    forgetStorage: () => notYet(),
+    testStorage: () => notYet(),
+    uploadFileBytes: () => notYet(),
+    chooseUploadFile: () => notYet(),
+    uploadStatus: () => notYet(),
+    onUploadProgress: () => () => undefined,
+    inputFromOutput: () => notYet(),
+    linkPreview: () => notYet(),
 
     // No remote content in the app window (SECURITY.md): a pasted link is never loaded for a
     // preview; the service fetches it, not the web view (the CSP has no https: image source).

@@ -67,3 +67,19 @@ export type Inputs = RunRecord_Serialize["inputs"];
 
 /** Which file of an output to show: the original, or the 512 px thumbnail. */
 export type MediaVariant = "full" | "thumb";
+
+export type {
+  DraggedOutput,
+  LinkPreview,
+  StorageKind,
+  StorageSettingsInput,
+  StorageSettingsView,
+  StorageStepId,
+  StorageTestReport,
+  StorageTestStep,
+  UploadErrorKind,
+  UploadProgress,
+  UploadState,
+  UploadTicket,
+} from "./storage-types";
+export { OUTPUT_DRAG_TYPE } from "./storage-types";

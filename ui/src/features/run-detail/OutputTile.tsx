@@ -3,6 +3,7 @@ import { CopyIcon, DownloadIcon, FolderIcon, StarIcon } from "../../components/I
 import { useBackend } from "../../lib/backend/context";
 import type { OutputRecord, RunRecord } from "../../lib/backend/types";
 import { useFileActions, useStar } from "../../lib/run-actions";
+import { startOutputDrag } from "../uploads/PhotoField";
 import { SaveMenu } from "./SaveMenu";
 
 /** One kept image in the run's details: opens the lightbox; star, save, copy, show in folder. */
@@ -45,7 +46,7 @@ export function ImageTile({
           alt={label}
           data-testid="output-image"
           loading="lazy"
-          draggable={false}
+          onDragStart={(e) => startOutputDrag(e, { localId: run.localId, index: o.index })}
         />
       </button>
       <figcaption>

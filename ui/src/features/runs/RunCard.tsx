@@ -10,6 +10,7 @@ import type { Inputs, OutputRecord, RunRecord } from "../../lib/backend/types";
 import { isInFlight, useStartRun } from "../../lib/queries";
 import { useUi } from "../../lib/store";
 import { clockTime } from "../../lib/time";
+import { startOutputDrag } from "../uploads/PhotoField";
 import { Lightbox, type LightboxItem } from "./Lightbox";
 import { elapsedMs, failureDetails, failureMessage, formatElapsed } from "./status";
 
@@ -274,7 +275,14 @@ function OutputView({
             onClick={onOpen}
             aria-label={t("card.open", { label })}
           >
-            <img src={src} alt={label} data-testid="output-image" loading="lazy" />
+            <img
+              src={src}
+              alt={label}
+              data-testid="output-image"
+              loading="lazy"
+              title={t("card.dragHint")}
+              onDragStart={(e) => startOutputDrag(e, { localId: run.localId, index: o.index })}
+            />
           </button>
           <figcaption>{label}</figcaption>
         </figure>

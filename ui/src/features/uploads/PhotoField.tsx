@@ -153,7 +153,7 @@ export function PhotoField({
 function PhotoCard({ photo, onRemove }: { photo: FieldPhoto; onRemove: () => void }) {
   const { t } = useTranslation("uploads");
   const navigate = useUi((s) => s.navigate);
-  const { ticket } = photo;
+  const ticket = photo;
   const percent =
     ticket.state === "done"
       ? 100
@@ -181,7 +181,7 @@ function PhotoCard({ photo, onRemove }: { photo: FieldPhoto; onRemove: () => voi
         {ticket.state === "failed" ? (
           <p className="photo-error" role="alert" data-testid="photo-error">
             {ticket.error ?? t("failed")}{" "}
-            {(ticket.errorKind === "noStorage" || ticket.errorKind === "storage") && (
+            {ticket.storageProblem && (
               <button
                 type="button"
                 className="link-btn"
@@ -205,7 +205,7 @@ function PhotoCard({ photo, onRemove }: { photo: FieldPhoto; onRemove: () => voi
         ) : (
           <>
             <p className="photo-status" data-testid="photo-status">
-              {ticket.state === "preparing" ? t("preparing") : t("uploading", { percent })}
+              {ticket.state === "uploading" ? t("uploading", { percent }) : t("preparing")}
             </p>
             <progress
               className="photo-progress"

@@ -108,7 +108,7 @@ describe("Own photos on the form", () => {
       ]),
     });
     expect(await screen.findByTestId("photo-error")).toHaveTextContent(
-      "“notes.txt” isn't a photo or an image.",
+      "“notes.txt” isn't a photo or an image Lamina can use.",
     );
     expect(generate()).toBeEnabled();
     await user.click(generate());
@@ -129,7 +129,7 @@ describe("Own photos on the form", () => {
 
   it("without storage, says so and links to Settings → Storage", async () => {
     const { backend, user } = await openHero({ mode: "account" });
-    expect((await backend.storageSettings()).kind).toBe("none");
+    expect((await backend.storageSettings()).active).toBe("none");
     fireEvent.drop(reference(), { dataTransfer: transfer({}, [photo()]) });
     expect(await screen.findByTestId("photo-error")).toHaveTextContent("Set up storage first");
     await user.click(screen.getByTestId("open-storage-settings"));
@@ -138,10 +138,8 @@ describe("Own photos on the form", () => {
 
   it("a storage failure during upload is shown in words", async () => {
     const { backend } = await openHero();
-    backend.storage.failUploadsWith = {
-      kind: "storage",
-      message: "Your storage refused the key: check the access key and secret in Settings.",
-    };
+    backend.storage.failUploadsWith =
+      "Your storage refused the key: check the access key and secret in Settings.";
     fireEvent.drop(reference(), { dataTransfer: transfer({}, [photo()]) });
     expect(await screen.findByTestId("photo-error")).toHaveTextContent("refused the key");
     expect(screen.getByTestId("open-storage-settings")).toBeVisible();

@@ -1,16 +1,30 @@
 // The photos of one form: per url field, the upload in flight (or done, or failed), its local
-// preview and progress. Uploads run in Rust; the field's value becomes the link once it is ready.
+// preview and progress. Uploads run in Rust: the field holds the upload's reference
+// (`lamina-upload:<id>`), which Rust swaps for the link when the run starts.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { BackendError } from "../../lib/backend";
 import { useBackend } from "../../lib/backend/context";
-import type { DraggedOutput, UploadProgress, UploadTicket } from "../../lib/backend/types";
+import type {
+  DraggedOutput,
+  UploadProgress,
+  UploadStage,
+  UploadState,
+  UploadTicket,
+} from "../../lib/backend/types";
 
 export interface FieldPhoto {
-  ticket: UploadTicket;
+  /** Unknown until Rust answered (`id` empty meanwhile). */
+  id: string;
+  fileName: string;
+  state: UploadState;
   /** Shown at once: an object URL of the dropped file, or Rust's thumbnail. */
   preview: string | null;
   sent: number;
   total: number;
+  metadataRemoved: boolean;
+  error: string | null;
+  /** The failure is about storage (none set up, or it refused): Settings → Storage helps. */
+  storageProblem: boolean;
 }
 
 export interface PhotoUploads {
@@ -25,56 +39,71 @@ export interface PhotoUploads {
   clear: (field: string) => void;
 }
 
-const TERMINAL = new Set(["done", "failed"]);
+const TERMINAL: ReadonlySet<UploadState> = new Set(["done", "failed"]);
+
+function stateOf(stage: UploadStage): UploadState {
+  return stage === "checking" || stage === "sending" ? "uploading" : stage;
+}
 
 function objectUrl(file: File): string | null {
   return typeof URL.createObjectURL === "function" ? URL.createObjectURL(file) : null;
 }
 
-function failedTicket(fileName: string, error: unknown): UploadTicket {
-  const e = BackendError.from(error);
+function fromTicket(ticket: UploadTicket, preview: string | null): FieldPhoto {
   return {
-    id: `failed-${Date.now()}`,
-    fileName,
-    state: "failed",
-    link: null,
-    metadataRemoved: false,
-    thumbnail: null,
-    error: e.message,
-    errorKind: e.kind === "storage" ? "storage" : "other",
+    id: ticket.id,
+    fileName: ticket.fileName,
+    state: ticket.state,
+    preview: preview ?? ticket.preview,
+    sent: 0,
+    total: 0,
+    metadataRemoved: ticket.metadataRemoved,
+    error: ticket.error,
+    storageProblem: false,
   };
 }
 
-export function usePhotoUploads(onLink: (field: string, link: string) => void): PhotoUploads {
+export function usePhotoUploads(onValue: (field: string, value: string) => void): PhotoUploads {
   const backend = useBackend();
   const [byField, setByField] = useState<Record<string, FieldPhoto>>({});
   // Progress may arrive before the ticket (events race the command's answer): keep the last.
   const lastProgress = useRef(new Map<string, UploadProgress>());
   const fieldOf = useRef(new Map<string, string>());
-  const onLinkRef = useRef(onLink);
-  useEffect(() => {
-    onLinkRef.current = onLink;
-  }, [onLink]);
   const previews = useRef(new Set<string>());
 
-  const settle = useCallback(
-    (id: string) => {
-      void backend
-        .uploadStatus(id)
-        .catch((error: unknown) => failedTicket("", error))
-        .then((ticket) => {
-          const field = fieldOf.current.get(id);
-          if (!field) return;
-          setByField((all) => {
-            const current = all[field];
-            if (!current || current.ticket.id !== id) return all;
-            const merged = { ...ticket, fileName: ticket.fileName || current.ticket.fileName };
-            return { ...all, [field]: { ...current, ticket: merged, sent: current.total } };
-          });
-          if (ticket.state === "done" && ticket.link) onLinkRef.current(field, ticket.link);
-        });
+  const change = useCallback((field: string, id: string, edit: (p: FieldPhoto) => FieldPhoto) => {
+    setByField((all) => {
+      const current = all[field];
+      if (!current || current.id !== id) return all;
+      return { ...all, [field]: edit(current) };
+    });
+  }, []);
+
+  const applyProgress = useCallback(
+    (field: string, p: UploadProgress) => {
+      change(field, p.id, (current) => ({
+        ...current,
+        state: stateOf(p.stage),
+        sent: p.sent,
+        total: p.total,
+        error: p.message ?? current.error,
+        // Failing after the photo was prepared means storage said no.
+        storageProblem:
+          p.stage === "failed" ? current.state === "uploading" : current.storageProblem,
+      }));
+      if (p.stage === "done") {
+        // The final word (metadata removed, link) comes with the ticket.
+        void backend.uploadStatus(p.id).then(
+          (ticket) =>
+            change(field, p.id, (current) => ({
+              ...current,
+              metadataRemoved: ticket.metadataRemoved,
+            })),
+          () => undefined,
+        );
+      }
     },
-    [backend],
+    [backend, change],
   );
 
   useEffect(
@@ -82,24 +111,9 @@ export function usePhotoUploads(onLink: (field: string, link: string) => void): 
       backend.onUploadProgress((p) => {
         lastProgress.current.set(p.id, p);
         const field = fieldOf.current.get(p.id);
-        if (!field) return;
-        setByField((all) => {
-          const current = all[field];
-          if (!current || current.ticket.id !== p.id) return all;
-          const state = p.stage === "done" ? "uploading" : p.stage; // "done" once the link is in
-          return {
-            ...all,
-            [field]: {
-              ...current,
-              ticket: { ...current.ticket, state },
-              sent: p.sent,
-              total: p.total,
-            },
-          };
-        });
-        if (TERMINAL.has(p.stage)) settle(p.id);
+        if (field) applyProgress(field, p);
       }),
-    [backend, settle],
+    [backend, applyProgress],
   );
 
   useEffect(() => {
@@ -109,79 +123,100 @@ export function usePhotoUploads(onLink: (field: string, link: string) => void): 
     };
   }, []);
 
-  const track = useCallback(
-    (field: string, ticket: UploadTicket, preview: string | null, total: number) => {
-      fieldOf.current.set(ticket.id, field);
+  const pending = useCallback(
+    (field: string, fileName: string, preview: string | null) => {
       setByField((all) => ({
         ...all,
-        [field]: { ticket, preview: preview ?? ticket.thumbnail, sent: 0, total },
+        [field]: {
+          id: "",
+          fileName,
+          state: "queued",
+          preview,
+          sent: 0,
+          total: 0,
+          metadataRemoved: false,
+          error: null,
+          storageProblem: false,
+        },
       }));
-      if (ticket.state === "done" && ticket.link) {
-        onLinkRef.current(field, ticket.link);
-        return;
-      }
-      const seen = lastProgress.current.get(ticket.id);
-      if (ticket.state !== "failed" && seen && TERMINAL.has(seen.stage)) settle(ticket.id);
+      onValue(field, "");
     },
-    [settle],
+    [onValue],
   );
 
-  const begin = useCallback(
-    (field: string, fileName: string, preview: string | null, total: number) => {
-      const pending: UploadTicket = {
-        id: `pending-${field}-${Date.now()}`,
-        fileName,
-        state: "preparing",
-        link: null,
-        metadataRemoved: false,
-        thumbnail: null,
-        error: null,
-        errorKind: null,
-      };
-      setByField((all) => ({ ...all, [field]: { ticket: pending, preview, sent: 0, total } }));
-      onLinkRef.current(field, "");
+  const track = useCallback(
+    (field: string, ticket: UploadTicket, preview: string | null) => {
+      fieldOf.current.set(ticket.id, field);
+      setByField((all) => ({ ...all, [field]: fromTicket(ticket, preview) }));
+      onValue(field, ticket.inputValue);
+      const seen = lastProgress.current.get(ticket.id);
+      if (seen && !TERMINAL.has(ticket.state)) applyProgress(field, seen);
     },
-    [],
+    [onValue, applyProgress],
   );
+
+  const refused = useCallback((field: string, fileName: string, error: unknown) => {
+    const e = BackendError.from(error);
+    setByField((all) => ({
+      ...all,
+      [field]: {
+        ...(all[field] ?? fromTicket(emptyTicket(fileName), null)),
+        state: "failed",
+        error: e.message || e.detail,
+        // "conflict": no storage is set up for this workspace.
+        storageProblem: e.kind === "conflict" || e.kind === "storage",
+      },
+    }));
+  }, []);
 
   const addFile = useCallback(
     (field: string, file: File) => {
       const preview = objectUrl(file);
       if (preview) previews.current.add(preview);
       const name = file.name || "pasted-image.png";
-      begin(field, name, preview, file.size);
-      void readBytes(file)
-        .then((bytes) => backend.uploadFileBytes(name, bytes))
+      pending(field, name, preview);
+      void readDataUrl(file)
+        .then((data) => backend.uploadFileBytes(name, data))
         .then(
-          (ticket) => track(field, ticket, preview, file.size),
-          (error: unknown) => track(field, failedTicket(name, error), preview, file.size),
+          (ticket) => track(field, ticket, preview),
+          (error: unknown) => refused(field, name, error),
         );
     },
-    [backend, begin, track],
+    [backend, pending, track, refused],
   );
 
   const choose = useCallback(
     (field: string) => {
       void backend.chooseUploadFile().then(
         (ticket) => {
-          if (ticket) track(field, ticket, null, 0);
+          if (ticket) track(field, ticket, null);
         },
-        (error: unknown) => track(field, failedTicket("", error), null, 0),
+        (error: unknown) => refused(field, "", error),
       );
     },
-    [backend, track],
+    [backend, track, refused],
   );
 
   const addOutput = useCallback(
     (field: string, output: DraggedOutput) => {
       const thumb = backend.mediaUrl(output.localId, output.index, "thumb");
-      begin(field, "", thumb, 0);
+      pending(field, "", thumb);
       void backend.inputFromOutput(output.localId, output.index).then(
-        (ticket) => track(field, ticket, thumb, 0),
-        (error: unknown) => track(field, failedTicket("", error), thumb, 0),
+        (answer) => {
+          if (answer.upload) {
+            track(field, answer.upload, thumb);
+            return;
+          }
+          setByField((all) => ({
+            ...all,
+            [field]: { ...fromTicket(emptyTicket(""), thumb), state: "done" },
+          }));
+          onValue(field, answer.value);
+        },
+        (error: unknown) => refused(field, "", error),
       );
     },
-    [backend, begin, track],
+    [backend, pending, track, refused, onValue],
   );
 
   const clear = useCallback((field: string) => {
@@ -196,8 +231,8 @@ export function usePhotoUploads(onLink: (field: string, link: string) => void): 
     const photos = Object.entries(byField);
     return {
       byField,
-      busy: photos.some(([, p]) => !TERMINAL.has(p.ticket.state)),
-      failed: photos.filter(([, p]) => p.ticket.state === "failed").map(([f]) => f),
+      busy: photos.some(([, p]) => !TERMINAL.has(p.state)),
+      failed: photos.filter(([, p]) => p.state === "failed").map(([f]) => f),
       addFile,
       choose,
       addOutput,
@@ -206,13 +241,25 @@ export function usePhotoUploads(onLink: (field: string, link: string) => void): 
   }, [byField, addFile, choose, addOutput, clear]);
 }
 
-/** The file's bytes (File.arrayBuffer where the web view has it, FileReader otherwise). */
-async function readBytes(file: Blob): Promise<Uint8Array> {
-  if (typeof file.arrayBuffer === "function") return new Uint8Array(await file.arrayBuffer());
+function emptyTicket(fileName: string): UploadTicket {
+  return {
+    id: "",
+    fileName,
+    state: "queued",
+    inputValue: "",
+    preview: null,
+    metadataRemoved: false,
+    link: null,
+    error: null,
+  };
+}
+
+/** The file as a data: URL: one JSON string over IPC (far cheaper than an array of numbers). */
+function readDataUrl(file: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
-    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
+    reader.onload = () => resolve(reader.result as string);
     reader.onerror = () => reject(reader.error ?? new Error("could not read the file"));
-    reader.readAsArrayBuffer(file);
+    reader.readAsDataURL(file);
   });
 }

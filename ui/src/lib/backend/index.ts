@@ -36,6 +36,8 @@ import type {
   Usage,
 } from "./types";
 import type {
+  InputFile,
+  InputFromOutput,
   LinkPreview,
   StorageSettingsInput,
   StorageSettingsView,
@@ -151,15 +153,18 @@ export interface Backend {
   forgetStorage(): Promise<StorageSettingsView>;
   /** Puts a small file, fetches it through the link Lamina would get, deletes it. */
   testStorage(): Promise<StorageTestReport>;
-  /** A dropped or pasted file: answers with its ticket at once; progress comes as events. */
-  uploadFileBytes(name: string, bytes: Uint8Array): Promise<UploadTicket>;
+  /** A dropped or pasted file (`data`: a data: URL or base64): answers with its ticket at
+   * once; progress comes as events. */
+  uploadFileBytes(name: string, data: string): Promise<UploadTicket>;
   /** Opens the system's file dialog (in Rust) and uploads the chosen photo (null: cancelled). */
   chooseUploadFile(): Promise<UploadTicket | null>;
   uploadStatus(id: string): Promise<UploadTicket>;
   /** Every upload's progress. Returns the unsubscribe function. */
   onUploadProgress(callback: (progress: UploadProgress) => void): () => void;
   /** A kept output as an input: its hosted link while valid, else its copy uploaded. */
-  inputFromOutput(localId: string, index: number): Promise<UploadTicket>;
+  inputFromOutput(localId: string, index: number): Promise<InputFromOutput>;
+  /** A run's uploaded inputs: the local file names beside the links (History). */
+  runInputFiles(localId: string): Promise<InputFile[]>;
   /** A small preview of a pasted link, fetched by Rust (the web view loads nothing remote). */
   linkPreview(url: string): Promise<LinkPreview>;
 

@@ -15,8 +15,10 @@ import { seedRecord, seedSpecs, type SeedRun } from "./memory-seed";
 import { MemoryDelivery } from "./memory-delivery";
 import { memoryReport } from "./memory-doctor";
 import { MemoryWorkspace, type MemoryOptions } from "./memory-workspace";
-import { MemoryStorage } from "./memory-storage";
+import { MemoryStorage, decodeData } from "./memory-storage";
 import type {
+  InputFile,
+  InputFromOutput,
   LinkPreview,
   StorageSettingsInput,
   StorageSettingsView,
@@ -466,6 +468,14 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
 
   // --- your own photos ---------------------------------------------------------------------
 
+  /** As Rust does: uploaded photos become links first; a failed upload refuses the run. */
+  override async startRun(appId: string, inputs: Inputs): Promise<RunRecord> {
+    const resolved = await this.storage.resolve(inputs);
+    const run = await super.startRun(appId, resolved.inputs);
+    this.storage.rememberFiles(run.localId, resolved.files);
+    return run;
+  }
+
   async storageSettings(): Promise<StorageSettingsView> {
     return this.storage.view();
   }
@@ -475,25 +485,22 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   }
 
   async forgetStorage(): Promise<StorageSettingsView> {
-    return this.storage.forget(this.account.mode === "demo");
+    return this.storage.forget();
   }
 
   async testStorage(): Promise<StorageTestReport> {
     return this.storage.test();
   }
 
-  async uploadFileBytes(name: string, bytes: Uint8Array): Promise<UploadTicket> {
-    return this.storage.start(name, bytes);
+  async uploadFileBytes(name: string, data: string): Promise<UploadTicket> {
+    return this.storage.submit(name, decodeData(data));
   }
 
   async chooseUploadFile(): Promise<UploadTicket | null> {
     const chosen = this.chosenPhoto;
     if (!chosen) return null;
-    return this.storage.start(
-      chosen.name,
-      chosen.bytes,
-      placeholderImage(chosen.name, chosen.name, 64, 64).url,
-    );
+    const preview = placeholderImage(chosen.name, chosen.name, 64, 64).url;
+    return this.storage.submit(chosen.name, chosen.bytes, preview);
   }
 
   async uploadStatus(id: string): Promise<UploadTicket> {
@@ -504,19 +511,14 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     return this.storage.onProgress(callback);
   }
 
-  async inputFromOutput(localId: string, index: number): Promise<UploadTicket> {
+  async inputFromOutput(localId: string, index: number): Promise<InputFromOutput> {
     const output = this.mustRun(localId).outputs.find((o) => o.index === index);
     if (!output || output.type !== "image" || !output.value) throw this.notKept();
-    return {
-      id: `output-${localId}-${index}`,
-      fileName: output.label ?? `Image ${index + 1}`,
-      state: "done",
-      link: output.value,
-      metadataRemoved: false,
-      thumbnail: this.mediaUrl(localId, index, "thumb"),
-      error: null,
-      errorKind: null,
-    };
+    return { value: output.value, upload: null };
+  }
+
+  async runInputFiles(localId: string): Promise<InputFile[]> {
+    return this.storage.inputFiles(localId);
   }
 
   async linkPreview(url: string): Promise<LinkPreview> {

@@ -142,6 +142,7 @@ export function createTauriBackend(): Backend {
     uploadStatus: () => notYet(),
     onUploadProgress: () => () => undefined,
     inputFromOutput: () => notYet(),
+    runInputFiles: () => notYet(),
     linkPreview: () => notYet(),
 
     // No remote content in the app window (SECURITY.md): a pasted link is never loaded for a

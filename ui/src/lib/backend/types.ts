@@ -70,16 +70,22 @@ export type MediaVariant = "full" | "thumb";
 
 export type {
   DraggedOutput,
+  InputFile,
+  InputFromOutput,
   LinkPreview,
+  S3Settings,
+  StorageCheck,
+  StorageCheckStatus,
   StorageKind,
+  StorageProblem,
   StorageSettingsInput,
   StorageSettingsView,
-  StorageStepId,
+  StorageStep,
   StorageTestReport,
-  StorageTestStep,
-  UploadErrorKind,
+  UploadLink,
   UploadProgress,
+  UploadStage,
   UploadState,
   UploadTicket,
 } from "./storage-types";
-export { OUTPUT_DRAG_TYPE } from "./storage-types";
+export { OUTPUT_DRAG_TYPE, UPLOAD_REF_PREFIX } from "./storage-types";

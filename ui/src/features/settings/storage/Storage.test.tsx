@@ -40,10 +40,10 @@ describe("Settings → Storage", () => {
     // Nothing saved yet: no test to run, and a save without the details is refused per field.
     expect(within(section).queryByTestId("storage-test")).toBeNull();
     await user.click(within(section).getByTestId("storage-save"));
-    expect(await within(section).findByTestId("storage-bucket-error")).toHaveTextContent(
-      "Enter a bucket name.",
+    expect(await within(section).findByTestId("storage-endpoint-error")).toHaveTextContent(
+      "The endpoint must be a web address such as https://s3.eu-west-1.amazonaws.com.",
     );
-    expect((await backend.storageSettings()).kind).toBe("none");
+    expect((await backend.storageSettings()).active).toBe("none");
 
     await fill("endpoint", "https://abc123.r2.cloudflarestorage.com");
     await fill("region", "auto");
@@ -60,7 +60,11 @@ describe("Settings → Storage", () => {
     );
     expect(backend.storage.lastSecret).toBe(SECRET);
     const saved = await backend.storageSettings();
-    expect(saved).toMatchObject({ kind: "s3", bucket: "shop-photos", hasSecret: true });
+    expect(saved).toMatchObject({
+      active: "s3",
+      s3: { bucket: "shop-photos", prefix: "lamina", linkLifetimeSecs: 86_400 },
+      hasSecret: true,
+    });
     expect(JSON.stringify(saved)).not.toContain(SECRET);
     // The secret is nowhere on screen, not even in the password field.
     expect(within(section).getByTestId("storage-secretAccessKey")).toHaveValue("");
@@ -70,7 +74,7 @@ describe("Settings → Storage", () => {
     backend.storage.lastSecret = null;
     await fill("prefix", "photos");
     await user.click(within(section).getByTestId("storage-save"));
-    await waitFor(async () => expect((await backend.storageSettings()).prefix).toBe("photos"));
+    await waitFor(async () => expect((await backend.storageSettings()).s3?.prefix).toBe("photos"));
     expect(backend.storage.lastSecret).toBeNull();
     expect((await backend.storageSettings()).hasSecret).toBe(true);
   });
@@ -78,28 +82,46 @@ describe("Settings → Storage", () => {
   it("a failed test says what went wrong in plain words, step by step", async () => {
     const { backend, user } = startApp({ mode: "account" });
     await backend.saveStorageSettings({
-      endpoint: "https://s3.eu-west-1.amazonaws.com",
-      region: "eu-west-1",
-      bucket: "shop-photos",
-      prefix: null,
-      accessKeyId: "AKIAEXAMPLE",
+      s3: {
+        endpoint: "https://s3.eu-west-1.amazonaws.com",
+        region: "eu-west-1",
+        bucket: "shop-photos",
+        prefix: "",
+        accessKeyId: "AKIAEXAMPLE",
+        publicBaseUrl: "https://photos.example.com",
+        linkLifetimeSecs: 86_400,
+        pathStyle: false,
+      },
       secretAccessKey: SECRET,
-      publicBaseUrl: "https://photos.example.com",
-      linkLifetimeHours: 24,
-      maxPhotoPx: 4096,
+      maxLongEdge: null,
     });
     backend.storage.testReport = {
       ok: false,
+      problem: "linkNotFetchable",
+      warnings: [],
       steps: [
-        { step: "put", ok: true, message: "Put a small test photo in your storage.", detail: null },
         {
-          step: "fetchLink",
-          ok: false,
+          step: "put",
+          status: "passed",
+          message: "Put a small test picture in your storage.",
+          problem: null,
+          detail: null,
+        },
+        {
+          step: "fetch",
+          status: "failed",
           message:
             "Lamina couldn't open the photo at your public address: check it, or turn off “My bucket is public”.",
+          problem: "linkNotFetchable",
           detail: "GET https://photos.example.com/x.png: 403",
         },
-        { step: "delete", ok: true, message: "Deleted the test photo.", detail: null },
+        {
+          step: "delete",
+          status: "passed",
+          message: "Deleted the test picture.",
+          problem: null,
+          detail: null,
+        },
       ],
     };
     const section = await openStorage(user);
@@ -109,7 +131,7 @@ describe("Settings → Storage", () => {
       "Your storage isn't ready yet.",
     );
     const steps = within(section).getAllByTestId("storage-step");
-    expect(steps.map((s) => s.dataset.ok)).toEqual(["true", "false", "true"]);
+    expect(steps.map((s) => s.dataset.status)).toEqual(["passed", "failed", "passed"]);
     expect(steps[1]).toHaveTextContent(
       "Link: Lamina couldn't open the photo at your public address",
     );
@@ -118,20 +140,23 @@ describe("Settings → Storage", () => {
   it("forgets the storage after confirming", async () => {
     const { backend, user } = startApp({ mode: "account" });
     await backend.saveStorageSettings({
-      endpoint: "http://127.0.0.1:9000",
-      region: "us-east-1",
-      bucket: "b",
-      prefix: null,
-      accessKeyId: "minio",
+      s3: {
+        endpoint: "http://127.0.0.1:9000",
+        region: "us-east-1",
+        bucket: "b",
+        prefix: "",
+        accessKeyId: "minio",
+        publicBaseUrl: null,
+        linkLifetimeSecs: 3600,
+        pathStyle: true,
+      },
       secretAccessKey: SECRET,
-      publicBaseUrl: null,
-      linkLifetimeHours: 24,
-      maxPhotoPx: 4096,
+      maxLongEdge: null,
     });
     const section = await openStorage(user);
     await user.click(await within(section).findByTestId("storage-forget"));
     await user.click(within(section).getByTestId("storage-forget-confirm"));
-    await waitFor(async () => expect((await backend.storageSettings()).kind).toBe("none"));
+    await waitFor(async () => expect((await backend.storageSettings()).active).toBe("none"));
     expect(within(section).getByTestId("storage-bucket")).toHaveValue("");
     expect(within(section).queryByTestId("secret-saved")).toBeNull();
   });

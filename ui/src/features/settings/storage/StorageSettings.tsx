@@ -27,7 +27,7 @@ export function StorageSettings({ demo }: { demo: boolean }) {
       <h2 id="storage-heading">{t("heading")}</h2>
       <p className="muted storage-lede">{t("lede")}</p>
       {settings.isError ? <InlineError error={settings.error} /> : null}
-      {view && demo && view.kind !== "s3" ? (
+      {view && view.active === "builtIn" ? (
         <div className="setting-row">
           <div>
             <div className="setting-name">{t("builtIn.name")}</div>
@@ -38,18 +38,14 @@ export function StorageSettings({ demo }: { demo: boolean }) {
           <span className="badge badge-accent">{t("builtIn.badge")}</span>
         </div>
       ) : null}
-      {view && (!demo || view.kind === "s3") ? (
-        <BucketForm key={formKey(view)} view={view} />
-      ) : null}
-      {view && view.kind !== "none" ? <TestStorage /> : null}
+      {view && !demo ? <BucketForm key={formKey(view)} view={view} /> : null}
+      {view && view.active !== "none" ? <TestStorage /> : null}
     </section>
   );
 }
 
 function formKey(v: StorageSettingsView): string {
-  return [v.kind, v.endpoint, v.bucket, v.prefix, v.accessKeyId, v.hasSecret, v.publicBaseUrl].join(
-    "|",
-  );
+  return JSON.stringify([v.active, v.s3, v.hasSecret, v.maxLongEdge]);
 }
 
 function fieldErrors(error: unknown): Record<string, string> {
@@ -69,30 +65,37 @@ function BucketForm({ view }: { view: StorageSettingsView }) {
   const save = useSaveStorage();
   const forget = useForgetStorage();
   const [confirmForget, setConfirmForget] = useState(false);
-  const [endpoint, setEndpoint] = useState(view.endpoint ?? "");
-  const [region, setRegion] = useState(view.region ?? "");
-  const [bucket, setBucket] = useState(view.bucket ?? "");
-  const [prefix, setPrefix] = useState(view.prefix ?? "");
-  const [accessKeyId, setAccessKeyId] = useState(view.accessKeyId ?? "");
+  const saved = view.s3;
+  const [endpoint, setEndpoint] = useState(saved?.endpoint ?? "");
+  const [region, setRegion] = useState(saved?.region ?? "");
+  const [bucket, setBucket] = useState(saved?.bucket ?? "");
+  const [prefix, setPrefix] = useState(saved?.prefix ?? "");
+  const [accessKeyId, setAccessKeyId] = useState(saved?.accessKeyId ?? "");
   const [secret, setSecret] = useState("");
-  const [isPublic, setIsPublic] = useState(view.publicBaseUrl !== null);
-  const [publicBaseUrl, setPublicBaseUrl] = useState(view.publicBaseUrl ?? "");
-  const [lifetime, setLifetime] = useState(String(view.linkLifetimeHours));
-  const [maxPx, setMaxPx] = useState(String(view.maxPhotoPx));
+  const [pathStyle, setPathStyle] = useState(saved?.pathStyle ?? false);
+  const [isPublic, setIsPublic] = useState((saved?.publicBaseUrl ?? null) !== null);
+  const [publicBaseUrl, setPublicBaseUrl] = useState(saved?.publicBaseUrl ?? "");
+  const [lifetime, setLifetime] = useState(
+    String(Math.round((saved?.linkLifetimeSecs ?? 86_400) / 3600)),
+  );
+  const [maxPx, setMaxPx] = useState(String(view.maxLongEdge));
   const errors = fieldErrors(save.error);
   const fieldLevel = Object.keys(errors).length > 0;
 
   const input: StorageSettingsInput = {
-    endpoint: endpoint.trim(),
-    region: region.trim(),
-    bucket: bucket.trim(),
-    prefix: prefix.trim() === "" ? null : prefix.trim(),
-    accessKeyId: accessKeyId.trim(),
+    s3: {
+      endpoint: endpoint.trim(),
+      region: region.trim(),
+      bucket: bucket.trim(),
+      prefix: prefix.trim(),
+      accessKeyId: accessKeyId.trim(),
+      publicBaseUrl: isPublic && publicBaseUrl.trim() !== "" ? publicBaseUrl.trim() : null,
+      linkLifetimeSecs: wholeNumber(lifetime, 24) * 3600,
+      pathStyle,
+    },
     // Blank keeps the saved secret; it is never shown back.
     secretAccessKey: secret === "" ? null : secret,
-    publicBaseUrl: isPublic && publicBaseUrl.trim() !== "" ? publicBaseUrl.trim() : null,
-    linkLifetimeHours: wholeNumber(lifetime, 24),
-    maxPhotoPx: wholeNumber(maxPx, 4096),
+    maxLongEdge: wholeNumber(maxPx, 4096),
   };
 
   return (
@@ -151,6 +154,15 @@ function BucketForm({ view }: { view: StorageSettingsView }) {
       <label className="storage-check">
         <input
           type="checkbox"
+          checked={pathStyle}
+          data-testid="storage-path-style"
+          onChange={(e) => setPathStyle(e.target.checked)}
+        />
+        {t("pathStyle.label")}
+      </label>
+      <label className="storage-check">
+        <input
+          type="checkbox"
           checked={isPublic}
           data-testid="storage-public"
           onChange={(e) => setIsPublic(e.target.checked)}
@@ -176,10 +188,10 @@ function BucketForm({ view }: { view: StorageSettingsView }) {
           numeric
         />
         <TextField
-          name="maxPhotoPx"
+          name="maxLongEdge"
           value={maxPx}
           onChange={setMaxPx}
-          error={errors.maxPhotoPx}
+          error={errors.maxLongEdge}
           numeric
         />
       </div>
@@ -193,7 +205,7 @@ function BucketForm({ view }: { view: StorageSettingsView }) {
         >
           {save.isPending ? t("saving") : t("save")}
         </button>
-        {view.kind === "s3" ? (
+        {saved ? (
           <button
             type="button"
             className="btn btn-danger-ghost"
@@ -205,6 +217,11 @@ function BucketForm({ view }: { view: StorageSettingsView }) {
           </button>
         ) : null}
       </div>
+      {saved && !view.hasSecret ? (
+        <p className="field-error" data-testid="storage-needs-secret">
+          {t("needsSecret")}
+        </p>
+      ) : null}
       {save.isError && !fieldLevel ? <InlineError error={save.error} /> : null}
       {save.isError && fieldLevel ? (
         <p className="field-error" role="alert">
@@ -244,7 +261,7 @@ type FieldName =
   | "secretAccessKey"
   | "publicBaseUrl"
   | "linkLifetimeHours"
-  | "maxPhotoPx";
+  | "maxLongEdge";
 
 function TextField({
   name,
@@ -333,12 +350,12 @@ function TestReport({ report }: { report: StorageTestReport }) {
         {report.steps.map((s) => (
           <li
             key={s.step}
-            className={s.ok ? "is-ok" : "is-failed"}
+            className={`is-${s.status}`}
             data-testid="storage-step"
-            data-ok={s.ok}
+            data-status={s.status}
           >
             <span className="storage-step-mark" aria-hidden="true">
-              {s.ok ? "✓" : "✕"}
+              {s.status === "passed" ? "✓" : s.status === "failed" ? "✕" : "–"}
             </span>
             <span>
               <strong>{t(`test.steps.${s.step}`)}</strong> {s.message}
@@ -346,6 +363,11 @@ function TestReport({ report }: { report: StorageTestReport }) {
           </li>
         ))}
       </ol>
+      {report.warnings.map((w) => (
+        <p key={w} className="storage-warning">
+          {w}
+        </p>
+      ))}
     </div>
   );
 }

@@ -405,6 +405,7 @@ function UrlInput({
       name={parameter.name}
       images={images}
       photos={photos}
+      value={value}
       url={showPreview ? url : ""}
       helpId={helpId}
       onLink={onChange}

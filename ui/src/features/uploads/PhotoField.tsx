@@ -1,10 +1,10 @@
 // A `url` field that also takes the person's own photo: dropped from the file manager, pasted
 // from the clipboard, chosen in the system's dialog, or a kept result dragged from a run.
 // The upload itself runs in Rust (usePhotoUploads); this shows it.
-import { useState, type ClipboardEvent, type DragEvent, type ReactNode } from "react";
+import { useEffect, useState, type ClipboardEvent, type DragEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ImageIcon } from "../../components/Icons";
-import { OUTPUT_DRAG_TYPE, type DraggedOutput } from "../../lib/backend/types";
+import { OUTPUT_DRAG_TYPE, UPLOAD_REF_PREFIX, type DraggedOutput } from "../../lib/backend/types";
 import { isWebUrl } from "../../lib/inputs";
 import { useUi } from "../../lib/store";
 import type { FieldPhoto, PhotoUploads } from "./usePhotoUploads";
@@ -50,6 +50,8 @@ export interface PhotoFieldProps {
   photos: PhotoUploads | undefined;
   /** The text input (its id, aria and value are the form's). */
   input: ReactNode;
+  /** The field's value as it is. */
+  value: string;
   /** The link typed or pasted (trimmed), for its preview. */
   url: string;
   preview: ReactNode;
@@ -62,6 +64,7 @@ export function PhotoField({
   images,
   photos,
   input,
+  value,
   url,
   preview,
   helpId,
@@ -72,6 +75,12 @@ export function PhotoField({
   const [note, setNote] = useState<string | null>(null);
   const photo = photos?.byField[name];
   const takesFiles = images && photos !== undefined;
+  const adopt = photos?.adopt;
+  // A value naming an upload (the last inputs, a preset): show that upload, not its reference.
+  const uploadRef = !photo && value.startsWith(UPLOAD_REF_PREFIX) ? value : null;
+  useEffect(() => {
+    if (uploadRef && adopt) adopt(name, uploadRef.slice(UPLOAD_REF_PREFIX.length));
+  }, [uploadRef, adopt, name]);
 
   const onDragOver = (e: DragEvent) => {
     const types = Array.from(e.dataTransfer.types);

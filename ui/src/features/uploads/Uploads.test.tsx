@@ -187,3 +187,57 @@ describe("Own photos on the form", () => {
     expect(second?.inputs["Reference Image"]).toBe(run?.outputs[0]?.value);
   });
 });
+
+describe("Own photos in History", () => {
+  async function openDetail(user: ReturnType<typeof startApp>["user"], localId: string) {
+    await user.click(await screen.findByTestId("nav-history"));
+    const row = await waitFor(() => {
+      const found = screen.getAllByTestId("history-row").find((r) => r.dataset.localId === localId);
+      expect(found).toBeDefined();
+      return found!;
+    });
+    await user.click(row);
+    return screen.findByTestId("run-detail");
+  }
+
+  it("shows the local file name beside the link of an uploaded photo", async () => {
+    const { backend, user } = await openHero();
+    await typePrompt(user);
+    fireEvent.drop(reference(), { dataTransfer: transfer({}, [photo("my-vase.png")]) });
+    await waitFor(() =>
+      expect(screen.getByTestId("photo-card")).toHaveAttribute("data-state", "done"),
+    );
+    await user.click(generate());
+    await waitFor(async () => expect(await backend.listRuns(10, 0)).toHaveLength(1));
+    const [run] = await backend.listRuns(1, 0);
+
+    const detail = await openDetail(user, run!.localId);
+    const file = await within(detail).findByTestId("input-file");
+    expect(file).toHaveTextContent("my-vase.png (from your computer)");
+    expect(file).toHaveTextContent(".png");
+    expect(file).toHaveAttribute("title", run!.inputs["Reference Image"]);
+  });
+
+  it("“Use as input for…” lists the apps that take an image and opens one with it filled", async () => {
+    let localId = "";
+    const { backend, user } = startApp({}, (b) => {
+      localId = b.seedRun({ appId: "hero-image" }).localId;
+    });
+    const run = await backend.getRun(localId);
+    const detail = await openDetail(user, localId);
+    const tile = (await within(detail).findAllByTestId("detail-output"))[0] as HTMLElement;
+    await user.click(within(tile).getByTestId("use-as-input"));
+    const choices = await within(tile).findAllByTestId("use-as-input-app");
+    const names = choices.map((c) => c.dataset.appId);
+    expect(names).toContain("hero-image");
+    // Only apps with an image field are offered.
+    const apps = await Promise.all((names as string[]).map((id) => backend.getApp(id)));
+    for (const app of apps) expect(app.parameters.some((p) => p.type === "url")).toBe(true);
+    expect(names.length).toBeLessThan((await backend.listApps(null)).apps.length);
+
+    await user.click(choices.find((c) => c.dataset.appId === "hero-image")!);
+    await screen.findByTestId("dynamic-form");
+    const input = within(screen.getByTestId("field-Reference Image")).getByRole("textbox");
+    expect(input).toHaveValue(run.outputs[0]?.value);
+  });
+});

@@ -36,6 +36,8 @@ export interface PhotoUploads {
   addFile: (field: string, file: File) => void;
   choose: (field: string) => void;
   addOutput: (field: string, output: DraggedOutput) => void;
+  /** A value that names an upload (last inputs, a preset, a rerun): show that upload. */
+  adopt: (field: string, uploadId: string) => void;
   clear: (field: string) => void;
 }
 
@@ -219,6 +221,17 @@ export function usePhotoUploads(onValue: (field: string, value: string) => void)
     [backend, pending, track, refused, onValue],
   );
 
+  const adopt = useCallback(
+    (field: string, uploadId: string) => {
+      pending(field, "", null);
+      void backend.uploadStatus(uploadId).then(
+        (ticket) => track(field, ticket, null),
+        (error: unknown) => refused(field, "", error),
+      );
+    },
+    [backend, pending, track, refused],
+  );
+
   const clear = useCallback((field: string) => {
     setByField((all) => {
       const next = { ...all };
@@ -236,9 +249,10 @@ export function usePhotoUploads(onValue: (field: string, value: string) => void)
       addFile,
       choose,
       addOutput,
+      adopt,
       clear,
     };
-  }, [byField, addFile, choose, addOutput, clear]);
+  }, [byField, addFile, choose, addOutput, adopt, clear]);
 }
 
 function emptyTicket(fileName: string): UploadTicket {

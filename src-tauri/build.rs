@@ -63,5 +63,14 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "apply_preset",
         "rename_preset",
         "delete_preset",
+        "storage_settings",
+        "save_storage_settings",
+        "forget_storage",
+        "test_storage",
+        "upload_file_bytes",
+        "choose_upload_file",
+        "upload_status",
+        "input_from_output",
+        "run_input_files",
     ]
 }

@@ -72,12 +72,22 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::presets::apply_preset,
             commands::presets::rename_preset,
             commands::presets::delete_preset,
+            commands::storage::storage_settings,
+            commands::storage::save_storage_settings,
+            commands::storage::forget_storage,
+            commands::storage::test_storage,
+            commands::storage::upload_file_bytes,
+            commands::storage::choose_upload_file,
+            commands::storage::upload_status,
+            commands::storage::input_from_output,
+            commands::storage::run_input_files,
         ])
         .events(collect_events![
             RunUpdated,
             ConnectionChanged,
             commands::delivery::DeliveryLogged,
-            batches::BatchUpdated
+            batches::BatchUpdated,
+            commands::storage::UploadProgressed
         ])
         // Sizes, indexes and counts here are far below 2^53.
         .dangerously_cast_bigints_to_number()
@@ -127,6 +137,7 @@ pub fn run() {
             // Managed before the window can call anything.
             let window_events = app.handle().clone();
             app.manage(notify::Notifier::default());
+            app.manage(commands::storage::Uploads::new(app.handle().clone()));
             let sink: session::RunSink = std::sync::Arc::new(move |record| {
                 notify::run_updated(&window_events, &record);
                 if let Err(error) = RunUpdated(record).emit(&window_events) {

@@ -10,4 +10,5 @@ pub mod history;
 pub mod presets;
 pub mod runs;
 pub mod startup;
+pub mod storage;
 pub mod usage;

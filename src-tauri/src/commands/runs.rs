@@ -6,6 +6,7 @@ use lamina_core::RunRecord;
 use tauri::State;
 
 use crate::commands::apps::cached_app;
+use crate::commands::storage::{Uploads, remember_input_files, resolve_run_inputs};
 use crate::error::AppError;
 use crate::session::Session;
 
@@ -15,6 +16,7 @@ use crate::session::Session;
 #[specta::specta]
 pub async fn start_run(
     session: State<'_, Session>,
+    uploads: State<'_, Uploads>,
     app_id: String,
     inputs: Inputs,
 ) -> Result<RunRecord, AppError> {
@@ -28,7 +30,10 @@ pub async fn start_run(
             .store()
             .kv_set(&format!("last-inputs:{app_id}"), &json);
     }
-    let record = workspace.tracker.start(&app, &inputs, None).await?;
+    // Uploaded photos become links first; a failed upload refuses the run here.
+    let (sent_inputs, files) = resolve_run_inputs(&session, &uploads, &inputs).await?;
+    let record = workspace.tracker.start(&app, &sent_inputs, None).await?;
+    remember_input_files(&workspace, &record.local_id, &files);
     let tracker = workspace.tracker.clone();
     let local_id = record.local_id.clone();
     tauri::async_runtime::spawn(async move {

@@ -69,6 +69,11 @@ impl Keychain {
         }
     }
 
+    /// Another entry of the same service (e.g. the storage secret beside the API key).
+    pub fn sibling(&self, account: &str) -> Self {
+        Self::new(&self.service, account)
+    }
+
     fn entry(&self) -> Result<keyring::Entry, KeychainError> {
         keyring::Entry::new(&self.service, &self.account).map_err(KeychainError::from_keyring)
     }
@@ -94,6 +99,22 @@ impl Keychain {
     pub fn load(&self) -> Result<Option<ApiKey>, KeychainError> {
         match self.entry()?.get_password() {
             Ok(secret) => Ok(Some(ApiKey::new(secret))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(error) => Err(KeychainError::from_keyring(error)),
+        }
+    }
+
+    /// Stores any other secret (e.g. the storage secret key) under this entry.
+    pub fn save_secret(&self, secret: &str) -> Result<(), KeychainError> {
+        self.entry()?
+            .set_password(secret)
+            .map_err(KeychainError::from_keyring)
+    }
+
+    /// `Ok(None)` when nothing is saved under this entry.
+    pub fn load_secret(&self) -> Result<Option<String>, KeychainError> {
+        match self.entry()?.get_password() {
+            Ok(secret) => Ok(Some(secret)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(error) => Err(KeychainError::from_keyring(error)),
         }

@@ -11,6 +11,7 @@ pub mod notify;
 pub mod outputs;
 pub mod presets;
 pub mod record;
+pub mod storage;
 pub mod store;
 pub mod tracker;
 pub mod webhook;

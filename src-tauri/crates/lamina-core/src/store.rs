@@ -124,6 +124,8 @@ const MIGRATIONS: &[&str] = &[
     crate::batch::store::MIGRATION,
     // 5: presets (saved forms, per app).
     crate::presets::MIGRATION,
+    // 6: uploads of the user's own photos (crate::storage::uploads).
+    crate::storage::uploads::MIGRATION,
 ];
 
 /// What is known before the POST: enough to show, replay and reconcile the run.

@@ -107,6 +107,35 @@ export const commands = {
 	renamePreset: (presetId: string, name: string) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("rename_preset", { presetId, name })),
 	/**  Deletes a preset; returns what it was. */
 	deletePreset: (presetId: string) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("delete_preset", { presetId })),
+	/**  Settings → Storage as saved (never the secret). */
+	storageSettings: () => typedError<StorageSettingsView_Serialize, AppError_Serialize>(__TAURI_INVOKE("storage_settings")),
+	/**  Saves the bucket; the secret goes to the keychain (absent = keep the saved one). */
+	saveStorageSettings: (input: StorageSettingsInput_Deserialize) => typedError<StorageSettingsView_Serialize, AppError_Serialize>(__TAURI_INVOKE("save_storage_settings", { input })),
+	/**  Removes the bucket's settings and its secret. */
+	forgetStorage: () => typedError<StorageSettingsView_Serialize, AppError_Serialize>(__TAURI_INVOKE("forget_storage")),
+	/**  Puts a small picture, fetches it through the link Lamina would get, deletes it. */
+	testStorage: () => typedError<StorageTestReport_Serialize, AppError_Serialize>(__TAURI_INVOKE("test_storage")),
+	/**
+	 *  A dropped or pasted file: `data` is base64 or a `data:` URL. Returns at once; the upload
+	 *  goes on in the background (follow `uploadProgressed` or `uploadStatus`).
+	 */
+	uploadFileBytes: (name: string, data: string) => typedError<UploadTicket_Serialize, AppError_Serialize>(__TAURI_INVOKE("upload_file_bytes", { name, data })),
+	/**
+	 *  Opens the native file dialog from Rust; the web view gets the name and a small preview,
+	 *  never the path. `None` when the dialog was cancelled.
+	 */
+	chooseUploadFile: () => typedError<UploadTicket_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("choose_upload_file")),
+	/**  Where an upload is now. */
+	uploadStatus: (id: string) => typedError<UploadTicket_Serialize, AppError_Serialize>(__TAURI_INVOKE("upload_status", { id })),
+	/**
+	 *  The value for a `url` field from an output of an earlier run.
+	 * 
+	 *  Hook: when the account offers `POST /v1/publishing/transfer-asset` (s7-papi/s7-pcore), try
+	 *  it here first, when the hosted link is no longer usable, and return its permanent CDN link.
+	 */
+	inputFromOutput: (localId: string, outputIndex: number) => typedError<InputFromOutput_Serialize, AppError_Serialize>(__TAURI_INVOKE("input_from_output", { localId, outputIndex })),
+	/**  The uploaded inputs of a run: the local file names beside the links (History). */
+	runInputFiles: (localId: string) => typedError<InputFile[], AppError_Serialize>(__TAURI_INVOKE("run_input_files", { localId })),
 };
 
 /** Events */
@@ -115,6 +144,7 @@ export const events = {
 	connectionChanged: makeEvent<ConnectionChanged, ConnectionChanged>("connection-changed"),
 	deliveryLogged: makeEvent<DeliveryLogged_Serialize, DeliveryLogged_Deserialize>("delivery-logged"),
 	runUpdated: makeEvent<RunUpdated_Serialize, RunUpdated_Deserialize>("run-updated"),
+	uploadProgressed: makeEvent<UploadProgressed_Serialize, UploadProgressed_Deserialize>("upload-progressed"),
 };
 
 /* Types */
@@ -826,6 +856,48 @@ export type HistoryQuery_Serialize = {
 	offset: number,
 };
 
+/**  An uploaded input of a run, for History (the local file's name beside the link). */
+export type InputFile = {
+	field: string,
+	fileName: string,
+	uploadId: string,
+	link: string,
+};
+
+/**  What to put in the `url` field. */
+export type InputFromOutput = InputFromOutput_Serialize | InputFromOutput_Deserialize;
+
+/**  What to put in the `url` field. */
+export type InputFromOutput_Deserialize = {
+	/**  The field's value: the hosted link, or `lamina-upload:<id>` while the copy uploads. */
+	value: string,
+	/**  Set when the archived copy is being uploaded (follow it like a dropped photo). */
+	upload?: UploadTicket_Deserialize | null,
+};
+
+/**  What to put in the `url` field. */
+export type InputFromOutput_Serialize = {
+	/**  The field's value: the hosted link, or `lamina-upload:<id>` while the copy uploads. */
+	value: string,
+	/**  Set when the archived copy is being uploaded (follow it like a dropped photo). */
+	upload: UploadTicket_Serialize | null,
+};
+
+/**  A link the service can fetch, and when it stops working (`None`: never). */
+export type Link = Link_Serialize | Link_Deserialize;
+
+/**  A link the service can fetch, and when it stops working (`None`: never). */
+export type Link_Deserialize = {
+	url: string,
+	expiresAt?: string | null,
+};
+
+/**  A link the service can fetch, and when it stops working (`None`: never). */
+export type Link_Serialize = {
+	url: string,
+	expiresAt: string | null,
+};
+
 export type Mapping = Mapping_Serialize | Mapping_Deserialize;
 
 export type Mapping_Deserialize = {
@@ -1144,6 +1216,49 @@ export type RunUpdated_Deserialize = RunRecord_Deserialize;
 /**  A run changed (committed to history first). */
 export type RunUpdated_Serialize = RunRecord_Serialize;
 
+/**  An S3-compatible bucket (AWS S3, R2, B2, Wasabi, MinIO, GCS interoperability). No secret here. */
+export type S3Settings = S3Settings_Serialize | S3Settings_Deserialize;
+
+/**  An S3-compatible bucket (AWS S3, R2, B2, Wasabi, MinIO, GCS interoperability). No secret here. */
+export type S3Settings_Deserialize = {
+	/**  e.g. `https://s3.eu-west-1.amazonaws.com`, `https://<account>.r2.cloudflarestorage.com`. */
+	endpoint: string,
+	region: string,
+	bucket: string,
+	/**  Folder inside the bucket (no leading or trailing slash); empty for the top. */
+	prefix?: string,
+	accessKeyId: string,
+	/**  When the bucket is public: links are this + `/<key>` and never expire. */
+	publicBaseUrl?: string | null,
+	/**  Lifetime of presigned links, in seconds (default 24 h, at most 7 days). */
+	linkLifetimeSecs?: number,
+	/**
+	 *  `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key` (MinIO, most
+	 *  self-hosted servers, and any endpoint that is an IP address).
+	 */
+	pathStyle?: boolean,
+};
+
+/**  An S3-compatible bucket (AWS S3, R2, B2, Wasabi, MinIO, GCS interoperability). No secret here. */
+export type S3Settings_Serialize = {
+	/**  e.g. `https://s3.eu-west-1.amazonaws.com`, `https://<account>.r2.cloudflarestorage.com`. */
+	endpoint: string,
+	region: string,
+	bucket: string,
+	/**  Folder inside the bucket (no leading or trailing slash); empty for the top. */
+	prefix: string,
+	accessKeyId: string,
+	/**  When the bucket is public: links are this + `/<key>` and never expire. */
+	publicBaseUrl: string | null,
+	/**  Lifetime of presigned links, in seconds (default 24 h, at most 7 days). */
+	linkLifetimeSecs: number,
+	/**
+	 *  `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key` (MinIO, most
+	 *  self-hosted servers, and any endpoint that is an IP address).
+	 */
+	pathStyle: boolean,
+};
+
 export type SaveOutcome = SaveOutcome_Serialize | SaveOutcome_Deserialize;
 
 export type SaveOutcome_Deserialize = {
@@ -1183,6 +1298,123 @@ export type StartupState_Serialize = {
 	catalogIsLive: boolean,
 };
 
+export type StorageCheck = StorageCheck_Serialize | StorageCheck_Deserialize;
+
+export type StorageCheckStatus = "passed" | "failed" | 
+/**  Not tried, because an earlier step failed. */
+"skipped";
+
+export type StorageCheck_Deserialize = {
+	step: StorageStep,
+	status: StorageCheckStatus,
+	/**  Plain words (English fallback; the UI words it from `problem`). */
+	message: string,
+	problem?: StorageProblem | null,
+	/**  Raw detail for "Details" (no secret, no signed link). */
+	detail?: string | null,
+};
+
+export type StorageCheck_Serialize = {
+	step: StorageStep,
+	status: StorageCheckStatus,
+	/**  Plain words (English fallback; the UI words it from `problem`). */
+	message: string,
+	problem: StorageProblem | null,
+	/**  Raw detail for "Details" (no secret, no signed link). */
+	detail: string | null,
+};
+
+/**  Where uploads go now. */
+export type StorageKind = 
+/**  No storage: a real account with no bucket set up; uploads are refused with a reason. */
+"none" | 
+/**  The demo workspace: the sandbox keeps the file and serves it on loopback. */
+"builtIn" | 
+/**  An S3-compatible bucket the user owns. */
+"s3";
+
+/**  What to fix, for the UI to word from its own catalog (`message` is the English fallback). */
+export type StorageProblem = 
+/**  SignatureDoesNotMatch, InvalidAccessKeyId, AccessDenied on a signed request. */
+"wrongKey" | "noSuchBucket" | 
+/**  Nothing answered at the endpoint. */
+"unreachable" | 
+/**
+ *  The link the service would get does not give the picture back (public address wrong,
+ *  bucket not public, a proxy in the way).
+ */
+"linkNotFetchable" | 
+/**  This computer's clock is too far from storage's (RequestTimeTooSkewed, or its Date). */
+"clockSkew" | "notConfigured" | "other";
+
+/**  What Settings → Storage saves. `secret_access_key` absent = keep the saved one. */
+export type StorageSettingsInput = StorageSettingsInput_Serialize | StorageSettingsInput_Deserialize;
+
+/**  What Settings → Storage saves. `secret_access_key` absent = keep the saved one. */
+export type StorageSettingsInput_Deserialize = {
+	s3: S3Settings_Deserialize,
+	secretAccessKey?: string | null,
+	maxLongEdge?: number | null,
+};
+
+/**  What Settings → Storage saves. `secret_access_key` absent = keep the saved one. */
+export type StorageSettingsInput_Serialize = {
+	s3: S3Settings_Serialize,
+	secretAccessKey: string | null,
+	maxLongEdge: number | null,
+};
+
+/**  What Settings → Storage shows. Never includes the secret. */
+export type StorageSettingsView = StorageSettingsView_Serialize | StorageSettingsView_Deserialize;
+
+/**  What Settings → Storage shows. Never includes the secret. */
+export type StorageSettingsView_Deserialize = {
+	/**  Where an upload would go now (the demo workspace always uses the built-in storage). */
+	active: StorageKind,
+	s3?: S3Settings_Deserialize | null,
+	/**  Whether the keychain holds a secret access key for the bucket. */
+	hasSecret: boolean,
+	maxLongEdge: number,
+};
+
+/**  What Settings → Storage shows. Never includes the secret. */
+export type StorageSettingsView_Serialize = {
+	/**  Where an upload would go now (the demo workspace always uses the built-in storage). */
+	active: StorageKind,
+	s3: S3Settings_Serialize | null,
+	/**  Whether the keychain holds a secret access key for the bucket. */
+	hasSecret: boolean,
+	maxLongEdge: number,
+};
+
+export type StorageStep = 
+/**  Put a small picture in the bucket. */
+"put" | 
+/**  Fetch it through the link Lamina would get. */
+"fetch" | 
+/**  Remove it again. */
+"delete";
+
+export type StorageTestReport = StorageTestReport_Serialize | StorageTestReport_Deserialize;
+
+export type StorageTestReport_Deserialize = {
+	ok: boolean,
+	steps: StorageCheck_Deserialize[],
+	/**  The first problem, when any step failed. */
+	problem?: StorageProblem | null,
+	/**  Things that work here but may not for the service (a bucket at a private address). */
+	warnings: string[],
+};
+
+export type StorageTestReport_Serialize = {
+	ok: boolean,
+	steps: StorageCheck_Serialize[],
+	/**  The first problem, when any step failed. */
+	problem: StorageProblem | null,
+	/**  Things that work here but may not for the service (a bucket at a private address). */
+	warnings: string[],
+};
+
 /**  An output downloaded into the local folder. */
 export type StoredFile = StoredFile_Serialize | StoredFile_Deserialize;
 
@@ -1217,6 +1449,96 @@ export type StoredFile_Serialize = {
 export type TableRow = {
 	line: number,
 	cells: string[],
+};
+
+/**  One progress report (the desktop app emits it as the `UploadProgress` event). */
+export type UploadProgress = UploadProgress_Serialize | UploadProgress_Deserialize;
+
+/**  One progress report (the desktop app emits it as the `UploadProgress` event). */
+export type UploadProgress_Deserialize = {
+	id: string,
+	stage: UploadStage,
+	/**  Bytes sent so far (0 when storage already had the photo). */
+	sent: number,
+	/**  Bytes to send once prepared (0 before). */
+	total: number,
+	/**  Why it failed, in plain words (stage `failed` only). */
+	message?: string | null,
+};
+
+/**  One progress report (the desktop app emits it as the `UploadProgress` event). */
+export type UploadProgress_Serialize = {
+	id: string,
+	stage: UploadStage,
+	/**  Bytes sent so far (0 when storage already had the photo). */
+	sent: number,
+	/**  Bytes to send once prepared (0 before). */
+	total: number,
+	/**  Why it failed, in plain words (stage `failed` only). */
+	message: string | null,
+};
+
+/**  An upload moved on (committed to the journal first). */
+export type UploadProgressed = UploadProgressed_Serialize | UploadProgressed_Deserialize;
+
+/**  An upload moved on (committed to the journal first). */
+export type UploadProgressed_Deserialize = UploadProgress_Deserialize;
+
+/**  An upload moved on (committed to the journal first). */
+export type UploadProgressed_Serialize = UploadProgress_Serialize;
+
+/**  Where an upload is, for the progress bar. */
+export type UploadStage = "preparing" | 
+/**  Asking storage whether it has this photo already. */
+"checking" | "sending" | "done" | "failed";
+
+export type UploadState = 
+/**  Journaled; its source is staged; nothing sent yet. */
+"queued" | 
+/**  Turning it upright, removing metadata, scaling, hashing. */
+"preparing" | 
+/**  Checking whether storage has it already, then sending. */
+"uploading" | 
+/**  The link is ready. */
+"done" | 
+/**  Stopped for good; `error` says why. */
+"failed";
+
+/**  An upload as the UI sees it. Never a local path. */
+export type UploadTicket = UploadTicket_Serialize | UploadTicket_Deserialize;
+
+/**  An upload as the UI sees it. Never a local path. */
+export type UploadTicket_Deserialize = {
+	id: string,
+	/**  The local file's name (no folder), as History shows it. */
+	fileName: string,
+	state: UploadState,
+	/**  What to put in the form field: `lamina-upload:<id>` (resolved to the link at start). */
+	inputValue: string,
+	/**  A small `data:` URL preview (dialog uploads; dropped files have their own preview). */
+	preview?: string | null,
+	/**  Location and camera details were found and removed. */
+	metadataRemoved: boolean,
+	link?: Link_Deserialize | null,
+	/**  Why it failed, in plain words. */
+	error?: string | null,
+};
+
+/**  An upload as the UI sees it. Never a local path. */
+export type UploadTicket_Serialize = {
+	id: string,
+	/**  The local file's name (no folder), as History shows it. */
+	fileName: string,
+	state: UploadState,
+	/**  What to put in the form field: `lamina-upload:<id>` (resolved to the link at start). */
+	inputValue: string,
+	/**  A small `data:` URL preview (dialog uploads; dropped files have their own preview). */
+	preview: string | null,
+	/**  Location and camera details were found and removed. */
+	metadataRemoved: boolean,
+	link: Link_Serialize | null,
+	/**  Why it failed, in plain words. */
+	error: string | null,
 };
 
 export type Usage = Usage_Serialize | Usage_Deserialize;

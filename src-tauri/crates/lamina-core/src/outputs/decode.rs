@@ -23,7 +23,7 @@ pub struct DecodedImage {
 }
 
 impl DecodedImage {
-    fn from_dynamic(image: DynamicImage) -> Self {
+    pub(crate) fn from_dynamic(image: DynamicImage) -> Self {
         let (width, height) = (image.width(), image.height());
         if image.color().has_alpha() {
             let data = image.into_rgba8().into_raw();

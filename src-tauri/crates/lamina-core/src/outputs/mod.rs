@@ -7,7 +7,7 @@ mod decode;
 mod export;
 mod sniff;
 mod streamed;
-mod thumbnail;
+pub(crate) mod thumbnail;
 
 use std::path::{Path, PathBuf};
 

@@ -282,12 +282,9 @@ impl Session {
         {
             return Ok(self.current_status().await);
         }
-        let sandbox = lamina_sandbox::start(SandboxConfig {
-            speed: self.demo_speed,
-            ..SandboxConfig::default()
-        })
-        .await
-        .map_err(|e| AppError::internal(format!("demo workspace could not start: {e}")))?;
+        let sandbox = start_demo_sandbox(&self.app_data.join("demo"), self.demo_speed)
+            .await
+            .map_err(|e| AppError::internal(format!("demo workspace could not start: {e}")))?;
         let base_url = sandbox.base_url();
         self.open(Mode::Demo, ApiKey::new(DEMO_KEY), base_url, Some(sandbox))
             .await?;
@@ -603,6 +600,39 @@ fn forward_connection(sink: ConnectionSink, workspace: &Workspace) -> JoinHandle
 }
 
 /// Runs a blocking keychain call off the async workers.
+/// The demo sandbox keeps the files of its built-in storage in the demo folder and listens on the
+/// port it had last time when it is free, so links to those files (kept in history) still work
+/// after a restart.
+async fn start_demo_sandbox(demo_dir: &Path, speed: f64) -> std::io::Result<SandboxHandle> {
+    let port_file = demo_dir.join("sandbox-port");
+    let config = |port: u16| SandboxConfig {
+        bind: std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port)),
+        speed,
+        storage_dir: Some(demo_dir.join("files")),
+        ..SandboxConfig::default()
+    };
+    let last_port = tokio::fs::read_to_string(&port_file)
+        .await
+        .ok()
+        .and_then(|text| text.trim().parse::<u16>().ok())
+        .filter(|port| *port != 0);
+    let sandbox = match last_port {
+        Some(port) => match lamina_sandbox::start(config(port)).await {
+            Ok(sandbox) => sandbox,
+            // Taken by another program since: old links break, new ones work.
+            Err(_) => lamina_sandbox::start(config(0)).await?,
+        },
+        None => lamina_sandbox::start(config(0)).await?,
+    };
+    let port = sandbox.addr().port().to_string();
+    if let Err(e) = tokio::fs::create_dir_all(demo_dir).await {
+        tracing::warn!(error = %e, "cannot create the demo folder");
+    } else if let Err(e) = tokio::fs::write(&port_file, port).await {
+        tracing::warn!(error = %e, "cannot remember the demo sandbox's port");
+    }
+    Ok(sandbox)
+}
+
 async fn blocking<T: Send + 'static, E: Into<AppError> + Send + 'static>(
     call: impl FnOnce() -> Result<T, E> + Send + 'static,
 ) -> Result<T, AppError> {

@@ -49,6 +49,9 @@ pub struct SandboxArgs {
         allow_hyphen_values = true
     )]
     pub clock_offset_s: i64,
+    /// Keep the files put with PUT /_sandbox/files/NAME in this folder (default: in memory).
+    #[arg(long, value_name = "DIR")]
+    pub storage_dir: Option<std::path::PathBuf>,
 }
 
 fn faults_help() -> String {
@@ -77,6 +80,7 @@ impl SandboxArgs {
             long_poll: !self.no_long_poll,
             minimal: self.minimal,
             clock_offset_s: self.clock_offset_s,
+            storage_dir: self.storage_dir,
             ..SandboxConfig::default()
         };
         config.validate()?;

@@ -1,6 +1,7 @@
 //! Server configuration.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::DEMO_KEY;
@@ -39,6 +40,12 @@ pub struct SandboxConfig {
     /// Seconds added to the `Date` header of every answer (negative: behind): a service whose
     /// clock differs from this computer's, for the connection check. Default 0.
     pub clock_offset_s: i64,
+    /// Where the built-in storage (`PUT /_sandbox/files/{name}`) keeps its files; `None` keeps
+    /// them in memory. The app's demo workspace points it into its data folder so links survive
+    /// a restart. Default `None`.
+    pub storage_dir: Option<PathBuf>,
+    /// Time limit of the sandbox's fetch of one `url` input of a run. Default 15 s.
+    pub input_fetch_timeout: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -60,6 +67,8 @@ impl Default for SandboxConfig {
             long_poll: true,
             minimal: false,
             clock_offset_s: 0,
+            storage_dir: None,
+            input_fetch_timeout: Duration::from_secs(15),
         }
     }
 }
@@ -96,6 +105,9 @@ impl SandboxConfig {
             return Err(format!(
                 "clock offset must be within ±{MAX_CLOCK_OFFSET_S} seconds"
             ));
+        }
+        if self.input_fetch_timeout.is_zero() {
+            return Err("input fetch timeout must be longer than zero".into());
         }
         if self.webhook_timeout.is_zero() {
             return Err("webhook timeout must be longer than zero".into());

@@ -46,7 +46,10 @@ pub(crate) async fn respond(
         | FaultKind::TruncatedImage
         | FaultKind::HugeImage
         | FaultKind::WrongContentType
-        | FaultKind::Svg => render(&ApiError::internal("Unexpected fault"), flavor, rid),
+        | FaultKind::Svg
+        | FaultKind::UnfetchableInput { .. } => {
+            render(&ApiError::internal("Unexpected fault"), flavor, rid)
+        }
     }
 }
 

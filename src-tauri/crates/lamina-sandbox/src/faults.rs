@@ -31,6 +31,9 @@ pub enum FaultKind {
     WrongContentType,
     /// `/files` only: an SVG document instead of a raster image.
     Svg,
+    /// Not a request fault: the sandbox's own fetch of a run's `url` input fails as if the
+    /// address answered this status (the path prefix is matched against the input's path).
+    UnfetchableInput { status: u16 },
 }
 
 impl FaultKind {
@@ -40,6 +43,11 @@ impl FaultKind {
             self,
             Self::TruncatedImage | Self::HugeImage | Self::WrongContentType | Self::Svg
         )
+    }
+
+    /// Kinds that act on the sandbox's fetches of `url` inputs, never on requests it answers.
+    pub fn is_input_fetch_fault(self) -> bool {
+        matches!(self, Self::UnfetchableInput { .. })
     }
 }
 
@@ -79,6 +87,9 @@ impl FaultRule {
 
     /// Whether this rule applies to a request (ignoring the remaining count).
     pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
+        if self.kind.is_input_fetch_fault() {
+            return false;
+        }
         if let Some(want) = &self.method
             && !want.eq_ignore_ascii_case(method)
         {
@@ -185,10 +196,20 @@ fn parse_kind(text: &str) -> Result<FaultKind, String> {
         "huge-image" => FaultKind::HugeImage,
         "wrong-content-type" => FaultKind::WrongContentType,
         "svg" => FaultKind::Svg,
+        "unfetchable-input" => {
+            let status = number("status", 404)?;
+            return match u16::try_from(status) {
+                Ok(status) if (400..=599).contains(&status) => {
+                    Ok(FaultKind::UnfetchableInput { status })
+                }
+                _ => Err(format!("status {status} must be between 400 and 599")),
+            };
+        }
         other => {
             return Err(format!(
                 "unknown kind {other:?} (expected 500, 502, 503, 429, slow, hang, drop, \
-                 lost, malformed, truncated-image, huge-image, wrong-content-type or svg)"
+                 lost, malformed, truncated-image, huge-image, wrong-content-type, svg or \
+                 unfetchable-input)"
             ));
         }
     };
@@ -244,6 +265,24 @@ impl FaultSet {
             *n -= 1;
         }
         Some(rule.kind)
+    }
+
+    /// The status an `unfetchable-input` rule makes the fetch of an input at `path` answer,
+    /// consuming one count of the first matching such rule.
+    pub(crate) fn take_input_fetch(&self, path: &str) -> Option<u16> {
+        let mut rules = self.rules.lock().unwrap_or_else(|e| e.into_inner());
+        let rule = rules.iter_mut().find(|r| {
+            r.remaining != Some(0)
+                && r.kind.is_input_fetch_fault()
+                && r.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
+        })?;
+        if let Some(n) = rule.remaining.as_mut() {
+            *n -= 1;
+        }
+        match rule.kind {
+            FaultKind::UnfetchableInput { status } => Some(status),
+            _ => None,
+        }
     }
 }
 
@@ -323,6 +362,21 @@ mod tests {
         );
         assert_eq!(set.take("GET", "/v1/runs"), Some(FaultKind::Status(503)));
         assert_eq!(set.take("GET", "/v1/runs"), None);
+    }
+
+    #[test]
+    fn unfetchable_input_only_hits_input_fetches() {
+        let set = FaultSet::new(
+            FaultRule::parse_spec("unfetchable-input=410@/_sandbox/files*1,unfetchable-input")
+                .unwrap(),
+        );
+        assert_eq!(set.take("GET", "/_sandbox/files/a.png"), None);
+        assert_eq!(set.take("GET", "/v1/apps"), None);
+        assert_eq!(set.take_input_fetch("/_sandbox/files/a.png"), Some(410));
+        assert_eq!(set.take_input_fetch("/_sandbox/files/a.png"), Some(404));
+        assert_eq!(set.take_input_fetch("/photo.jpg"), Some(404));
+        let err = FaultRule::parse_spec("unfetchable-input=200").unwrap_err();
+        assert!(err.contains("between 400 and 599"), "{err}");
     }
 
     #[test]

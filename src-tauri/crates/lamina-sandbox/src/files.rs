@@ -183,7 +183,11 @@ fn render_output(record: &RunRecord, index: usize, format: Format) -> Result<Vec
         return images::animation(seed, w, h, VIDEO_FRAMES, total_ms / VIDEO_FRAMES);
     }
     let (w, h) = images::size_for(ratio, LONG_SIDE);
-    images::still(seed, w, h, format)
+    let shown = record.app.outputs.get(index).and_then(|o| o.photo);
+    match shown.and_then(|p| Some((record.photo(p.field)?, p.close_up))) {
+        Some((photo, close_up)) => images::still_with_photo(seed, w, h, format, &photo, close_up),
+        None => images::still(seed, w, h, format),
+    }
 }
 
 async fn cached_or_generate(

@@ -21,7 +21,7 @@
 //! | `/v1` | `GET /v1/apps`, `GET /v1/apps/{appId}`, `GET /v1/apps/{appId}/workflow`, `POST /v1/apps/{appId}/runs`, `GET /v1/runs`, `GET /v1/runs/{id}` (+`/wait`, `/stream`), `GET /v1/webhooks/signing-key`, `GET /v1/account/usage` |
 //! | intermediate | `POST /v1/apps/{appId}/executions`, `GET /v1/executions`, `GET /v1/executions/{id}` (+`/wait`, `/stream`) |
 //! | legacy | `GET /api/apps`, `GET /api/apps/{appId}`, `GET /api/apps/{appId}/workflow`, `POST /api/apps/{appId}/executions`, `GET /api/executions`, `GET /api/executions/{id}` (+`/wait`, `/stream`), `GET /api/webhooks/signing-key` |
-//! | no auth | `GET /files/{runId}/{index}.{ext}`, `GET /files/samples/{front,back,person,garment}.png`, `GET /_sandbox/stats`, `PUT /_sandbox/faults` |
+//! | no auth | `GET /files/{runId}/{index}.{ext}`, `GET /files/samples/{front,back,person,garment}.png`, `GET /_sandbox/stats`, `PUT /_sandbox/faults`, `PUT /_sandbox/mode`, `PUT`/`GET`/`HEAD /_sandbox/files/{sha256}.{ext}` |
 //!
 //! The rate limiter runs before authentication (like express-rate-limit mounted ahead of the
 //! auth middleware), keyed by the presented key, or by client IP when none is sent, so every API
@@ -44,8 +44,11 @@
 #![doc = include_str!("fault_grammar.txt")]
 //! ```
 //!
-//! Control routes (no auth, no rate limit, not counted in stats): `GET /_sandbox/stats`,
-//! `PUT /_sandbox/faults`.
+//! Control routes (no auth, no rate limit, not counted in `requestsTotal`, answered in minimal
+//! mode too): `GET /_sandbox/stats`, `PUT /_sandbox/faults`, `PUT /_sandbox/mode`, and the
+//! built-in storage `PUT`/`GET`/`HEAD /_sandbox/files/{name}` (name `<sha256 hex>.<ext>`, body
+//! the bytes, up to 50 MB; answers `{"url": ...}`, 201 when new, 200 when already stored), kept
+//! in [`SandboxConfig::storage_dir`] or in memory.
 
 pub mod catalog;
 pub mod cli;
@@ -57,6 +60,7 @@ mod faults;
 mod files;
 mod flavor;
 mod images;
+mod input_fetch;
 mod middleware;
 mod minimal;
 mod ratelimit;
@@ -65,6 +69,7 @@ mod runs;
 mod server;
 mod state;
 mod stats;
+mod storage;
 mod timeline;
 mod webhooks;
 

@@ -9,6 +9,7 @@ use lamina_api::{Inputs, Output, OutputKind, OutputStatus, Run, RunStatus};
 
 use crate::catalog::{AppDef, Behaviour, Format, OutputDef};
 use crate::flavor::Flavor;
+use crate::input_fetch::{InputsGate, InputsState};
 use crate::timeline::Timeline;
 
 /// 64-bit FNV-1a: a stable hash (std's hasher is randomised per process).
@@ -47,7 +48,10 @@ pub(crate) struct RunRecord {
     pub seed: u64,
     pub created_at: DateTime<Utc>,
     pub created: Instant,
-    pub timeline: Timeline,
+    /// The schedule fixed at creation; [`RunRecord::timeline`] adjusts it to the input fetch.
+    pub planned: Timeline,
+    /// Fetching of the run's `url` inputs (see [`crate::input_fetch`]).
+    pub inputs_gate: InputsGate,
     pub webhook_url: Option<String>,
     /// The generation the run was started on (shapes its webhook body).
     pub flavor: Flavor,
@@ -64,6 +68,39 @@ impl RunRecord {
         self.created.elapsed()
     }
 
+    /// The schedule as it stands: the plan, held while input photos are fetched, failing if one
+    /// could not be.
+    pub(crate) fn timeline(&self) -> Timeline {
+        match self.inputs_gate.get() {
+            InputsState::Fetching => self.planned.while_fetching(),
+            InputsState::Ready { at, .. } => self.planned.inputs_arrived(at),
+            InputsState::Failed { at, .. } => self.planned.inputs_failed(at),
+        }
+    }
+
+    /// Why the whole run fails, if it does: an input that could not be fetched, or the app's
+    /// own behaviour.
+    pub(crate) fn failure(&self) -> Option<String> {
+        if let InputsState::Failed { message, .. } = self.inputs_gate.get() {
+            return Some(message);
+        }
+        match self.app.behaviour {
+            Behaviour::AlwaysFails(msg) => Some(msg.to_owned()),
+            _ => None,
+        }
+    }
+
+    /// The fetched photo given for the `url` input `field`, if any.
+    pub(crate) fn photo(&self, field: &str) -> Option<Arc<image::RgbaImage>> {
+        match self.inputs_gate.get() {
+            InputsState::Ready { photos, .. } => photos
+                .into_iter()
+                .find(|(name, _)| name == field)
+                .map(|(_, photo)| photo),
+            _ => None,
+        }
+    }
+
     /// The full run object at `elapsed` after creation.
     pub(crate) fn view(&self, base_url: &str, elapsed: Duration) -> Run {
         let mut run = self.summary(elapsed);
@@ -78,8 +115,9 @@ impl RunRecord {
 
     /// The list-view object: no outputs, with `source`.
     pub(crate) fn summary(&self, elapsed: Duration) -> Run {
-        let status = self.timeline.status_at(elapsed);
-        let started = elapsed >= self.timeline.started_after();
+        let timeline = self.timeline();
+        let status = timeline.status_at(elapsed);
+        let started = elapsed >= timeline.started_after();
         Run {
             run_id: self.id.clone(),
             workflow_id: Some(self.app.id().to_owned()),
@@ -87,16 +125,15 @@ impl RunRecord {
             status,
             webhook_url: None,
             outputs: Vec::new(),
-            error_message: match (status, self.app.behaviour) {
-                (RunStatus::Failed, Behaviour::AlwaysFails(msg)) => Some(msg.to_owned()),
-                _ => None,
-            },
+            error_message: (status == RunStatus::Failed)
+                .then(|| self.failure())
+                .flatten(),
             started_at: started
-                .then(|| offset(self.created_at, self.timeline.started_after()))
+                .then(|| offset(self.created_at, timeline.started_after()))
                 .flatten(),
             completed_at: status
                 .is_terminal()
-                .then(|| offset(self.created_at, self.timeline.ends_after()))
+                .then(|| offset(self.created_at, timeline.ends_after()))
                 .flatten(),
             created_at: Some(self.created_at),
             source: Some("api_app".into()),
@@ -112,17 +149,14 @@ impl RunRecord {
             status: OutputStatus::Pending,
             error: None,
         };
-        if !self.timeline.output_done(index, elapsed) {
+        if !self.timeline().output_done(index, elapsed) {
             return out;
         }
-        let failure = match self.app.behaviour {
-            Behaviour::AlwaysFails(msg) => Some(msg),
-            _ => def.fails_with,
-        };
+        let failure = self.failure().or_else(|| def.fails_with.map(str::to_owned));
         if let Some(msg) = failure {
             // As the docs warn: a failed output keeps `type: pending`, only `status` changes.
             out.status = OutputStatus::Error;
-            out.error = Some(msg.to_owned());
+            out.error = Some(msg);
             return out;
         }
         out.kind = def.format.kind();
@@ -137,10 +171,9 @@ impl RunRecord {
     /// Whether output `index` exists, is a file, and is ready at `elapsed`.
     pub(crate) fn file_ready(&self, index: usize, elapsed: Duration) -> Option<Format> {
         let def = self.app.outputs.get(index)?;
-        let failed = def.fails_with.is_some()
-            || matches!(self.app.behaviour, Behaviour::AlwaysFails(_))
-            || def.format == Format::Text;
-        (!failed && self.timeline.output_done(index, elapsed)).then_some(def.format)
+        let failed =
+            def.fails_with.is_some() || self.failure().is_some() || def.format == Format::Text;
+        (!failed && self.timeline().output_done(index, elapsed)).then_some(def.format)
     }
 }
 
@@ -206,7 +239,8 @@ mod tests {
             seed: 7,
             created_at: Utc::now(),
             created: Instant::now(),
-            timeline,
+            planned: timeline,
+            inputs_gate: InputsGate::ready(),
             webhook_url: None,
             flavor: Flavor::V1Runs,
         }

@@ -14,6 +14,7 @@ use crate::minimal::MinimalMode;
 use crate::ratelimit::RateLimiter;
 use crate::runs::RunStore;
 use crate::stats::StatsCell;
+use crate::storage::BuiltInStorage;
 use crate::webhooks::WebhookSigner;
 
 #[derive(Debug)]
@@ -34,6 +35,8 @@ pub(crate) struct AppState {
     pub webhook_answers_to_lose: std::sync::atomic::AtomicU32,
     /// The "minimal service" switch (`SandboxConfig::minimal`, `PUT /_sandbox/mode`).
     pub minimal: MinimalMode,
+    /// Files put with `PUT /_sandbox/files/{name}` (`SandboxConfig::storage_dir`).
+    pub storage: BuiltInStorage,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -62,6 +65,7 @@ impl AppState {
             http,
             webhook_answers_to_lose: std::sync::atomic::AtomicU32::new(config.webhook_lost_answers),
             minimal: MinimalMode::new(config.minimal),
+            storage: BuiltInStorage::new(config.storage_dir.clone()),
             shutdown,
             base_url,
             config,

@@ -24,6 +24,16 @@ pub struct SandboxStats {
     pub webhook_delivered: u64,
     /// App id (as sent) -> start requests received.
     pub run_starts_by_app: BTreeMap<String, u64>,
+    /// `PUT /_sandbox/files/…` that stored a new file (built-in storage).
+    pub files_stored: u64,
+    /// Body bytes received by every `PUT /_sandbox/files/…`, new or repeated.
+    pub stored_bytes_received: u64,
+    /// `GET`/`HEAD /_sandbox/files/…` answered with a file.
+    pub stored_files_served: u64,
+    /// Every `url` input the sandbox fetched for a run, in order (as given, one per fetch).
+    pub fetched_inputs: Vec<String>,
+    /// Those fetches that failed (the run then fails naming the field).
+    pub input_fetch_failures: u64,
 }
 
 #[derive(Debug, Default)]
@@ -55,6 +65,24 @@ impl StatsCell {
 
     pub(crate) fn rate_limited(&self) {
         self.with(|s| s.rate_limited += 1);
+    }
+
+    pub(crate) fn file_stored(&self, bytes: u64, new: bool) {
+        self.with(|s| {
+            s.stored_bytes_received += bytes;
+            s.files_stored += u64::from(new);
+        });
+    }
+
+    pub(crate) fn stored_file_served(&self) {
+        self.with(|s| s.stored_files_served += 1);
+    }
+
+    pub(crate) fn input_fetched(&self, url: &str, ok: bool) {
+        self.with(|s| {
+            s.fetched_inputs.push(url.to_owned());
+            s.input_fetch_failures += u64::from(!ok);
+        });
     }
 
     pub(crate) fn webhook_attempt(&self, delivered: bool) {

@@ -10,6 +10,9 @@ use lamina_api::RunStatus;
 /// How long a run sits in `queued` at speed 1.
 const QUEUED_SECS: f64 = 1.0;
 
+/// The end of a run still waiting for its input photos: beyond anything that will be read.
+const WHILE_FETCHING: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Timeline {
     queued_for: Duration,
@@ -54,6 +57,42 @@ impl Timeline {
             queued_for,
             output_ends,
             fails,
+        }
+    }
+
+    /// This plan while the run's inputs are still being fetched: it leaves `queued` as planned
+    /// and stays `running`, with no output done, until they arrive.
+    pub(crate) fn while_fetching(&self) -> Self {
+        Self {
+            queued_for: self.queued_for,
+            output_ends: vec![WHILE_FETCHING; self.output_ends.len()],
+            fails: self.fails,
+        }
+    }
+
+    /// This plan once the inputs arrived at `at`: no output is done before they were there.
+    pub(crate) fn inputs_arrived(&self, at: Duration) -> Self {
+        Self {
+            queued_for: self.queued_for,
+            output_ends: self.output_ends.iter().map(|end| (*end).max(at)).collect(),
+            fails: self.fails,
+        }
+    }
+
+    /// This plan when an input could not be fetched at `at`: every output fails when the first
+    /// one would have finished (or at `at`, if later), and so does the run.
+    pub(crate) fn inputs_failed(&self, at: Duration) -> Self {
+        let first = self
+            .output_ends
+            .iter()
+            .copied()
+            .min()
+            .unwrap_or(self.queued_for);
+        let end = first.max(at).max(self.queued_for);
+        Self {
+            queued_for: self.queued_for,
+            output_ends: vec![end; self.output_ends.len().max(1)],
+            fails: true,
         }
     }
 
@@ -136,6 +175,27 @@ mod tests {
         }
         assert_eq!(seen, vec![ms(500), ms(2500), ms(4500)]);
         assert_eq!(t.status_at(at), RunStatus::Failed);
+    }
+
+    #[test]
+    fn fetching_inputs_holds_the_run_running_then_arrival_or_failure_decides() {
+        let t = Timeline::plan(10.0, 2, true, false, 0, 1.0);
+        let waiting = t.while_fetching();
+        assert_eq!(waiting.status_at(ms(999)), RunStatus::Queued);
+        assert_eq!(waiting.status_at(ms(60_000)), RunStatus::Running);
+        assert!(!waiting.output_done(0, ms(60_000)));
+
+        let late = t.inputs_arrived(ms(7000));
+        assert!(!late.output_done(0, ms(6999)));
+        assert!(late.output_done(0, ms(7000)));
+        assert_eq!(late.ends_after(), ms(9000));
+        assert_eq!(t.inputs_arrived(ms(10)), t);
+
+        let failed = t.inputs_failed(ms(10));
+        assert_eq!(failed.status_at(ms(500)), RunStatus::Queued);
+        assert_eq!(failed.status_at(ms(4999)), RunStatus::Running);
+        assert_eq!(failed.status_at(ms(5000)), RunStatus::Failed);
+        assert_eq!(t.inputs_failed(ms(20_000)).ends_after(), ms(20_000));
     }
 
     #[test]

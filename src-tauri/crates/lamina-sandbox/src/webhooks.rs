@@ -57,8 +57,12 @@ pub(crate) fn schedule(state: Arc<AppState>, record: Arc<RunRecord>) {
         return;
     };
     tokio::spawn(async move {
+        tokio::select! {
+            () = record.inputs_gate.settled() => {}
+            () = state.shutdown_requested() => return,
+        }
         let wait = record
-            .timeline
+            .timeline()
             .ends_after()
             .saturating_sub(record.elapsed());
         if !state.sleep(wait).await {

@@ -3,7 +3,7 @@
 use lamina_api::App;
 
 use super::{
-    AppDef, Behaviour, FAULT_LAB_OPTIONS, Format, OutputDef, Shape, image_url, options,
+    AppDef, Behaviour, FAULT_LAB_OPTIONS, Format, OutputDef, PhotoUse, Shape, image_url, options,
     stable_uuid, text,
 };
 use super::{
@@ -28,13 +28,17 @@ pub(crate) fn build(base_url: &str) -> Vec<AppDef> {
                 options("Aspect Ratio", &RATIOS, "1:1"),
                 image_url("Reference Image", false, None),
             ],
-            vec![out(
-                HERO_IMAGE,
-                0,
-                "aiDesignerNode",
-                "Hero Image",
-                Format::Png,
-                Shape::Ratio("1:1"),
+            vec![showing(
+                "Reference Image",
+                false,
+                out(
+                    HERO_IMAGE,
+                    0,
+                    "aiDesignerNode",
+                    "Hero Image",
+                    Format::Png,
+                    Shape::Ratio("1:1"),
+                ),
             )],
             8.0,
             1.0,
@@ -60,14 +64,19 @@ pub(crate) fn build(base_url: &str) -> Vec<AppDef> {
                     .enumerate()
                     .map(|(i, label)| {
                         let ratio = Shape::Ratio("3:4");
-                        out(
+                        let shot = out(
                             FULL_SET_CATALOG,
                             i,
                             "catalogShotNode",
                             label,
                             Format::Jpeg,
                             ratio,
-                        )
+                        );
+                        match *label {
+                            "Back" => showing("Back Image", false, shot),
+                            "Detail" => showing("Front Image", true, shot),
+                            _ => showing("Front Image", false, shot),
+                        }
                     })
                     .collect(),
                 20.0,
@@ -143,13 +152,17 @@ pub(crate) fn build(base_url: &str) -> Vec<AppDef> {
                     image_url("Model Image", true, sample("person")),
                     image_url("Garment Image", true, sample("garment")),
                 ],
-                vec![out(
-                    VIRTUAL_TRY_ON,
-                    0,
-                    "tryOnNode",
-                    "Try-On Result",
-                    Format::Png,
-                    Shape::Fixed("3:4"),
+                vec![showing(
+                    "Garment Image",
+                    false,
+                    out(
+                        VIRTUAL_TRY_ON,
+                        0,
+                        "tryOnNode",
+                        "Try-On Result",
+                        Format::Png,
+                        Shape::Fixed("3:4"),
+                    ),
                 )],
                 6.0,
                 1.0,
@@ -305,6 +318,15 @@ fn out(
         format,
         shape,
         fails_with: None,
+        photo: None,
+    }
+}
+
+/// `output` with the photo given for `field` placed in its scene.
+fn showing(field: &'static str, close_up: bool, output: OutputDef) -> OutputDef {
+    OutputDef {
+        photo: Some(PhotoUse { field, close_up }),
+        ..output
     }
 }
 

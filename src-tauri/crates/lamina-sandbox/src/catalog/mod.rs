@@ -95,6 +95,17 @@ pub(crate) struct OutputDef {
     pub shape: Shape,
     /// This output always ends in `status: "error"` with this message.
     pub fails_with: Option<&'static str>,
+    /// The `url` input whose photo this output shows, placed in the generated scene.
+    pub photo: Option<PhotoUse>,
+}
+
+/// How an output shows a run's input photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PhotoUse {
+    /// The `url` parameter the photo was given for.
+    pub field: &'static str,
+    /// Fill most of the picture (a detail shot) rather than stand on the plinth.
+    pub close_up: bool,
 }
 
 /// Per-app run behaviour beyond its outputs.

@@ -1,13 +1,14 @@
 //! Output files: procedural stills and animations encoded with the `image` crate.
 
 mod bomb;
+mod composite;
 mod draw;
 
 use std::io::Cursor;
 
 use image::codecs::gif::{GifEncoder, Repeat};
 use image::codecs::jpeg::JpegEncoder;
-use image::{Delay, DynamicImage, Frame, ImageFormat};
+use image::{Delay, DynamicImage, Frame, ImageFormat, RgbImage, RgbaImage};
 
 use crate::catalog::Format;
 
@@ -38,7 +39,24 @@ pub(crate) fn size_for(ratio: &str, long: u32) -> (u32, u32) {
 
 /// Encodes a still in `format` (PNG, JPEG or WebP; anything else is an error).
 pub(crate) fn still(seed: u64, width: u32, height: u32, format: Format) -> Result<Vec<u8>, String> {
-    let img = draw::paint(seed, width, height, 0.0);
+    encode(draw::paint(seed, width, height, 0.0), format)
+}
+
+/// A still with `photo` placed in the scene (on the plinth, or filling it for a `close_up`).
+pub(crate) fn still_with_photo(
+    seed: u64,
+    width: u32,
+    height: u32,
+    format: Format,
+    photo: &RgbaImage,
+    close_up: bool,
+) -> Result<Vec<u8>, String> {
+    let mut img = draw::paint(seed, width, height, 0.0);
+    composite::place_photo(&mut img, photo, close_up);
+    encode(img, format)
+}
+
+fn encode(img: RgbImage, format: Format) -> Result<Vec<u8>, String> {
     let mut buf = Vec::new();
     let result = match format {
         Format::Png => {

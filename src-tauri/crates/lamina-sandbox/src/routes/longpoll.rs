@@ -57,14 +57,26 @@ pub(super) async fn wait(
             })?,
     };
     let record = find(&state, &id)?;
-    let left = record
-        .timeline
-        .ends_after()
-        .saturating_sub(record.elapsed());
-    if !left.is_zero() {
-        state
-            .sleep((left + SETTLE).min(Duration::from_secs(timeout)))
-            .await;
+    let deadline = Instant::now() + Duration::from_secs(timeout);
+    loop {
+        let left = record
+            .timeline()
+            .ends_after()
+            .saturating_sub(record.elapsed());
+        let until_deadline = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || until_deadline.is_zero() {
+            break;
+        }
+        let nap = (left + SETTLE).min(until_deadline);
+        if !record.inputs_gate.is_fetching() {
+            state.sleep(nap).await;
+            break;
+        }
+        // The end is unknown until the input photos arrive: wake when they do, then re-plan.
+        tokio::select! {
+            _ = state.sleep(nap) => break,
+            () = record.inputs_gate.settled() => {}
+        }
     }
     let run = record.view(&state.base_url, record.elapsed());
     let timed_out = !run.status.is_terminal();
@@ -139,13 +151,22 @@ async fn next_event(mut c: Cursor) -> Option<(Result<Event, Infallible>, Cursor)
         }
         let change_in = c
             .record
-            .timeline
+            .timeline()
             .next_change_after(elapsed)
             .map_or(PING_EVERY, |t| t.saturating_sub(elapsed) + SETTLE);
         let wake = change_in
             .min(c.next_ping.saturating_sub(open_for))
             .min(STREAM_CAP.saturating_sub(open_for));
-        if !c.state.sleep(wake).await {
+        let slept = if c.record.inputs_gate.is_fetching() {
+            tokio::select! {
+                slept = c.state.sleep(wake) => slept,
+                // The photos arrived (or failed): the plan changed, look again.
+                () = c.record.inputs_gate.settled() => true,
+            }
+        } else {
+            c.state.sleep(wake).await
+        };
+        if !slept {
             // The server is stopping: end the stream so graceful shutdown can finish.
             return None;
         }

@@ -5,6 +5,7 @@ mod apps;
 mod control;
 mod longpoll;
 mod runs;
+mod storage;
 mod validate;
 
 use std::collections::HashMap;
@@ -56,7 +57,11 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
     let control = Router::new()
         .route("/_sandbox/stats", get(control::stats))
         .route("/_sandbox/faults", put(control::set_faults))
-        .route("/_sandbox/mode", put(control::set_mode));
+        .route("/_sandbox/mode", put(control::set_mode))
+        .route(
+            "/_sandbox/files/{name}",
+            get(storage::get).put(storage::put),
+        );
     api.merge(downloads)
         .merge(control)
         .layer(from_fn(middleware::request_id))

@@ -16,6 +16,7 @@ use super::{QueryMap, int_param};
 use crate::catalog::Behaviour;
 use crate::errors::ApiError;
 use crate::flavor::Flavor;
+use crate::input_fetch::{self, InputsGate, InputsState};
 use crate::runs::{RunRecord, input_seed};
 use crate::state::AppState;
 use crate::timeline::Timeline;
@@ -73,10 +74,17 @@ pub(super) async fn start(
         created_at: DateTime::from_timestamp_millis(Utc::now().timestamp_millis())
             .unwrap_or_else(Utc::now),
         created: Instant::now(),
-        timeline,
+        planned: timeline,
+        inputs_gate: InputsGate::new(InputsState::Fetching),
         webhook_url,
         flavor,
     });
+    if input_fetch::url_inputs(&record).is_empty() {
+        record.inputs_gate.settle_now_ready();
+    } else {
+        // As the service does: the photos are downloaded once the run is accepted.
+        input_fetch::spawn(Arc::clone(&state), Arc::clone(&record));
+    }
     state.runs.insert(Arc::clone(&record));
     state.stats.run_created();
     tracing::info!(run = %record.id, app = %record.app.app.name, "run started");

@@ -132,17 +132,17 @@ export function createTauriBackend(): Backend {
     mediaUrl: (localId, index, variant = "full") =>
       `${convertFileSrc(localId, "lamina")}/${index}${variant === "thumb" ? "/thumb" : ""}`,
 
-    // TODO(merge): s7-storage / s7-sbx commands (storage.rs, link_preview.rs) replace these.
-    storageSettings: () => notYet(),
-    saveStorageSettings: () => notYet(),
-    forgetStorage: () => notYet(),
-    testStorage: () => notYet(),
-    uploadFileBytes: () => notYet(),
-    chooseUploadFile: () => notYet(),
-    uploadStatus: () => notYet(),
-    onUploadProgress: () => () => undefined,
-    inputFromOutput: () => notYet(),
-    runInputFiles: () => notYet(),
+    storageSettings: () => unwrap(() => commands.storageSettings()),
+    saveStorageSettings: (input) => unwrap(() => commands.saveStorageSettings(input)),
+    forgetStorage: () => unwrap(() => commands.forgetStorage()),
+    testStorage: () => unwrap(() => commands.testStorage()),
+    uploadFileBytes: (name, data) => unwrap(() => commands.uploadFileBytes(name, data)),
+    chooseUploadFile: () => unwrap(() => commands.chooseUploadFile()),
+    uploadStatus: (id) => unwrap(() => commands.uploadStatus(id)),
+    onUploadProgress: (callback) => subscribe(events.uploadProgressed, "uploads", callback),
+    inputFromOutput: (localId, index) => unwrap(() => commands.inputFromOutput(localId, index)),
+    runInputFiles: (localId) => unwrap(() => commands.runInputFiles(localId)),
+    // TODO(merge): s7-sbx's link_preview command.
     linkPreview: () => notYet(),
 
     // No remote content in the app window (SECURITY.md): a pasted link is never loaded for a

@@ -4,7 +4,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: screenshots help setup ui-deps ui-build demo sandbox test test-rust test-docs test-ui e2e bindings check-bindings fmt fmt-check lint bench check-layering bundle icons test-deb audit bench-footprint check-windows
+.PHONY: screenshots help setup ui-deps ui-build demo sandbox test test-rust test-docs test-ui e2e bindings check-bindings fmt fmt-check lint bench check-layering bundle icons test-deb audit bench-footprint check-windows s3-server
 
 help:
 	@echo "make demo   - install what is needed and open the app on the demo workspace"
@@ -38,8 +38,15 @@ test-docs:
 	@bash .ci/docs-examples.sh
 
 # Inside a D-Bus session with GNOME Keyring: the keychain tests use the real Secret Service.
-test-rust:
+test-rust: s3-server
 	bash .ci/with-keyring.sh $(CARGO) test --workspace --all-targets --locked
+
+# The S3-compatible server the storage tests talk to (crates.io s3s-fs; rust-version 1.92, so
+# 0.14.1: 0.15+ needs Rust 1.96). Installed once under target/.
+S3S_FS := target/tools/s3s-fs/bin/s3s-fs
+s3-server: $(S3S_FS)
+$(S3S_FS):
+	$(CARGO) install s3s-fs@0.14.1 --features binary --locked --root target/tools/s3s-fs
 
 test-ui: ui-deps
 	npm --prefix ui run lint

@@ -13,6 +13,7 @@ use lamina_core::batch::{
     export_batch, naming::DEFAULT_PATTERN, plan_rows,
 };
 use lamina_core::outputs::{ExportFormat, OutputLimits};
+use lamina_core::storage::batch_files::{folder_table, take_local_files, upload_local_files};
 use lamina_core::{RunRecord, Workspace};
 
 use crate::{Cli, Failure};
@@ -28,9 +29,14 @@ pub enum Format {
 #[derive(Debug, Args)]
 pub struct BatchArgs {
     pub app_id: String,
-    /// The table: a CSV file (or tab-separated text); the first row names the columns.
-    #[arg(long, value_name = "FILE")]
-    pub csv: PathBuf,
+    /// The table: a CSV file (or tab-separated text); the first row names the columns. A column
+    /// feeding an image (url) parameter may hold local file paths (absolute or relative to the
+    /// CSV): they are checked first, then uploaded (4 at a time) to your storage.
+    #[arg(long, value_name = "FILE", required_unless_present = "folder")]
+    pub csv: Option<PathBuf>,
+    /// One run per image in this folder, fed to the app's image parameter.
+    #[arg(long, value_name = "DIR", conflicts_with = "csv")]
+    pub folder: Option<PathBuf>,
     /// Feed column COL to parameter PARAM (repeatable); `COL=-` keeps a column for names only.
     #[arg(long = "map", value_name = "COL=PARAM")]
     pub map: Vec<String>,
@@ -69,6 +75,25 @@ fn name_help() -> StyledStr {
     ))
 }
 
+/// The app's image (url) parameter a folder feeds: the first required one, else the first.
+fn image_parameter(app: &lamina_api::App) -> Result<String, Failure> {
+    let urls: Vec<_> = app
+        .parameters
+        .iter()
+        .filter(|p| p.kind == lamina_api::ParameterKind::Url)
+        .collect();
+    urls.iter()
+        .find(|p| p.required == Some(true))
+        .or(urls.first())
+        .map(|p| p.name.clone())
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "\"{}\" takes no image, so --folder has nothing to feed",
+                app.name
+            ))
+        })
+}
+
 fn pairs(values: &[String], flag: &str) -> Result<Vec<(String, String)>, Failure> {
     values
         .iter()
@@ -81,21 +106,47 @@ fn pairs(values: &[String], flag: &str) -> Result<Vec<(String, String)>, Failure
 }
 
 pub async fn batch(cli: &Cli, args: &BatchArgs) -> Result<u8, Failure> {
-    let text = std::fs::read_to_string(&args.csv)
-        .map_err(|e| Failure::usage(format!("cannot read {}: {e}", args.csv.display())))?;
     let overrides = pairs(&args.map, "--map")?;
     let constants = pairs(&args.set, "--set")?;
-    let table = Table::parse(&text).map_err(|e| Failure::usage(e.to_string()))?;
-    let pattern_columns = NamePattern::columns_used(&args.name);
-    NamePattern::parse(&args.name, &table.headers).map_err(|e| Failure::usage(e.to_string()))?;
-
     let workspace = crate::commands::open(cli, None)?;
     let app = workspace.client().get_app(&args.app_id).await?;
-    // Bad overrides and bad rows are reported together, in one pass.
+    let (mut table, base_dir, name) = match (&args.csv, &args.folder) {
+        (Some(csv), _) => {
+            let text = std::fs::read_to_string(csv)
+                .map_err(|e| Failure::usage(format!("cannot read {}: {e}", csv.display())))?;
+            let table = Table::parse(&text).map_err(|e| Failure::usage(e.to_string()))?;
+            let base = csv.parent().map(PathBuf::from).unwrap_or_default();
+            let name = csv
+                .file_name()
+                .map_or_else(|| "batch".to_owned(), |n| n.to_string_lossy().into_owned());
+            (table, base, name)
+        }
+        (None, Some(folder)) => {
+            let parameter = image_parameter(&app)?;
+            let table = folder_table(folder, &parameter)
+                .map_err(|e| Failure::usage(format!("cannot read {}: {e}", folder.display())))?;
+            if table.rows.is_empty() {
+                return Err(Failure::usage(format!(
+                    "{} holds no images",
+                    folder.display()
+                )));
+            }
+            let name = folder
+                .file_name()
+                .map_or_else(|| "folder".to_owned(), |n| n.to_string_lossy().into_owned());
+            (table, PathBuf::new(), name)
+        }
+        (None, None) => return Err(Failure::usage("give --csv FILE or --folder DIR")),
+    };
+    let pattern_columns = NamePattern::columns_used(&args.name);
+    NamePattern::parse(&args.name, &table.headers).map_err(|e| Failure::usage(e.to_string()))?;
+    // Bad overrides, missing files and bad rows are reported together, in one pass.
     let (mut mapping, mut problems) =
         Mapping::auto_with_problems(&app, &table.headers, &overrides, &pattern_columns);
     mapping.constants = constants.into_iter().collect();
-    let rows = match plan_rows(&app, &table, &mapping) {
+    let (local_files, file_problems) = take_local_files(&app, &mut table, &mapping, &base_dir);
+    problems.extend(file_problems);
+    let mut rows = match plan_rows(&app, &table, &mapping) {
         Ok(rows) if problems.is_empty() => rows,
         Ok(_) => Vec::new(),
         Err(error) => {
@@ -103,6 +154,7 @@ pub async fn batch(cli: &Cli, args: &BatchArgs) -> Result<u8, Failure> {
             Vec::new()
         }
     };
+    problems.sort_by_key(|p| p.row);
     if !problems.is_empty() {
         return Err(Failure::usage(BatchInputError { problems }.to_string()));
     }
@@ -128,11 +180,23 @@ pub async fn batch(cli: &Cli, args: &BatchArgs) -> Result<u8, Failure> {
         return Ok(0);
     }
 
+    if !local_files.is_empty() {
+        let uploader = crate::storage::uploader(cli, &workspace)?;
+        if uploader.backend().is_none() {
+            return Err(lamina_core::storage::UploadError::NoStorage.into());
+        }
+        if !cli.json {
+            eprintln!("uploading {} photos…", local_files.len());
+        }
+        if let Err(problems) = upload_local_files(&uploader, &local_files, &mut rows).await {
+            return Err(Failure {
+                code: 4,
+                message: BatchInputError { problems }.to_string(),
+                detail: None,
+            });
+        }
+    }
     let runner = BatchRunner::new(workspace.tracker.clone(), scheduler_config(&workspace));
-    let name = args
-        .csv
-        .file_name()
-        .map_or_else(|| "batch".to_owned(), |n| n.to_string_lossy().into_owned());
     let batch = runner.create(&app, &name, &table.headers, &rows)?;
     if !cli.json {
         eprintln!(

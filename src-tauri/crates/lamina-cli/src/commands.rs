@@ -59,6 +59,7 @@ pub async fn dispatch(cli: Cli) -> Result<u8, Failure> {
             let workspace = open(&cli, None)?;
             crate::webhook::dispatch(&workspace, command, json).await
         }
+        Command::Storage { ref action } => crate::storage::storage(&cli, action.as_ref()).await,
         Command::Batch(ref args) => crate::batch::batch(&cli, args).await,
         Command::Status { ref run_id } => {
             let workspace = open(&cli, None)?;
@@ -105,12 +106,29 @@ async fn run(cli: &Cli, args: &RunArgs) -> Result<u8, Failure> {
     let inputs = collect_inputs(args)?;
     let workspace = open(cli, args.out.clone())?;
     let app = workspace.client().get_app(&args.app_id).await?;
+    // `NAME=@FILE`: the photo is uploaded first (relative to the current folder); a failed
+    // upload stops here, before the run is sent.
+    let mut files = Vec::new();
+    let inputs = if inputs.values().any(|v| v.starts_with('@')) {
+        let uploader = crate::storage::uploader(cli, &workspace)?;
+        let here = std::env::current_dir().unwrap_or_default();
+        let (resolved, uploaded) = uploader.resolve_inputs(&inputs, Some(&here)).await?;
+        files = uploaded;
+        resolved
+    } else {
+        inputs
+    };
     // Validation happens in the core before anything is stored or sent.
     let started = Instant::now();
     let record = workspace
         .tracker
         .start(&app, &inputs, args.webhook.as_deref())
         .await?;
+    let _ = lamina_core::storage::uploads::record_input_files(
+        workspace.store(),
+        &record.local_id,
+        &files,
+    );
     if args.detach {
         render::run(&record, cli.json);
         return Ok(0);
@@ -207,6 +225,11 @@ pub(crate) fn keychain() -> Keychain {
         }
         _ => Keychain::default(),
     }
+}
+
+/// Whether the key in use is the demo workspace's (a sandbox: its built-in storage is used).
+pub(crate) fn demo_key_in_use() -> bool {
+    std::env::var("LAMINA_API_KEY").is_ok_and(|k| k.trim() == lamina_sandbox::DEMO_KEY)
 }
 
 /// Whether `LAMINA_API_KEY` holds a key (it then wins over the keychain).

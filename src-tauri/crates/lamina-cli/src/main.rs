@@ -7,6 +7,7 @@ mod batch;
 mod commands;
 mod doctor;
 mod render;
+mod storage;
 mod webhook;
 
 use std::path::PathBuf;
@@ -35,6 +36,10 @@ pub struct Cli {
     /// History and downloads folder (default: the desktop app's data folder).
     #[arg(long, global = true, env = "LAMINA_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Where photos given as `@FILE` go: `s3://BUCKET[/PREFIX]` (with the AWS_* variables) or
+    /// `builtin` (a sandbox); default: the bucket saved in the desktop app.
+    #[arg(long, global = true, env = "LAMINA_STORAGE")]
+    pub storage: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -71,6 +76,11 @@ pub enum Command {
     /// webhook address and keychain. Exit 0 healthy or warnings, 1 a problem to fix, 3 key
     /// refused, 4 service unreachable.
     Doctor(doctor::DoctorArgs),
+    /// Where your photos are uploaded (`storage`), and a check that it works (`storage test`).
+    Storage {
+        #[command(subcommand)]
+        action: Option<storage::StorageCommand>,
+    },
     /// Start the local Lamina-compatible server (same as `lamina-sandbox`).
     Sandbox(lamina_sandbox::cli::SandboxArgs),
     /// Receive signed webhook deliveries (`listen`) or show the last ones (`deliveries`).

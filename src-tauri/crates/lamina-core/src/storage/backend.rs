@@ -184,6 +184,29 @@ impl Backend {
         }
     }
 
+    /// Checks that the bucket exists (HEAD bucket). Some servers create a bucket on first PUT,
+    /// so "Test storage" asks first. The built-in storage always exists.
+    pub async fn check_bucket(&self) -> Result<(), BackendError> {
+        let Self::S3(s3) = self else {
+            return Ok(());
+        };
+        let url = s3
+            .bucket
+            .head_bucket(Some(&s3.credentials))
+            .sign(REQUEST_SIGNATURE_LIFETIME);
+        let response = s3.http.head(url).send().await.map_err(unreachable)?;
+        match response.status().as_u16() {
+            200..=299 => Ok(()),
+            404 => Err(BackendError::Refused {
+                status: 404,
+                code: Some("NoSuchBucket".into()),
+                detail: "HTTP 404 on HEAD bucket".into(),
+                clock_offset_secs: None,
+            }),
+            _ => Err(refused(response).await),
+        }
+    }
+
     /// Sends the bytes, reporting `(sent, total)` after each chunk.
     pub async fn put(
         &self,

@@ -205,15 +205,20 @@ pub async fn test_storage(backend: &Backend, http: &reqwest::Client) -> StorageT
             warnings,
         }
     };
-    if let Err(error) = backend
-        .put(
-            &key,
-            bytes::Bytes::from_static(CHECK_PNG),
-            "image/png",
-            |_, _| {},
-        )
-        .await
-    {
+    let put = match backend.check_bucket().await {
+        Ok(()) => {
+            backend
+                .put(
+                    &key,
+                    bytes::Bytes::from_static(CHECK_PNG),
+                    "image/png",
+                    |_, _| {},
+                )
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    if let Err(error) = put {
         let (problem, message) = classify(&error);
         steps.push(failed(
             StorageStep::Put,

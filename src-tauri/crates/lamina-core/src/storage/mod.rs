@@ -14,6 +14,7 @@
 //! - [`check`]: "Test storage", a typed report in plain words.
 
 pub mod backend;
+pub mod batch_files;
 pub mod check;
 pub mod prepare;
 pub mod reuse;

@@ -370,3 +370,128 @@ pub fn preview_of(source: &[u8]) -> Option<String> {
         base64::engine::general_purpose::STANDARD.encode(out)
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        image.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    fn photo(width: u32, height: u32) -> DynamicImage {
+        DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {
+            image::Rgb([x as u8, y as u8, 128])
+        }))
+    }
+
+    /// A minimal big-endian EXIF block with one Orientation entry.
+    fn exif_orientation(value: u16) -> Vec<u8> {
+        let mut tiff = b"MM\0*\0\0\0\x08\0\x01".to_vec();
+        tiff.extend_from_slice(&[0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1]);
+        tiff.extend_from_slice(&value.to_be_bytes());
+        tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        let mut payload = b"Exif\0\0".to_vec();
+        payload.extend_from_slice(&tiff);
+        payload
+    }
+
+    fn with_app1(jpeg: &[u8], payload: &[u8]) -> Vec<u8> {
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(payload);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn an_upright_jpeg_keeps_its_pixels_and_loses_its_exif() {
+        let jpeg = encode(&photo(40, 30), ImageFormat::Jpeg);
+        let tagged = with_app1(&jpeg, &exif_orientation(1));
+        let prepared = prepare_image(&tagged, PrepareOptions::default()).unwrap();
+        assert!(prepared.metadata_removed);
+        assert_eq!(
+            prepared.bytes.as_ref(),
+            jpeg.as_slice(),
+            "bytes as before the EXIF was added"
+        );
+        let clean = prepare_image(&jpeg, PrepareOptions::default()).unwrap();
+        assert!(!clean.metadata_removed);
+        assert_eq!(clean.sha256, prepared.sha256, "same photo, same name");
+        assert_eq!(prepared.file_name(), format!("{}.jpg", prepared.sha256));
+    }
+
+    #[test]
+    fn exif_orientation_is_applied() {
+        let jpeg = encode(&photo(40, 30), ImageFormat::Jpeg);
+        let rotated = with_app1(&jpeg, &exif_orientation(6)); // 90° clockwise
+        let prepared = prepare_image(&rotated, PrepareOptions::default()).unwrap();
+        assert_eq!((prepared.width, prepared.height), (30, 40));
+        assert!(prepared.metadata_removed);
+        let decoded = image::load_from_memory(&prepared.bytes).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (30, 40));
+    }
+
+    #[test]
+    fn large_photos_are_scaled_to_the_long_edge() {
+        let jpeg = encode(&photo(400, 200), ImageFormat::Jpeg);
+        let prepared = prepare_image(&jpeg, PrepareOptions { max_long_edge: 100 }).unwrap();
+        assert!(prepared.scaled);
+        assert_eq!((prepared.width, prepared.height), (100, 50));
+    }
+
+    #[test]
+    fn tiff_and_bmp_are_converted_and_alpha_stays_png() {
+        for format in [ImageFormat::Tiff, ImageFormat::Bmp] {
+            let prepared =
+                prepare_image(&encode(&photo(20, 10), format), PrepareOptions::default()).unwrap();
+            assert_eq!(prepared.content_type, "image/jpeg");
+            assert!(prepared.converted_from.is_some());
+        }
+        let rgba = DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+            8,
+            8,
+            image::Rgba([1, 2, 3, 100]),
+        ));
+        let webp = encode(&rgba, ImageFormat::WebP);
+        let prepared = prepare_image(&webp, PrepareOptions::default()).unwrap();
+        assert_eq!(prepared.extension, "png");
+    }
+
+    #[test]
+    fn png_text_chunks_are_removed() {
+        let png = encode(&photo(10, 10), ImageFormat::Png);
+        // Insert a tEXt chunk after IHDR (8 + 25 bytes).
+        let mut chunk = Vec::new();
+        let data = b"Comment\0taken at home";
+        chunk.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        chunk.extend_from_slice(b"tEXt");
+        chunk.extend_from_slice(data);
+        chunk.extend_from_slice(&[0, 0, 0, 0]);
+        let mut tagged = png[..33].to_vec();
+        tagged.extend_from_slice(&chunk);
+        tagged.extend_from_slice(&png[33..]);
+        let prepared = prepare_image(&tagged, PrepareOptions::default()).unwrap();
+        assert!(prepared.metadata_removed);
+        assert_eq!(prepared.bytes.as_ref(), png.as_slice());
+    }
+
+    #[test]
+    fn heic_and_non_images_are_refused_with_a_reason() {
+        let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
+        assert_eq!(
+            prepare_image(heic, PrepareOptions::default()).unwrap_err(),
+            PrepareError::Heic
+        );
+        assert!(
+            PrepareError::Heic
+                .to_string()
+                .contains("Convert it to JPEG")
+        );
+        let error = prepare_image(b"name,price\nshoe,10\n", PrepareOptions::default()).unwrap_err();
+        assert!(error.to_string().contains("text file"), "{error}");
+    }
+}

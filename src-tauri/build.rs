@@ -72,5 +72,6 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "upload_status",
         "input_from_output",
         "run_input_files",
+        "link_preview",
     ]
 }

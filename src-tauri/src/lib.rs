@@ -81,6 +81,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::storage::upload_status,
             commands::storage::input_from_output,
             commands::storage::run_input_files,
+            commands::link_preview::link_preview,
         ])
         .events(collect_events![
             RunUpdated,

@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod doctor;
 pub mod files;
 pub mod history;
+pub mod link_preview;
 pub mod presets;
 pub mod runs;
 pub mod startup;

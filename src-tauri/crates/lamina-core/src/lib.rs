@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod delivery;
 pub mod doctor;
 pub mod history;
+pub mod link_preview;
 pub mod notify;
 pub mod outputs;
 pub mod presets;

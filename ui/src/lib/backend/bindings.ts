@@ -136,6 +136,12 @@ export const commands = {
 	inputFromOutput: (localId: string, outputIndex: number) => typedError<InputFromOutput_Serialize, AppError_Serialize>(__TAURI_INVOKE("input_from_output", { localId, outputIndex })),
 	/**  The uploaded inputs of a run: the local file names beside the links (History). */
 	runInputFiles: (localId: string) => typedError<InputFile[], AppError_Serialize>(__TAURI_INVOKE("run_input_files", { localId })),
+	/**
+	 *  The preview of the picture at `url`. The only local address it may reach is the service the
+	 *  app is connected to (the demo workspace's sandbox, whose built-in storage holds dropped
+	 *  photos); every other private or local address is refused before any request.
+	 */
+	linkPreview: (url: string) => typedError<LinkPreview, AppError_Serialize>(__TAURI_INVOKE("link_preview", { url })),
 };
 
 /** Events */
@@ -896,6 +902,20 @@ export type Link_Deserialize = {
 export type Link_Serialize = {
 	url: string,
 	expiresAt: string | null,
+};
+
+/**  A preview of the picture at a link. */
+export type LinkPreview = {
+	/**  A small PNG (pictures with transparency) or JPEG, as a `data:` URL. */
+	thumbnail: string,
+	/**  Size of the picture itself, in pixels. */
+	width: number,
+	height: number,
+	/**
+	 *  What the bytes are (`image/png`, `image/jpeg`, `image/webp`, `image/gif`), whatever the
+	 *  server said.
+	 */
+	contentType: string,
 };
 
 export type Mapping = Mapping_Serialize | Mapping_Deserialize;

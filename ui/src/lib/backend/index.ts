@@ -26,6 +26,7 @@ import type {
   HistoryPage,
   HistoryQuery,
   Inputs,
+  LinkPreview,
   Mapping,
   MediaVariant,
   Preset,
@@ -38,7 +39,6 @@ import type {
 import type {
   InputFile,
   InputFromOutput,
-  LinkPreview,
   StorageSettingsInput,
   StorageSettingsView,
   StorageTestReport,
@@ -144,6 +144,9 @@ export interface Backend {
 
   /** Address to preview a link the user typed into a `url` field, or null when previews are off. */
   inputPreviewUrl(url: string): string | null;
+  /** A thumbnail of the picture at a pasted link, fetched by Rust (http/https only, no local or
+   * private addresses except the demo workspace's, size and time limits). */
+  linkPreview(url: string): Promise<LinkPreview>;
 
   // --- your own photos: Settings → Storage and uploads ---------------------------------------
   /** Where photos go (built in for the demo, a bucket, or none): never the secret itself. */
@@ -165,8 +168,6 @@ export interface Backend {
   inputFromOutput(localId: string, index: number): Promise<InputFromOutput>;
   /** A run's uploaded inputs: the local file names beside the links (History). */
   runInputFiles(localId: string): Promise<InputFile[]>;
-  /** A small preview of a pasted link, fetched by Rust (the web view loads nothing remote). */
-  linkPreview(url: string): Promise<LinkPreview>;
 
   // --- batches ------------------------------------------------------------------------------
   /** Opens the system dialog for a CSV file and returns its text (null: cancelled). */

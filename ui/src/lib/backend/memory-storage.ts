@@ -6,7 +6,6 @@ import { appError } from "./memory-demo";
 import {
   UPLOAD_REF_PREFIX,
   type InputFile,
-  type LinkPreview,
   type StorageSettingsInput,
   type StorageSettingsView,
   type StorageTestReport,
@@ -278,20 +277,5 @@ export class MemoryStorage {
 
   inputFiles(localId: string): InputFile[] {
     return (this.files.get(localId) ?? []).map((f) => ({ ...f }));
-  }
-
-  async preview(url: string): Promise<LinkPreview> {
-    await this.sleep(this.stepMs / 2);
-    if (/^https?:\/\/(localhost|127\.|10\.|192\.168\.)/.test(url)) {
-      throw appError({
-        kind: "invalidInput",
-        message: "That address is on your own network, so it can't be previewed.",
-        detail: url,
-      });
-    }
-    const thumbnail = `data:image/svg+xml;utf8,${encodeURIComponent(
-      '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#c9b79c"/></svg>',
-    )}`;
-    return { thumbnail, width: 64, height: 64, contentType: "image/png" };
   }
 }

@@ -14,12 +14,12 @@ import { MemoryPresets } from "./memory-presets";
 import { seedRecord, seedSpecs, type SeedRun } from "./memory-seed";
 import { MemoryDelivery } from "./memory-delivery";
 import { memoryReport } from "./memory-doctor";
+import { memoryLinkPreview } from "./memory-link-preview";
 import { MemoryWorkspace, type MemoryOptions } from "./memory-workspace";
 import { MemoryStorage, decodeData } from "./memory-storage";
 import type {
   InputFile,
   InputFromOutput,
-  LinkPreview,
   StorageSettingsInput,
   StorageSettingsView,
   StorageTestReport,
@@ -48,6 +48,7 @@ import type {
   HistoryQuery,
   Mapping,
   Inputs,
+  LinkPreview,
   Parameter,
   Preset,
   RunCandidate,
@@ -460,6 +461,11 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     });
   }
 
+  async linkPreview(url: string): Promise<LinkPreview> {
+    await this.sleep(this.stepMs / 10);
+    return memoryLinkPreview(url);
+  }
+
   async accountUsage(): Promise<Usage | null> {
     this.requireWorkspace();
     const usage = this.delivery.usage;
@@ -519,10 +525,6 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
 
   async runInputFiles(localId: string): Promise<InputFile[]> {
     return this.storage.inputFiles(localId);
-  }
-
-  async linkPreview(url: string): Promise<LinkPreview> {
-    return this.storage.preview(url);
   }
 
   private requireUnknown(localId: string): RunRecord {

@@ -19,14 +19,6 @@ export type {
   UploadTicket_Serialize as UploadTicket,
 } from "./bindings";
 
-// TODO(merge): s7-sbx's `link_preview` command; then a re-export of its generated type.
-export interface LinkPreview {
-  thumbnail: string;
-  width: number;
-  height: number;
-  contentType: string;
-}
-
 /** A field value naming an upload; Rust swaps it for the link when the run starts. */
 export const UPLOAD_REF_PREFIX = "lamina-upload:";
 

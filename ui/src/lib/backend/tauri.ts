@@ -51,12 +51,6 @@ function subscribe<T>(
   };
 }
 
-function notYet(): Promise<never> {
-  return Promise.reject(
-    new BackendError({ kind: "unsupported", message: "", detail: "not in this build", fields: [] }),
-  );
-}
-
 export function createTauriBackend(): Backend {
   return {
     kind: "tauri",
@@ -142,11 +136,10 @@ export function createTauriBackend(): Backend {
     onUploadProgress: (callback) => subscribe(events.uploadProgressed, "uploads", callback),
     inputFromOutput: (localId, index) => unwrap(() => commands.inputFromOutput(localId, index)),
     runInputFiles: (localId) => unwrap(() => commands.runInputFiles(localId)),
-    // TODO(merge): s7-sbx's link_preview command.
-    linkPreview: () => notYet(),
 
     // No remote content in the app window (SECURITY.md): a pasted link is never loaded for a
     // preview; the service fetches it, not the web view (the CSP has no https: image source).
     inputPreviewUrl: () => null,
+    linkPreview: (url) => unwrap(() => commands.linkPreview(url)),
   };
 }

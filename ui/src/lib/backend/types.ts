@@ -56,6 +56,7 @@ export type {
   SaveOutcome_Serialize as SaveOutcome,
   StartupState_Serialize as StartupState,
   StoredFile_Serialize as StoredFile,
+  LinkPreview,
   Usage_Serialize as Usage,
   TableRow,
 } from "./bindings";
@@ -72,7 +73,6 @@ export type {
   DraggedOutput,
   InputFile,
   InputFromOutput,
-  LinkPreview,
   S3Settings,
   StorageCheck,
   StorageCheckStatus,

@@ -190,15 +190,19 @@ class OwnPhotos(LaminaDesktop):
             self.force_theme(theme)
             if self.driver.find_elements(*testid("remove-photo")):
                 self.click("remove-photo")
-            card = self.drop_photo(f"{name}-{i}.png", noisy_png(1600, 1200, MAGENTA))
-            state = card.get_attribute("data-state")
-            generate = self.find("generate")
+            self.drop_photo(f"{name}-{i}.png", noisy_png(1600, 1200, MAGENTA))
+            # The photo's state and the button's, read at the same moment.
+            state, disabled, label = self.driver.execute_script(
+                "const card = document.querySelector('[data-testid=\"photo-card\"]');"
+                "const button = document.querySelector('[data-testid=\"generate\"]');"
+                "return [card.dataset.state, button.disabled, button.textContent];"
+            )
+            self.shot(f"{name}-uploading-{theme}")
+            print(f"\n{name} ({theme}): the photo was {state!r} when shot; Generate {label!r}")
             if state not in ("done", "failed"):
                 # Generate waits for the photo.
-                self.assertFalse(generate.is_enabled())
-                self.assertIn("Uploading photo", generate.text)
-            self.shot(f"{name}-uploading-{theme}")
-            print(f"\n{name} ({theme}): the photo was {state!r} when shot")
+                self.assertTrue(disabled)
+                self.assertIn("Uploading photo", label)
             self.wait_photo_done()
             self.assertTrue(self.find("generate").is_enabled())
             self.shot(f"{name}-ready-{theme}")
@@ -264,7 +268,8 @@ class OwnPhotos(LaminaDesktop):
         for theme in ["light", "dark"]:
             self.force_theme(theme)
             self.driver.execute_script(
-                "document.querySelector('[data-testid=\"storage-settings\"]').scrollIntoView()"
+                "document.querySelector('[data-testid=\"storage-report\"]')"
+                ".scrollIntoView({ block: 'end' })"
             )
             time.sleep(0.3)
             self.shot(f"storage-tested-{theme}")

@@ -892,18 +892,6 @@ export type InputFromOutput_Serialize = {
 /**  A link the service can fetch, and when it stops working (`None`: never). */
 export type Link = Link_Serialize | Link_Deserialize;
 
-/**  A link the service can fetch, and when it stops working (`None`: never). */
-export type Link_Deserialize = {
-	url: string,
-	expiresAt?: string | null,
-};
-
-/**  A link the service can fetch, and when it stops working (`None`: never). */
-export type Link_Serialize = {
-	url: string,
-	expiresAt: string | null,
-};
-
 /**  A preview of the picture at a link. */
 export type LinkPreview = {
 	/**  A small PNG (pictures with transparency) or JPEG, as a `data:` URL. */
@@ -916,6 +904,18 @@ export type LinkPreview = {
 	 *  server said.
 	 */
 	contentType: string,
+};
+
+/**  A link the service can fetch, and when it stops working (`None`: never). */
+export type Link_Deserialize = {
+	url: string,
+	expiresAt?: string | null,
+};
+
+/**  A link the service can fetch, and when it stops working (`None`: never). */
+export type Link_Serialize = {
+	url: string,
+	expiresAt: string | null,
 };
 
 export type Mapping = Mapping_Serialize | Mapping_Deserialize;

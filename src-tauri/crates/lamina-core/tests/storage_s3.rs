@@ -364,6 +364,11 @@ async fn an_upload_interrupted_by_a_kill_finishes_on_the_next_start() {
         .uploader
         .submit_bytes("late.jpg", &camera_jpeg(9))
         .unwrap();
+    let staged = Uploader::staging_dir_of(&setup.data_dir).join(format!("{}.source", ticket.id));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !staged.exists() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     drop(setup.uploader);
     let store = Store::open(&setup.data_dir.join("history.sqlite3")).unwrap();
     let next = Uploader::new(
@@ -376,6 +381,7 @@ async fn an_upload_interrupted_by_a_kill_finishes_on_the_next_start() {
     let done = next.status(&ticket.id).unwrap();
     assert_eq!(done.state, UploadState::Done);
     assert_eq!(fetch(&done.link.unwrap().url).await.0, 200);
+    assert!(!staged.exists(), "the staged copy is removed once uploaded");
     drop(setup.store);
 }
 

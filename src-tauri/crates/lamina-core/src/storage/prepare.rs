@@ -293,7 +293,7 @@ fn strip_jpeg(data: &[u8]) -> Option<(Vec<u8>, bool)> {
             // Start of scan: entropy-coded data follows, where 0xFF is always followed by 0x00
             // or a restart marker, so the first FF D9 is the end of the picture.
             let rest = &data[at..];
-            let eoi = rest.windows(2).position(|w| w == [0xFF, 0xD9])?;
+            let eoi = memchr::memmem::find(rest, &[0xFF, 0xD9])?;
             out.extend_from_slice(&rest[..eoi + 2]);
             removed |= at + eoi + 2 < data.len();
             return Some((out, removed));

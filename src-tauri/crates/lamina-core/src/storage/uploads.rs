@@ -67,16 +67,6 @@ pub enum UploadState {
 }
 
 impl UploadState {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Queued => "queued",
-            Self::Preparing => "preparing",
-            Self::Uploading => "uploading",
-            Self::Done => "done",
-            Self::Failed => "failed",
-        }
-    }
-
     fn parse(text: &str) -> Self {
         match text {
             "preparing" => Self::Preparing,
@@ -249,6 +239,8 @@ pub struct Uploader {
     progress: ProgressSink,
     counters: Arc<UploadCounters>,
     in_flight: Arc<Mutex<HashSet<String>>>,
+    /// Bytes of uploads submitted by this process, so `run` needn't read the staged copy back.
+    pending: Arc<Mutex<std::collections::HashMap<String, bytes::Bytes>>>,
 }
 
 /// Marks an upload as being worked on for as long as it lives.
@@ -334,6 +326,7 @@ impl Uploader {
             progress: Arc::new(|_| {}),
             counters: Arc::default(),
             in_flight: Arc::default(),
+            pending: Arc::default(),
         }
     }
 
@@ -362,14 +355,45 @@ impl Uploader {
         std::fs::create_dir_all(&self.staging_dir)
             .map_err(|e| UploadError::Journal(e.to_string()))?;
         let staged = self.staging_dir.join(format!("{id}.source"));
-        std::fs::write(&staged, bytes).map_err(|e| UploadError::Journal(e.to_string()))?;
-        let file_name = base_name(file_name);
+        let bytes = bytes::Bytes::copy_from_slice(bytes);
+        self.journal_new(&id, &base_name(file_name), &staged)?;
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.insert(id.clone(), bytes.clone());
+        }
+        // The staged copy is written beside the upload, not before it: a 12 MP photo's write
+        // costs as much as its PUT on loopback. A kill before it lands loses only this upload,
+        // which then says "add the photo again".
+        std::thread::spawn(move || {
+            if let Err(error) = std::fs::write(&staged, &bytes) {
+                tracing::warn!(%error, "could not stage an upload");
+            }
+        });
+        Ok(self.row(&id)?.ticket())
+    }
+
+    fn journal_new(&self, id: &str, file_name: &str, source: &Path) -> Result<(), UploadError> {
         let now = millis(Utc::now());
         self.store.lock().execute(
             "INSERT INTO uploads (id, file_name, staged_path, state, created_at, updated_at)
              VALUES (?1, ?2, ?3, 'queued', ?4, ?4)",
-            params![id, file_name, staged.to_string_lossy(), now],
+            params![id, file_name, source.to_string_lossy(), now],
         )?;
+        Ok(())
+    }
+
+    /// Journals a local file (CLI, batches, the dialog): the file itself is the source to
+    /// resume from (no copy).
+    pub fn submit_path(&self, path: &Path) -> Result<UploadTicket, UploadError> {
+        std::fs::File::open(path).map_err(|e| UploadError::Unreadable {
+            detail: format!("{}: {e}", path.display()),
+        })?;
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "photo".into());
+        let id = uuid::Uuid::new_v4().to_string();
+        self.journal_new(&id, &base_name(&name), &path)?;
         Ok(self.row(&id)?.ticket())
     }
 
@@ -388,18 +412,6 @@ impl Uploader {
                 detail: format!("not base64: {e}"),
             })?;
         self.submit_bytes(file_name, &bytes)
-    }
-
-    /// Journals a local file (CLI, batches, the dialog): it is read now and staged the same way.
-    pub fn submit_path(&self, path: &Path) -> Result<UploadTicket, UploadError> {
-        let bytes = std::fs::read(path).map_err(|e| UploadError::Unreadable {
-            detail: format!("{}: {e}", path.display()),
-        })?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "photo".into());
-        self.submit_bytes(&name, &bytes)
     }
 
     pub fn status(&self, id: &str) -> Result<UploadTicket, UploadError> {
@@ -438,16 +450,22 @@ impl Uploader {
     async fn run_inner(&self, row: &UploadRow) -> Result<UploadTicket, UploadError> {
         let backend = self.backend.clone().ok_or(UploadError::NoStorage)?;
         let id = row.id.clone();
-        self.set_state(&id, UploadState::Preparing)?;
         self.report(&id, UploadStage::Preparing, 0, 0);
-        let staged = row
-            .staged_path
-            .clone()
-            .ok_or_else(|| UploadError::Journal("the staged copy is gone".into()))?;
+        let in_memory = self.pending.lock().ok().and_then(|mut p| p.remove(&id));
+        let staged = row.staged_path.clone();
         let options = self.options;
         let prepared: PreparedImage = tokio::task::spawn_blocking(move || {
-            let bytes = std::fs::read(&staged)
-                .map_err(|e| UploadError::Journal(format!("staged copy: {e}")))?;
+            let bytes = match in_memory {
+                Some(bytes) => bytes,
+                None => {
+                    let staged = staged.ok_or_else(|| UploadError::Journal("no source".into()))?;
+                    std::fs::read(&staged)
+                        .map_err(|_| UploadError::Unreadable {
+                            detail: "the photo is no longer there; add it again".into(),
+                        })?
+                        .into()
+                }
+            };
             Ok::<_, UploadError>(prepare_image(&bytes, options)?)
         })
         .await
@@ -502,7 +520,7 @@ impl Uploader {
         let link = backend.link(&key);
         self.store.lock().execute(
             "UPDATE uploads SET state = 'done', sent = ?2, link = ?3, link_expires_at = ?4,
-                 error = NULL, updated_at = ?5 WHERE id = ?1",
+                 error = NULL, staged_path = NULL, updated_at = ?5 WHERE id = ?1",
             params![
                 id,
                 sent as i64,
@@ -511,13 +529,7 @@ impl Uploader {
                 millis(Utc::now())
             ],
         )?;
-        if let Some(staged) = &row.staged_path {
-            let _ = std::fs::remove_file(staged);
-            self.store.lock().execute(
-                "UPDATE uploads SET staged_path = NULL WHERE id = ?1",
-                params![id],
-            )?;
-        }
+        self.remove_staged(row.staged_path.as_deref());
         self.report(&id, UploadStage::Done, sent, total);
         Ok(self.row(&id)?.ticket())
     }
@@ -540,6 +552,7 @@ impl Uploader {
         for id in &ids {
             let _ = self.run(id).await;
         }
+        self.sweep_staging();
         ids.len()
     }
 
@@ -660,12 +673,33 @@ impl Uploader {
         Ok(())
     }
 
-    fn set_state(&self, id: &str, state: UploadState) -> Result<(), UploadError> {
-        self.store.lock().execute(
-            "UPDATE uploads SET state = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, state.as_str(), millis(Utc::now())],
-        )?;
-        Ok(())
+    /// Removes a staged copy (never a user's own file, which lives outside the staging folder).
+    fn remove_staged(&self, staged: Option<&str>) {
+        if let Some(staged) = staged.map(Path::new)
+            && staged.starts_with(&self.staging_dir)
+        {
+            let _ = std::fs::remove_file(staged);
+        }
+    }
+
+    /// Staged copies of finished uploads (a copy may land after its upload finished).
+    fn sweep_staging(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.staging_dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(id) = name.strip_suffix(".source") else {
+                continue;
+            };
+            if self
+                .row(id)
+                .is_ok_and(|r| matches!(r.state, UploadState::Done | UploadState::Failed))
+                && !self.is_in_flight(id)
+            {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 
     fn report(&self, id: &str, stage: UploadStage, sent: u64, total: u64) {

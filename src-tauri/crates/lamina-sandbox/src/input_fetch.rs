@@ -138,16 +138,14 @@ async fn fetch_photo(state: &AppState, url: &str) -> Result<RgbaImage, String> {
     if let Some(status) = state.faults.take_input_fetch(parsed.path()) {
         return Err(format!("the address answered {status}"));
     }
-    let bytes = match own_sample(state, url) {
-        Some(seed) => {
-            let (w, h) = images::size_for("3:4", LONG_SIDE);
-            let job = move || images::still(seed, w, h, crate::catalog::Format::Png);
-            tokio::task::spawn_blocking(job)
-                .await
-                .map_err(|e| format!("the sample could not be drawn: {e}"))??
-        }
-        None => download(state, url).await?,
-    };
+    if let Some(seed) = own_sample(state, url) {
+        // The very picture `GET /files/samples/…` serves, without encoding it only to decode it.
+        let (w, h) = images::size_for("3:4", LONG_SIDE);
+        return tokio::task::spawn_blocking(move || images::sample_photo(seed, w, h))
+            .await
+            .map_err(|e| format!("the sample could not be drawn: {e}"));
+    }
+    let bytes = download(state, url).await?;
     tokio::task::spawn_blocking(move || decode(&bytes))
         .await
         .map_err(|e| format!("the image could not be read: {e}"))?

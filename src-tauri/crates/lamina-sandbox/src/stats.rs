@@ -30,11 +30,15 @@ pub struct SandboxStats {
     pub stored_bytes_received: u64,
     /// `GET`/`HEAD /_sandbox/files/…` answered with a file.
     pub stored_files_served: u64,
-    /// Every `url` input the sandbox fetched for a run, in order (as given, one per fetch).
+    /// Every `url` input the sandbox fetched for a run, in order (as given, one per fetch; the
+    /// last 1000 are kept).
     pub fetched_inputs: Vec<String>,
     /// Those fetches that failed (the run then fails naming the field).
     pub input_fetch_failures: u64,
 }
+
+/// How many fetched input addresses the stats remember (a demo runs for days).
+const FETCHED_INPUTS_KEPT: usize = 1000;
 
 #[derive(Debug, Default)]
 pub(crate) struct StatsCell(Mutex<SandboxStats>);
@@ -80,6 +84,9 @@ impl StatsCell {
 
     pub(crate) fn input_fetched(&self, url: &str, ok: bool) {
         self.with(|s| {
+            if s.fetched_inputs.len() >= FETCHED_INPUTS_KEPT {
+                s.fetched_inputs.remove(0);
+            }
             s.fetched_inputs.push(url.to_owned());
             s.input_fetch_failures += u64::from(!ok);
         });

@@ -215,11 +215,10 @@ async fn an_unfetchable_photo_fails_the_run_naming_the_field_in_both_modes() {
         if minimal {
             assert_eq!(statuses.last().unwrap(), "failed");
         } else {
-            assert_eq!(
-                statuses,
-                ["queued", "running", "failed"],
-                "minimal: {minimal}"
-            );
+            // The start's own answer was `queued` (checked in `hero`); polling may begin later.
+            let mut seen = vec!["queued".to_owned()];
+            seen.extend(statuses.into_iter().filter(|s| s != "queued"));
+            assert_eq!(seen, ["queued", "running", "failed"]);
         }
         assert_eq!(sb.stats().fetched_inputs, vec![missing]);
         assert_eq!(sb.stats().input_fetch_failures, 1);
@@ -242,7 +241,7 @@ async fn not_an_image_unreachable_and_too_slow_are_told_apart() {
     drop(closed);
 
     let sb = sandbox(SandboxConfig {
-        input_fetch_timeout: Duration::from_millis(300),
+        input_fetch_timeout: Duration::from_millis(1500),
         ..SandboxConfig::default()
     })
     .await;
@@ -270,7 +269,7 @@ async fn not_an_image_unreachable_and_too_slow_are_told_apart() {
     .await;
     let body: Value = waited.json().await.unwrap();
     assert!(
-        asked.elapsed() < Duration::from_secs(3),
+        asked.elapsed() < Duration::from_secs(5),
         "{:?}",
         asked.elapsed()
     );
@@ -278,7 +277,7 @@ async fn not_an_image_unreachable_and_too_slow_are_told_apart() {
     assert_eq!(
         body["data"]["errorMessage"],
         "Couldn't fetch the image given for Reference Image: the address did not answer \
-         within 0.3 seconds"
+         within 1.5 seconds"
     );
 }
 

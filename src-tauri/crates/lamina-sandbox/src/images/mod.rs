@@ -42,6 +42,11 @@ pub(crate) fn still(seed: u64, width: u32, height: u32, format: Format) -> Resul
     encode(draw::paint(seed, width, height, 0.0), format)
 }
 
+/// The pixels of a sample photo (what [`still`] encodes for `GET /files/samples/…`).
+pub(crate) fn sample_photo(seed: u64, width: u32, height: u32) -> RgbaImage {
+    DynamicImage::ImageRgb8(draw::paint(seed, width, height, 0.0)).to_rgba8()
+}
+
 /// A still with `photo` placed in the scene (on the plinth, or filling it for a `close_up`).
 pub(crate) fn still_with_photo(
     seed: u64,

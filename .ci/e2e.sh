@@ -11,6 +11,9 @@ cargo build -p lamina-desktop
 # (Built apart: together, Cargo unifies their features and rebuilds the app's dependencies.)
 cargo build -p lamina-sandbox
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+# test_own_photos.py: a real S3-compatible server (crates.io s3s-fs), as the storage tests use.
+export LAMINA_S3S_FS=${LAMINA_S3S_FS:-$PWD/target/tools/s3s-fs/bin/s3s-fs}
+[ -x "$LAMINA_S3S_FS" ] || cargo install s3s-fs@0.14.1 --features binary --locked --root target/tools/s3s-fs
 python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q "selenium==4.38.0"
 
 export LAMINA_APP_BINARY=${CARGO_TARGET_DIR:-$PWD/target}/debug/lamina-desktop

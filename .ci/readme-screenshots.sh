@@ -23,6 +23,7 @@ for theme in light dark; do
 done
 copy compare-07-compare-light compare-light
 copy compare-08-compare-dark compare-dark
+copy photos-demo-run-completed own-photo-light
 [ "$missing" = 0 ] || { echo "README pictures not all updated: run the E2E files that take them" >&2; exit 1; }
 cp "$dest/run-light.png" .github/assets/hero-image-run.png
 ls -l "$dest"

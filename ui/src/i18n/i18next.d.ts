@@ -20,6 +20,8 @@ import type presets from "./locales/en/presets.json";
 import type connection from "./locales/en/connection.json";
 import type describe from "./locales/en/describe.json";
 import type publishing from "./locales/en/publishing.json";
+import type uploads from "./locales/en/uploads.json";
+import type storage from "./locales/en/storage.json";
 
 declare module "i18next" {
   interface CustomTypeOptions {
@@ -40,6 +42,8 @@ declare module "i18next" {
       usage: typeof usage;
       batch: typeof batch;
       compare: typeof compare;
+      uploads: typeof uploads;
+      storage: typeof storage;
       presets: typeof presets;
       connection: typeof connection;
       describe: typeof describe;

@@ -3,6 +3,7 @@
 import { i18n } from "../i18n";
 import { formatList } from "../i18n/format";
 import type { Inputs, Parameter } from "./backend/types";
+import { UPLOAD_REF_PREFIX } from "./backend/storage-types";
 
 /** Mandatory = no default AND `required` is not explicitly false. */
 export function isMandatory(parameter: Parameter): boolean {
@@ -15,6 +16,8 @@ export function acceptsImages(parameter: Parameter): boolean {
 
 /** An absolute http(s) address with a host, the only kind the service can fetch. */
 export function checkUrl(value: string): string | null {
+  // The person's own photo: Rust puts its link in when the run starts.
+  if (value.startsWith(UPLOAD_REF_PREFIX) && value.length > UPLOAD_REF_PREFIX.length) return null;
   let url: URL;
   try {
     url = new URL(value);

@@ -10,6 +10,7 @@ import { useApp, useLastInputs, useStartRun } from "../../lib/queries";
 import { useUi } from "../../lib/store";
 import { PresetsMenu } from "../presets/PresetsMenu";
 import { RunsPanel } from "../runs/RunsPanel";
+import { usePhotoUploads } from "../uploads/usePhotoUploads";
 import { DynamicForm, useDynamicFormState } from "./DynamicForm";
 
 /** `prefill`: inputs to start from (e.g. "Open in form" from History) instead of the last ones. */
@@ -63,6 +64,7 @@ function AppWorkspace({
   const { t } = useTranslation("apps");
   const backend = useBackend();
   const form = useDynamicFormState(() => initialValues(app.parameters, lastInputs));
+  const photos = usePhotoUploads(form.change);
   const start = useStartRun();
   const refused = start.isError && !isFieldError(start.error) ? start.error : null;
 
@@ -105,6 +107,7 @@ function AppWorkspace({
             onSubmit={generate}
             submitting={start.isPending}
             previewSrc={(url) => backend.inputPreviewUrl(url)}
+            photos={photos}
             message={refused ? <InlineError error={refused} /> : null}
           />
         </section>

@@ -3,13 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { Inputs, Parameter } from "../../lib/backend/types";
 import { initialValues, isMandatory, problemsToErrors, type FormErrors } from "../../lib/inputs";
-import {
-  DynamicForm,
-  localFileNote,
-  droppedUrl,
-  useDynamicFormState,
-  usesSegmentedControl,
-} from "./DynamicForm";
+import { DynamicForm, droppedUrl, useDynamicFormState, usesSegmentedControl } from "./DynamicForm";
 
 const PARAMS: Parameter[] = [
   { id: "p-prompt", name: "Prompt", type: "text", required: true },
@@ -90,12 +84,13 @@ describe("DynamicForm", () => {
     expect(
       within(field("Scene")).getByRole("option", { name: "Outdoor / Café" }),
     ).toBeInTheDocument();
-    // url → URL input, with the one-line note about local files when it takes images
+    // url → URL input; without a place for photos (no uploads given) it says links only
     const ref = field("Reference Image").querySelector(
       'input[name="Reference Image"]',
     ) as HTMLInputElement;
     expect(ref.type).toBe("url");
-    expect(field("Reference Image")).toHaveTextContent(localFileNote());
+    expect(field("Reference Image")).toHaveTextContent("Paste a link to an image that is online.");
+    expect(field("Reference Image")).not.toHaveTextContent("coming soon");
     // unknown → plain text input, still named after the parameter
     expect((field("Mystery").querySelector('input[name="Mystery"]') as HTMLInputElement).type).toBe(
       "text",
@@ -228,7 +223,7 @@ describe("DynamicForm", () => {
     });
   });
 
-  it("takes a link dragged in from a browser, and explains local files", () => {
+  it("takes a link dragged in from a browser; without uploads a file is refused in words", () => {
     render(<Harness onSubmit={vi.fn()} />);
     const wrapper = field("Reference Image").querySelector(".url-field")!;
     const input = field("Reference Image").querySelector("input")!;
@@ -250,7 +245,7 @@ describe("DynamicForm", () => {
       dataTransfer: transfer({}, [new File(["x"], "shoe.png", { type: "image/png" })]),
     });
     expect(input).toHaveValue("https://images.example.com/shoe.jpg");
-    expect(field("Reference Image")).toHaveTextContent("That's a file from your computer.");
+    expect(field("Reference Image")).toHaveTextContent("Only links work in this field.");
   });
 
   it("reads the first link of a drop", () => {

@@ -4,7 +4,6 @@ import {
   useId,
   useRef,
   useState,
-  type DragEvent,
   type FormEvent,
   type KeyboardEvent,
   type ReactNode,
@@ -21,12 +20,16 @@ import {
   validateInputs,
   type FormErrors,
 } from "../../lib/inputs";
-import { ImageIcon } from "../../components/Icons";
+import { LinkPreview } from "../uploads/LinkPreview";
+import { LinkThumb, PhotoField } from "../uploads/PhotoField";
+import type { PhotoUploads } from "../uploads/usePhotoUploads";
 import { isGenerate, isMac } from "../../lib/shortcuts";
 
-/** The note under an image link field: only online images for now. */
-export function localFileNote(): string {
-  return i18n.t("apps:form.localFileNote");
+export { droppedUrl } from "../uploads/PhotoField";
+
+/** The note under an image field: what it takes. */
+export function photoFieldNote(): string {
+  return i18n.t("uploads:help");
 }
 
 /** Segmented control for a few short labels; a select for anything longer. */
@@ -68,6 +71,8 @@ export interface DynamicFormProps {
   previewSrc?: (url: string) => string | null;
   /** Shown above the Generate button (e.g. a refused start). */
   message?: ReactNode;
+  /** The person's own photos for image fields (absent: links only). */
+  photos?: PhotoUploads;
 }
 
 export function DynamicForm({
@@ -81,13 +86,23 @@ export function DynamicForm({
   submitting = false,
   previewSrc = () => null,
   message,
+  photos,
 }: DynamicFormProps) {
   const { t } = useTranslation("apps");
   const formRef = useRef<HTMLFormElement>(null);
   const baseId = useId();
 
+  const uploading = photos?.busy ?? false;
   const submit = () => {
-    if (submitting) return;
+    if (submitting || uploading) return;
+    // Never start a run whose photo did not make it: the field says why.
+    const failedPhotos = photos?.failed ?? [];
+    if (failedPhotos.length > 0) {
+      const fields: Record<string, string> = {};
+      for (const name of failedPhotos) fields[name] = t("form.photoFailed", { field: name });
+      onInvalid({ fields, general: [] });
+      return;
+    }
     const result = validateInputs(parameters, values, appName);
     if (!result.ok) {
       const formErrors = problemsToErrors(parameters, result.problems);
@@ -129,6 +144,7 @@ export function DynamicForm({
           error={errors.fields[p.name]}
           onChange={(v) => onChange(p.name, v)}
           previewSrc={previewSrc}
+          photos={photos}
         />
       ))}
 
@@ -147,9 +163,9 @@ export function DynamicForm({
           className="btn btn-primary btn-large"
           data-testid="generate"
           aria-keyshortcuts={isMac ? "Meta+Enter" : "Control+Enter"}
-          disabled={submitting}
+          disabled={submitting || uploading}
         >
-          {submitting ? t("form.starting") : t("form.generate")}
+          {submitting ? t("form.starting") : uploading ? t("form.uploading") : t("form.generate")}
         </button>
         <span className="shortcut" aria-hidden="true">
           {isMac ? t("form.shortcutMac") : t("form.shortcut")}
@@ -177,9 +193,10 @@ interface FieldProps {
   error: string | undefined;
   onChange: (value: string) => void;
   previewSrc: (url: string) => string | null;
+  photos: PhotoUploads | undefined;
 }
 
-function Field({ id, parameter: p, value, error, onChange, previewSrc }: FieldProps) {
+function Field({ id, parameter: p, value, error, onChange, previewSrc, photos }: FieldProps) {
   const { t } = useTranslation("apps");
   const mandatory = isMandatory(p);
   const errorId = `${id}-error`;
@@ -253,6 +270,7 @@ function Field({ id, parameter: p, value, error, onChange, previewSrc }: FieldPr
           onChange={onChange}
           previewSrc={previewSrc}
           helpId={helpId}
+          photos={photos}
         />
       );
       break;
@@ -360,18 +378,6 @@ function SegmentedControl({
   );
 }
 
-/** First address of a drop: `text/uri-list` (comments skipped), else plain text that is a link. */
-export function droppedUrl(data: Pick<DataTransfer, "getData">): string | null {
-  const list = data.getData("text/uri-list");
-  const fromList = list
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .find((l) => l !== "" && !l.startsWith("#"));
-  if (fromList && isWebUrl(fromList)) return fromList;
-  const plain = data.getData("text/plain").trim();
-  return isWebUrl(plain) ? plain : null;
-}
-
 function UrlInput({
   control,
   parameter,
@@ -379,6 +385,7 @@ function UrlInput({
   onChange,
   previewSrc,
   helpId,
+  photos,
 }: {
   control: Record<string, unknown>;
   parameter: Parameter;
@@ -386,81 +393,42 @@ function UrlInput({
   onChange: (value: string) => void;
   previewSrc: (url: string) => string | null;
   helpId: string;
+  photos: PhotoUploads | undefined;
 }) {
   const { t } = useTranslation("apps");
   const images = acceptsImages(parameter);
-  const [dragging, setDragging] = useState(false);
-  const [dropNote, setDropNote] = useState<string | null>(null);
-  const [failed, setFailed] = useState<string | null>(null);
   const url = value.trim();
-  const src = images && isWebUrl(url) ? previewSrc(url) : null;
-
-  const onDragOver = (e: DragEvent) => {
-    const types = Array.from(e.dataTransfer.types);
-    if (
-      types.includes("text/uri-list") ||
-      types.includes("text/plain") ||
-      types.includes("Files")
-    ) {
-      e.preventDefault();
-      e.dataTransfer.dropEffect = "copy";
-      setDragging(true);
-    }
-  };
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    const dropped = droppedUrl(e.dataTransfer);
-    if (dropped) {
-      setDropNote(null);
-      onChange(dropped);
-    } else if (e.dataTransfer.files.length > 0) {
-      setDropNote(t("form.droppedFile"));
-    } else {
-      setDropNote(t("form.droppedOther"));
-    }
-  };
-
+  const alt = t("form.previewAlt", { name: parameter.name });
+  const showPreview = images && isWebUrl(url);
   return (
-    <div
-      className={`url-field${dragging ? " dragging" : ""}`}
-      onDragOver={onDragOver}
-      onDragLeave={() => setDragging(false)}
-      onDrop={onDrop}
-    >
-      <input
-        {...control}
-        className="input"
-        type="url"
-        inputMode="url"
-        autoComplete="off"
-        spellCheck={false}
-        placeholder={images ? t("form.imagePlaceholder") : "https://"}
-        value={value}
-        onChange={(e) => {
-          setDropNote(null);
-          onChange(e.target.value);
-        }}
-      />
-      {src && (
-        <div className={`url-preview${failed === src ? " missing" : ""}`}>
-          {failed === src ? (
-            <span className="url-preview-missing">
-              <ImageIcon size={18} />
-              {t("form.noPreview")}
-            </span>
-          ) : (
-            <img
-              src={src}
-              alt={t("form.previewAlt", { name: parameter.name })}
-              onError={() => setFailed(src)}
-            />
-          )}
-        </div>
-      )}
-      <p className="field-help" id={helpId}>
-        {dropNote ?? (images ? t("form.imageHelp") : t("form.linkHelp"))}
-      </p>
-    </div>
+    <PhotoField
+      name={parameter.name}
+      images={images}
+      photos={photos}
+      value={value}
+      url={showPreview ? url : ""}
+      helpId={helpId}
+      onLink={onChange}
+      preview={
+        photos ? (
+          <LinkPreview url={url} alt={alt} previewSrc={previewSrc} />
+        ) : (
+          <LinkThumb src={previewSrc(url)} alt={alt} />
+        )
+      }
+      input={
+        <input
+          {...control}
+          className="input"
+          type="url"
+          inputMode="url"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={images ? t("form.imagePlaceholder") : "https://"}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      }
+    />
   );
 }

@@ -4,6 +4,7 @@ import { StarIcon } from "../../components/Icons";
 import { useBackend } from "../../lib/backend/context";
 import type { GalleryItem } from "../../lib/backend/types";
 import { absoluteTime } from "../../lib/time";
+import { startOutputDrag } from "../uploads/PhotoField";
 
 /** One kept image: opens the lightbox; the star shows on hover (always when starred). */
 export function GalleryTile({
@@ -65,7 +66,7 @@ export function GalleryTile({
           alt=""
           loading="lazy"
           decoding="async"
-          draggable={false}
+          onDragStart={(e) => startOutputDrag(e, { localId: item.localId, index: item.index })}
         />
         <span className="gallery-caption" aria-hidden="true">
           {item.appName}

@@ -9,6 +9,7 @@ import { CompareRowCheckbox } from "../compare/HistorySelect";
 import { useCompareSelection } from "../compare/selection";
 import { elapsedMs, formatElapsed } from "../runs/status";
 import { inputsSummary } from "../runs/summary";
+import { startOutputDrag } from "../uploads/PhotoField";
 
 export const ROW_HEIGHT = 72;
 const MAX_THUMBS = 3;
@@ -71,7 +72,7 @@ export function HistoryRow({ run, now, ...p }: RowProps & { run: RunRecord; now:
               alt=""
               loading="lazy"
               decoding="async"
-              draggable={false}
+              onDragStart={(e) => startOutputDrag(e, { localId: run.localId, index: o.index })}
             />
           ))
         )}

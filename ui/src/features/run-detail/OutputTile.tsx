@@ -3,6 +3,8 @@ import { CopyIcon, DownloadIcon, FolderIcon, StarIcon } from "../../components/I
 import { useBackend } from "../../lib/backend/context";
 import type { OutputRecord, RunRecord } from "../../lib/backend/types";
 import { useFileActions, useStar } from "../../lib/run-actions";
+import { startOutputDrag } from "../uploads/PhotoField";
+import { UseAsInput } from "../uploads/UseAsInput";
 import { SaveMenu } from "./SaveMenu";
 
 /** One kept image in the run's details: opens the lightbox; star, save, copy, show in folder. */
@@ -45,7 +47,7 @@ export function ImageTile({
           alt={label}
           data-testid="output-image"
           loading="lazy"
-          draggable={false}
+          onDragStart={(e) => startOutputDrag(e, { localId: run.localId, index: o.index })}
         />
       </button>
       <figcaption>
@@ -95,6 +97,7 @@ export function ImageTile({
           >
             <FolderIcon size={15} />
           </button>
+          <UseAsInput output={{ localId: run.localId, index: o.index }} />
         </span>
       </figcaption>
     </figure>

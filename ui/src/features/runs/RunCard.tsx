@@ -11,6 +11,7 @@ import { isInFlight, useStartRun } from "../../lib/queries";
 import { useUi } from "../../lib/store";
 import { clockTime } from "../../lib/time";
 import { PublishButton, canPublish, publishItem } from "../publishing/PublishButton";
+import { startOutputDrag } from "../uploads/PhotoField";
 import { Lightbox, type LightboxItem } from "./Lightbox";
 import { elapsedMs, failureDetails, failureMessage, formatElapsed } from "./status";
 
@@ -276,7 +277,14 @@ function OutputView({
             onClick={onOpen}
             aria-label={t("card.open", { label })}
           >
-            <img src={src} alt={label} data-testid="output-image" loading="lazy" />
+            <img
+              src={src}
+              alt={label}
+              data-testid="output-image"
+              loading="lazy"
+              title={t("card.dragHint")}
+              onDragStart={(e) => startOutputDrag(e, { localId: run.localId, index: o.index })}
+            />
           </button>
           <figcaption>{label}</figcaption>
         </figure>

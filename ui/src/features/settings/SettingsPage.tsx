@@ -8,6 +8,7 @@ import { ShortcutsButton } from "../shortcuts/ShortcutsDialog";
 import { ConnectionCheck } from "./connection/ConnectionCheck";
 import { DeliverySettings } from "./delivery/DeliverySettings";
 import { KeyForm } from "./KeyForm";
+import { StorageSettings } from "./storage/StorageSettings";
 
 const THEMES: readonly Theme[] = ["system", "light", "dark"];
 
@@ -31,6 +32,8 @@ export function SettingsPage({ account }: { account: AccountStatus }) {
       {account.mode !== "none" && <ConnectionCheck />}
 
       {account.mode !== "none" && <DeliverySettings demo={account.mode === "demo"} />}
+
+      {account.mode !== "none" && <StorageSettings demo={account.mode === "demo"} />}
 
       <section className="settings-section" aria-labelledby="look-heading">
         <h2 id="look-heading">{t("appearance.title")}</h2>

@@ -36,6 +36,15 @@ import type {
   StartupState,
   Usage,
 } from "./types";
+import type {
+  InputFile,
+  InputFromOutput,
+  StorageSettingsInput,
+  StorageSettingsView,
+  StorageTestReport,
+  UploadProgress,
+  UploadTicket,
+} from "./storage-types";
 import type { StartupTimings } from "../startup";
 import type {
   BrandView,
@@ -149,6 +158,27 @@ export interface Backend {
   /** A thumbnail of the picture at a pasted link, fetched by Rust (http/https only, no local or
    * private addresses except the demo workspace's, size and time limits). */
   linkPreview(url: string): Promise<LinkPreview>;
+
+  // --- your own photos: Settings → Storage and uploads ---------------------------------------
+  /** Where photos go (built in for the demo, a bucket, or none): never the secret itself. */
+  storageSettings(): Promise<StorageSettingsView>;
+  /** Saves a bucket; the secret goes to the keychain (null keeps the saved one). */
+  saveStorageSettings(input: StorageSettingsInput): Promise<StorageSettingsView>;
+  forgetStorage(): Promise<StorageSettingsView>;
+  /** Puts a small file, fetches it through the link Lamina would get, deletes it. */
+  testStorage(): Promise<StorageTestReport>;
+  /** A dropped or pasted file (`data`: a data: URL or base64): answers with its ticket at
+   * once; progress comes as events. */
+  uploadFileBytes(name: string, data: string): Promise<UploadTicket>;
+  /** Opens the system's file dialog (in Rust) and uploads the chosen photo (null: cancelled). */
+  chooseUploadFile(): Promise<UploadTicket | null>;
+  uploadStatus(id: string): Promise<UploadTicket>;
+  /** Every upload's progress. Returns the unsubscribe function. */
+  onUploadProgress(callback: (progress: UploadProgress) => void): () => void;
+  /** A kept output as an input: its hosted link while valid, else its copy uploaded. */
+  inputFromOutput(localId: string, index: number): Promise<InputFromOutput>;
+  /** A run's uploaded inputs: the local file names beside the links (History). */
+  runInputFiles(localId: string): Promise<InputFile[]>;
 
   // --- batches ------------------------------------------------------------------------------
   /** Opens the system dialog for a CSV file and returns its text (null: cancelled). */

@@ -6,7 +6,7 @@
 // and what was last copied (`clipboard`) or shown in the file manager (`revealed`).
 import type { Backend } from "./index";
 import type { StartupTimings } from "../startup";
-import { appError, clone, hash } from "./memory-demo";
+import { appError, clone, hash, placeholderImage } from "./memory-demo";
 import { MemoryBatches } from "./memory-batch";
 import { MemoryContent } from "./memory-content";
 import { appsInHistory, galleryPage, searchPage } from "./memory-history";
@@ -17,6 +17,16 @@ import { MemoryDelivery } from "./memory-delivery";
 import { memoryReport } from "./memory-doctor";
 import { memoryLinkPreview } from "./memory-link-preview";
 import { MemoryWorkspace, type MemoryOptions } from "./memory-workspace";
+import { MemoryStorage, decodeData } from "./memory-storage";
+import type {
+  InputFile,
+  InputFromOutput,
+  StorageSettingsInput,
+  StorageSettingsView,
+  StorageTestReport,
+  UploadProgress,
+  UploadTicket,
+} from "./storage-types";
 import type {
   AccountStatus,
   DeliveryLogEntry,
@@ -83,10 +93,15 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   /** Settings → Delivery and the credits (tests reach in: `busyPorts`, `usage`, `reject`). */
   delivery: MemoryDelivery;
   private readonly settled = new Set<string>();
+  /** Settings → Storage and uploads (tests reach in: `holdUploads`, `failUploadsWith`, ...). */
+  readonly storage: MemoryStorage;
+  /** What the next "Choose…" photo dialog returns (null: the person cancels it). */
+  chosenPhoto: { name: string; bytes: Uint8Array } | null = null;
 
   constructor(options: MemoryOptions = {}) {
     super(options);
     this.delivery = new MemoryDelivery(options.mode === "demo");
+    this.storage = new MemoryStorage(options.mode === "demo", (ms) => this.sleep(ms), this.stepMs);
     this.onRunUpdated((run) => {
       const terminal = run.status === "completed" || run.status === "failed";
       if (!terminal || this.settled.has(run.localId)) return;
@@ -101,12 +116,14 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
 
   override async useDemo(): Promise<AccountStatus> {
     if (this.account.mode !== "demo") this.delivery.reset(true);
+    this.storage.reset(true);
     return super.useDemo();
   }
 
   override async connectAccount(apiKey: string): Promise<AccountStatus> {
     const status = await super.connectAccount(apiKey);
     this.delivery.reset(false);
+    this.storage.reset(false);
     return status;
   }
   /** What the next "Choose a CSV file…" dialog returns (null: the person cancels it). */
@@ -138,6 +155,7 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     super.dispose();
     this.connectionListeners.clear();
     this.delivery.clear();
+    this.storage.releaseUploads();
   }
 
   // --- test hooks ---------------------------------------------------------------------------
@@ -473,6 +491,61 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     this.requireWorkspace();
     const usage = this.delivery.usage;
     return usage?.credits ? clone(usage) : null;
+  }
+
+  // --- your own photos ---------------------------------------------------------------------
+
+  /** As Rust does: uploaded photos become links first; a failed upload refuses the run. */
+  override async startRun(appId: string, inputs: Inputs): Promise<RunRecord> {
+    const resolved = await this.storage.resolve(inputs);
+    const run = await super.startRun(appId, resolved.inputs);
+    this.storage.rememberFiles(run.localId, resolved.files);
+    return run;
+  }
+
+  async storageSettings(): Promise<StorageSettingsView> {
+    return this.storage.view();
+  }
+
+  async saveStorageSettings(input: StorageSettingsInput): Promise<StorageSettingsView> {
+    return this.storage.save(input);
+  }
+
+  async forgetStorage(): Promise<StorageSettingsView> {
+    return this.storage.forget();
+  }
+
+  async testStorage(): Promise<StorageTestReport> {
+    return this.storage.test();
+  }
+
+  async uploadFileBytes(name: string, data: string): Promise<UploadTicket> {
+    return this.storage.submit(name, decodeData(data));
+  }
+
+  async chooseUploadFile(): Promise<UploadTicket | null> {
+    const chosen = this.chosenPhoto;
+    if (!chosen) return null;
+    const preview = placeholderImage(chosen.name, chosen.name, 64, 64).url;
+    return this.storage.submit(chosen.name, chosen.bytes, preview);
+  }
+
+  async uploadStatus(id: string): Promise<UploadTicket> {
+    return this.storage.status(id);
+  }
+
+  onUploadProgress(callback: (progress: UploadProgress) => void): () => void {
+    return this.storage.onProgress(callback);
+  }
+
+  async inputFromOutput(localId: string, index: number): Promise<InputFromOutput> {
+    const output = this.mustRun(localId).outputs.find((o) => o.index === index);
+    if (!output || output.type !== "image" || !output.value) throw this.notKept();
+    return { value: output.value, upload: null };
+  }
+
+  async runInputFiles(localId: string): Promise<InputFile[]> {
+    return this.storage.inputFiles(localId);
   }
 
   private requireUnknown(localId: string): RunRecord {

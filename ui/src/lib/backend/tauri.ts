@@ -128,6 +128,17 @@ export function createTauriBackend(): Backend {
     mediaUrl: (localId, index, variant = "full") =>
       `${convertFileSrc(localId, "lamina")}/${index}${variant === "thumb" ? "/thumb" : ""}`,
 
+    storageSettings: () => unwrap(() => commands.storageSettings()),
+    saveStorageSettings: (input) => unwrap(() => commands.saveStorageSettings(input)),
+    forgetStorage: () => unwrap(() => commands.forgetStorage()),
+    testStorage: () => unwrap(() => commands.testStorage()),
+    uploadFileBytes: (name, data) => unwrap(() => commands.uploadFileBytes(name, data)),
+    chooseUploadFile: () => unwrap(() => commands.chooseUploadFile()),
+    uploadStatus: (id) => unwrap(() => commands.uploadStatus(id)),
+    onUploadProgress: (callback) => subscribe(events.uploadProgressed, "uploads", callback),
+    inputFromOutput: (localId, index) => unwrap(() => commands.inputFromOutput(localId, index)),
+    runInputFiles: (localId) => unwrap(() => commands.runInputFiles(localId)),
+
     // No remote content in the app window (SECURITY.md): a pasted link is never loaded for a
     // preview; the service fetches it, not the web view (the CSP has no https: image source).
     inputPreviewUrl: () => null,

@@ -89,3 +89,23 @@ export type {
   TemplateView_Serialize as TemplateView,
 } from "./bindings";
 export type { DescribeBatchItem } from "./describe-batch";
+export type {
+  DraggedOutput,
+  InputFile,
+  InputFromOutput,
+  S3Settings,
+  StorageCheck,
+  StorageCheckStatus,
+  StorageKind,
+  StorageProblem,
+  StorageSettingsInput,
+  StorageSettingsView,
+  StorageStep,
+  StorageTestReport,
+  UploadLink,
+  UploadProgress,
+  UploadStage,
+  UploadState,
+  UploadTicket,
+} from "./storage-types";
+export { OUTPUT_DRAG_TYPE, UPLOAD_REF_PREFIX } from "./storage-types";

@@ -1,0 +1,31 @@
+// The preview of a pasted image link. The web view loads nothing remote (SECURITY.md: the CSP has
+// no https: image source), so Rust fetches a small thumbnail (`link_preview`) and hands back a
+// data: URL; the memory backend draws its own stand-ins synchronously (`previewSrc`).
+import { useQuery } from "@tanstack/react-query";
+import { useBackend } from "../../lib/backend/context";
+import { useDebounced } from "../../lib/useDebounced";
+import { LinkThumb } from "./PhotoField";
+
+export function LinkPreview({
+  url,
+  alt,
+  previewSrc,
+}: {
+  url: string;
+  alt: string;
+  previewSrc: (url: string) => string | null;
+}) {
+  const backend = useBackend();
+  const local = previewSrc(url);
+  const settled = useDebounced(url, 300);
+  const remote = useQuery({
+    queryKey: ["linkPreview", settled],
+    queryFn: () => backend.linkPreview(settled),
+    enabled: local === null && settled === url,
+    retry: false,
+    staleTime: Infinity,
+  });
+  if (local !== null) return <LinkThumb src={local} alt={alt} />;
+  if (remote.isPending) return null;
+  return <LinkThumb src={remote.data?.thumbnail ?? null} alt={alt} />;
+}

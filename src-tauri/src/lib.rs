@@ -130,6 +130,7 @@ pub fn run() {
         .setup(move |app| {
             if let Some(window) = app.get_webview_window("main") {
                 rendering::prefer_cpu_drawing_without_gpu(&window);
+                rendering::cache_as_one_document(&window);
             }
             builder.mount_events(app);
             let app_data = app_data_dir(app)?;

@@ -40,6 +40,7 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "reconnect",
         "first_paint",
         "startup_state",
+        "save_first_screen",
         "delivery_status",
         "set_delivery_settings",
         "recent_deliveries",

@@ -1,7 +1,8 @@
 //! The floor for start-up on this machine: a bare wry web view (what every Tauri app is built on)
 //! loading a hello-world page over a custom protocol, as tauri-apps/benchmark_results measures it.
 //! It prints the wall-clock moments of DOMContentLoaded and of its first painted frame (two
-//! animation frames, the convention the app's own probe uses), then exits.
+//! animation frames, the convention the app's own probe uses), then exits, unless
+//! `BASELINE_STAY_OPEN` is set: then it stays open (idle) until killed, for the idle RSS reading.
 //! `.ci/bench-footprint.sh` runs it beside the app, in the same session, with the same drawing
 //! choice (`lamina_desktop::rendering`).
 
@@ -30,6 +31,7 @@ fn epoch_ms() -> u128 {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let event_loop = EventLoopBuilder::<()>::with_user_event().build();
     let proxy = event_loop.create_proxy();
+    let stay_open = std::env::var_os("BASELINE_STAY_OPEN").is_some();
     let window = WindowBuilder::new()
         .with_title("Start-up baseline")
         .with_inner_size(tao::dpi::LogicalSize::new(1200.0, 800.0))
@@ -45,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_ipc_handler(move |message| {
             let what = message.body();
             println!("{what} at {} ms since the epoch", epoch_ms());
-            if what == "painted" {
+            if what == "painted" && !stay_open {
                 let _ = proxy.send_event(());
             }
         });

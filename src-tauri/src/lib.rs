@@ -4,6 +4,7 @@
 pub mod batches;
 mod commands;
 mod error;
+pub mod first_screen;
 mod media;
 mod navigation;
 pub mod notify;
@@ -49,6 +50,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::account::reconnect,
             commands::startup::first_paint,
             commands::startup::startup_state,
+            commands::startup::save_first_screen,
             commands::delivery::delivery_status,
             commands::delivery::set_delivery_settings,
             commands::delivery::recent_deliveries,
@@ -116,6 +118,14 @@ pub fn export_bindings(path: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// The app's data folder: `LAMINA_DATA_DIR` (tests, benchmarks) or the platform's app data folder.
+fn app_data_dir<R: tauri::Runtime>(app: &tauri::App<R>) -> tauri::Result<std::path::PathBuf> {
+    match std::env::var_os("LAMINA_DATA_DIR") {
+        Some(dir) => Ok(dir.into()),
+        None => app.path().app_data_dir(),
+    }
+}
+
 pub fn run() {
     commands::startup::mark_process_start();
     tracing_subscriber::fmt()
@@ -125,7 +135,9 @@ pub fn run() {
         )
         .init();
     let builder = specta_builder();
-    let context: tauri::Context<tauri::Wry> = tauri::generate_context!("tauri.conf.json");
+    let mut context: tauri::Context<tauri::Wry> = tauri::generate_context!("tauri.conf.json");
+    let first_screen = std::sync::Arc::new(first_screen::FirstScreenStore::default());
+    first_screen::WithFirstScreen::install(&mut context, first_screen.clone());
     let updates_on = updates::configured(context.config());
     let mut tauri_builder = tauri::Builder::default();
     if updates_on {
@@ -142,12 +154,12 @@ pub fn run() {
         .setup(move |app| {
             if let Some(window) = app.get_webview_window("main") {
                 rendering::prefer_cpu_drawing_without_gpu(&window);
+                rendering::cache_as_one_document(&window);
             }
             builder.mount_events(app);
-            let app_data = match std::env::var_os("LAMINA_DATA_DIR") {
-                Some(dir) => dir.into(),
-                None => app.path().app_data_dir()?,
-            };
+            let app_data = app_data_dir(app)?;
+            first_screen.set_dir(app_data.clone());
+            app.manage(first_screen);
             // Managed before the window can call anything.
             let window_events = app.handle().clone();
             app.manage(notify::Notifier::default());

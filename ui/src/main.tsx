@@ -1,8 +1,13 @@
 // The entry is kept small on purpose: it asks Rust for the first screen's data at once, while the
 // rest of the UI (React, the catalog of strings, every screen) is still loading and compiling.
 import { createBackend } from "./lib/backend";
-import { markStartup } from "./lib/startup";
+import { arrivedWithCatalog } from "./lib/first-screen";
+import { markStartup, startupTimings } from "./lib/startup";
 import "./styles.css";
+// The shell's own styles too: the saved first screen is painted before the UI's code (and the
+// styles that come with it) loads, so anything it shows must be styled by the entry's CSS.
+import "./features/about/about.css";
+import "./features/usage/usage.css";
 
 markStartup("script");
 
@@ -10,9 +15,24 @@ const container = document.getElementById("root");
 if (!container) throw new Error("#root missing from index.html");
 
 const backend = createBackend();
+const preDrawn = arrivedWithCatalog(container);
+// The saved catalog came inside the page and is painted with its first frame: that frame is the
+// start-up figure (two frames, as the catalog itself reports it when it draws first).
+if (preDrawn) {
+  markStartup("saved-catalog");
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => void backend.then((b) => b.markFirstPaint(startupTimings()))),
+  );
+}
 // A failed answer only means the screens ask for themselves, as they would later anyway.
 const firstScreen = backend.then((b) => b.startupState()).catch(() => null);
-const ui = import("./boot");
+// With the catalog already in the page, the UI's code (compiled on the page's only thread) waits
+// until that first frame is painted: a task queued from the frame's callback runs after it.
+const ui = preDrawn
+  ? new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve))).then(
+      () => import("./boot"),
+    )
+  : import("./boot");
 
 Promise.all([backend, firstScreen, ui])
   .then(([backend, firstScreen, { render }]) => {

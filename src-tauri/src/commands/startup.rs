@@ -12,6 +12,7 @@ use tauri::State;
 
 use super::apps::{self, AppCatalog};
 use crate::error::AppError;
+use crate::first_screen::{FirstScreen, FirstScreenStore};
 use crate::session::{AccountStatus, Session};
 
 /// How long the first screen waits for the live catalog before showing the saved one (the demo's
@@ -65,6 +66,20 @@ async fn first_screen(session: &Session) -> StartupState {
         account,
         catalog,
         catalog_is_live,
+    }
+}
+
+/// Keeps the catalog's first frame as React drew it, for the next start (`None` forgets it: the
+/// first screen is then not the catalog). Nothing crosses back: a failure only costs the next
+/// start its head start.
+#[tauri::command]
+#[specta::specta]
+pub fn save_first_screen(
+    store: State<'_, std::sync::Arc<FirstScreenStore>>,
+    screen: Option<FirstScreen>,
+) {
+    if let Err(error) = store.save(screen) {
+        tracing::warn!(%error, "could not keep the first screen");
     }
 }
 

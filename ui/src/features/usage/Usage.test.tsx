@@ -14,6 +14,16 @@ describe("Credits", () => {
     await waitFor(() => expect(badge).toHaveTextContent("4,248 credits"), { timeout: 3000 });
   });
 
+  it("keeps its line while the credits are asked for, so the menu does not move", async () => {
+    startApp({ mode: "demo" });
+    await screen.findByTestId("nav-apps");
+    const pending = document.querySelector(".usage-badge");
+    expect(pending).not.toBeNull();
+    expect(pending).toBeEmptyDOMElement();
+    expect(screen.queryByTestId("usage-badge")).toBeNull();
+    expect(await screen.findByTestId("usage-badge")).toHaveTextContent("credits");
+  });
+
   it("is hidden when the service reports no credits", async () => {
     startApp({ mode: "demo" }, (b) => {
       b.delivery.usage = null;

@@ -8,6 +8,9 @@ export function UsageBadge() {
   const { t } = useTranslation("usage");
   const usage = useUsage();
   const credits = usage.data?.credits;
+  // Its line is kept while the credits are being asked for, so the menu below does not move
+  // down when they arrive (the window's first frame has the line already).
+  if (usage.isPending) return <div className="usage-badge" aria-hidden="true" />;
   if (credits?.balance == null) return null;
   const number = (n: number) => formatNumber(n, { maximumFractionDigits: 1 });
   const title =

@@ -51,6 +51,12 @@ export const commands = {
 	 *  [`LIVE_CATALOG_WAIT`], else the last one saved.
 	 */
 	startupState: () => typedError<StartupState_Serialize, AppError_Serialize>(__TAURI_INVOKE("startup_state")),
+	/**
+	 *  Keeps the catalog's first frame as React drew it, for the next start (`None` forgets it: the
+	 *  first screen is then not the catalog). Nothing crosses back: a failure only costs the next
+	 *  start its head start.
+	 */
+	saveFirstScreen: (screen: FirstScreen | null) => __TAURI_INVOKE<void>("save_first_screen", { screen }),
 	deliveryStatus: () => typedError<DeliveryStatus_Serialize, AppError_Serialize>(__TAURI_INVOKE("delivery_status")),
 	/**
 	 *  Validates, applies (starting, moving or stopping the receiver), then saves. A refused change
@@ -545,6 +551,9 @@ export type CheckStatus = "ok" | "warning" | "problem" |
 /**  Could not be checked (an earlier check failed, or there is nothing to check). */
 "skipped";
 
+/**  The theme chosen in Settings, which `<html data-theme>` carries before React runs. */
+export type ChosenTheme = "light" | "dark" | "system";
+
 export type ColumnMapping = ColumnMapping_Serialize | ColumnMapping_Deserialize;
 
 export type ColumnMapping_Deserialize = {
@@ -760,6 +769,12 @@ export type FieldError_Serialize = {
 	/**  Parameter name, when known (the service's older `details` are free text). */
 	field: string | null,
 	reason: string,
+};
+
+/**  What the page sends once its first catalog is drawn: the inner HTML of `#root` and the theme. */
+export type FirstScreen = {
+	markup: string,
+	theme: ChosenTheme,
 };
 
 /**  One kept image, for the gallery grid. */

@@ -34,6 +34,7 @@ import type {
   RunRecord,
   SaveOutcome,
   StartupState,
+  FirstScreen,
   Usage,
 } from "./types";
 import type {
@@ -135,6 +136,8 @@ export interface Backend {
   onConnectionChanged(callback: (online: boolean) => void): () => void;
   /** The catalog's first frame is drawn (start-up timing; once per launch). */
   markFirstPaint(timings: StartupTimings): void;
+  /** Keeps the catalog's first frame for the next start's first paint (null forgets it). */
+  saveFirstScreen(screen: FirstScreen | null): void;
 
   // --- delivery (Settings → Delivery) and credits -----------------------------------------
   /** The saved webhook settings and what is listening now. */

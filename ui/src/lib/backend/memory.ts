@@ -43,6 +43,7 @@ import type {
   BatchSummary,
   AppliedPreset,
   ExportFormat,
+  FirstScreen,
   GalleryPage,
   HistoryApp,
   HistoryPage,
@@ -81,6 +82,8 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   private readonly connectionListeners = new Set<(online: boolean) => void>();
   /** How many times the UI reported its first paint (tests check it is once). */
   firstPaints = 0;
+  /** Every first screen the page asked to keep, in order. */
+  savedFirstScreens: (FirstScreen | null)[] = [];
   /** The marks sent with the last first-paint report. */
   lastStartupTimings: StartupTimings | null = null;
   private saveCancelled = false;
@@ -415,6 +418,10 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   markFirstPaint(timings: StartupTimings): void {
     this.firstPaints += 1;
     this.lastStartupTimings = timings;
+  }
+
+  saveFirstScreen(screen: FirstScreen | null): void {
+    this.savedFirstScreens.push(screen);
   }
 
   onConnectionChanged(callback: (online: boolean) => void): () => void {

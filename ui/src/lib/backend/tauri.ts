@@ -89,6 +89,7 @@ export function createTauriBackend(): Backend {
     connectionStatus: () => unwrap(() => commands.connectionStatus()),
     reconnect: () => unwrap(() => commands.reconnect()),
     markFirstPaint: (timings) => void commands.firstPaint(timings).catch(() => undefined),
+    saveFirstScreen: (screen) => void commands.saveFirstScreen(screen).catch(() => undefined),
     deliveryStatus: () => unwrap(() => commands.deliveryStatus()),
     setDeliverySettings: (settings) => unwrap(() => commands.setDeliverySettings(settings)),
     recentDeliveries: (limit) => unwrap(() => commands.recentDeliveries(limit)),

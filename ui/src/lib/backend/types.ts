@@ -35,6 +35,8 @@ export type {
   ColumnTarget,
   ExportFormat,
   FieldError_Serialize as FieldError,
+  FirstScreen,
+  ChosenTheme,
   GalleryItem_Serialize as GalleryItem,
   GalleryPage_Serialize as GalleryPage,
   HistoryApp,

@@ -113,6 +113,44 @@ export const commands = {
 	renamePreset: (presetId: string, name: string) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("rename_preset", { presetId, name })),
 	/**  Deletes a preset; returns what it was. */
 	deletePreset: (presetId: string) => typedError<Preset, AppError_Serialize>(__TAURI_INVOKE("delete_preset", { presetId })),
+	/**
+	 *  One brief: returns once the service has chosen the app, filled its inputs and started the
+	 *  run; the outputs arrive as `RunUpdated` events like any run's.
+	 */
+	describeCreate: (brief: string, platform: string | null, modality: string | null, templateId: string | null, brandId: string | null, inputs: { [key in string]: string } | null) => typedError<OfferedContentRun_Serialize, AppError_Serialize>(__TAURI_INVOKE("describe_create", { brief, platform, modality, templateId, brandId, inputs })),
+	/**  Up to any number of briefs, ten per request to the service, each its own run. */
+	describeBatch: (briefs: ContentBrief_Deserialize[]) => typedError<OfferedContentRuns_Serialize, AppError_Serialize>(__TAURI_INVOKE("describe_batch", { briefs })),
+	/**  A run with its brief (`None` for an ordinary run). */
+	contentRun: (runId: string) => typedError<ContentRunView_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("content_run", { runId })),
+	/**  Scores of a finished run (`value: null` until its outputs exist or when none are scored). */
+	contentScores: (runId: string) => typedError<OfferedScores_Serialize, AppError_Serialize>(__TAURI_INVOKE("content_scores", { runId })),
+	listTemplates: () => typedError<OfferedTemplates_Serialize, AppError_Serialize>(__TAURI_INVOKE("list_templates")),
+	template: (id: string) => typedError<OfferedTemplate_Serialize, AppError_Serialize>(__TAURI_INVOKE("template", { id })),
+	/**  What Lamina follows for the brand (the default profile, or `brand_id`'s). */
+	brandContext: (brandId: string | null) => typedError<OfferedBrand_Serialize, AppError_Serialize>(__TAURI_INVOKE("brand_context", { brandId })),
+	/**  The connected channels. */
+	publishingChannels: () => typedError<OfferedChannels_Serialize, AppError_Serialize>(__TAURI_INVOKE("publishing_channels")),
+	/**  The caption a run suggests: its first text output, if it has one. */
+	captionForRun: (runId: string) => typedError<string | null, AppError_Serialize>(__TAURI_INVOKE("caption_for_run", { runId })),
+	/**
+	 *  Publishes the chosen outputs of a run (one post per image or video) to the chosen channels,
+	 *  after the window's explicit confirmation. Returns each publish as it ended: confirmed,
+	 *  failed, or unconfirmed (settled later from the history; watch `PublishUpdated`).
+	 */
+	publish: (runId: string, outputIndexes: number[], channelIds: string[], caption: string | null) => typedError<OfferedPublishes_Serialize, AppError_Serialize>(__TAURI_INVOKE("publish", { runId, outputIndexes, channelIds, caption })),
+	/**
+	 *  This computer's publishes merged with the service's history (unconfirmed ones settled
+	 *  first, when the service keeps a history).
+	 */
+	publishingHistory: () => typedError<PublishingHistory_Serialize, AppError_Serialize>(__TAURI_INVOKE("publishing_history")),
+	/**
+	 *  The preview of the picture at `url`. The only local address it may reach is the service the
+	 *  app is connected to (the demo workspace's sandbox, whose built-in storage holds dropped
+	 *  photos); every other private or local address is refused before any request.
+	 */
+	linkPreview: (url: string) => typedError<LinkPreview, AppError_Serialize>(__TAURI_INVOKE("link_preview", { url })),
+	/**  Opens a published post's page (its `postUrl`) in the default browser. */
+	openPostLink: (url: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_post_link", { url })),
 	/**  Settings → Storage as saved (never the secret). */
 	storageSettings: () => typedError<StorageSettingsView_Serialize, AppError_Serialize>(__TAURI_INVOKE("storage_settings")),
 	/**  Saves the bucket; the secret goes to the keychain (absent = keep the saved one). */
@@ -149,6 +187,7 @@ export const events = {
 	batchUpdated: makeEvent<BatchUpdated_Serialize, BatchUpdated_Deserialize>("batch-updated"),
 	connectionChanged: makeEvent<ConnectionChanged, ConnectionChanged>("connection-changed"),
 	deliveryLogged: makeEvent<DeliveryLogged_Serialize, DeliveryLogged_Deserialize>("delivery-logged"),
+	publishUpdated: makeEvent<PublishUpdated_Serialize, PublishUpdated_Deserialize>("publish-updated"),
 	runUpdated: makeEvent<RunUpdated_Serialize, RunUpdated_Deserialize>("run-updated"),
 	uploadProgressed: makeEvent<UploadProgressed_Serialize, UploadProgressed_Deserialize>("upload-progressed"),
 };
@@ -534,6 +573,113 @@ export type BatchUpdated_Deserialize = BatchProgress_Deserialize;
 /**  A batch changed: totals, state and ETA (committed to SQLite before it is sent). */
 export type BatchUpdated_Serialize = BatchProgress_Serialize;
 
+export type BrandEntry = BrandEntry_Serialize | BrandEntry_Deserialize;
+
+export type BrandEntry_Deserialize = {
+	label?: string | null,
+	value: string,
+	/**  `#RRGGBB` when the value is a colour, for a swatch. */
+	color?: string | null,
+};
+
+export type BrandEntry_Serialize = {
+	label: string | null,
+	value: string,
+	/**  `#RRGGBB` when the value is a colour, for a swatch. */
+	color: string | null,
+};
+
+/**  What Lamina follows for this brand: read-only beside the brief. */
+export type BrandView = BrandView_Serialize | BrandView_Deserialize;
+
+/**  What Lamina follows for this brand: read-only beside the brief. */
+export type BrandView_Deserialize = {
+	profileId?: string | null,
+	name?: string | null,
+	voice: string[],
+	tonePrimary?: string | null,
+	toneSecondary?: string | null,
+	toneAvoid: string[],
+	/**  Colours, type, style: each "label: value" or just the value. */
+	visualIdentity: BrandEntry_Deserialize[],
+	contentPillars: string[],
+	audience: string[],
+	guardrails: string[],
+	directives: string[],
+	avoid: string[],
+};
+
+/**  What Lamina follows for this brand: read-only beside the brief. */
+export type BrandView_Serialize = {
+	profileId: string | null,
+	name: string | null,
+	voice: string[],
+	tonePrimary: string | null,
+	toneSecondary: string | null,
+	toneAvoid: string[],
+	/**  Colours, type, style: each "label: value" or just the value. */
+	visualIdentity: BrandEntry_Serialize[],
+	contentPillars: string[],
+	audience: string[],
+	guardrails: string[],
+	directives: string[],
+	avoid: string[],
+};
+
+/**  One channel's part of a publish. */
+export type ChannelOutcome = 
+/**  Not answered yet (or the service said it is still going out). */
+"pending" | "published" | "failed" | 
+/**  The answer was lost; waiting for the publishing history. */
+"unconfirmed";
+
+export type ChannelResult = ChannelResult_Serialize | ChannelResult_Deserialize;
+
+export type ChannelResult_Deserialize = {
+	channelId: string,
+	channelName: string,
+	platform?: string | null,
+	outcome: ChannelOutcome,
+	/**  Where the post can be seen, once known. */
+	postUrl?: string | null,
+	/**  Why this channel did not take it (the service's words). */
+	error?: string | null,
+};
+
+export type ChannelResult_Serialize = {
+	channelId: string,
+	channelName: string,
+	platform: string | null,
+	outcome: ChannelOutcome,
+	/**  Where the post can be seen, once known. */
+	postUrl: string | null,
+	/**  Why this channel did not take it (the service's words). */
+	error: string | null,
+};
+
+/**  A connected channel (`GET /v1/publishing/channels`). */
+export type ChannelView = ChannelView_Serialize | ChannelView_Deserialize;
+
+/**  A connected channel (`GET /v1/publishing/channels`). */
+export type ChannelView_Deserialize = {
+	/**  The id publishing takes (`accountIds`). */
+	id: string,
+	/**  "Demo Instagram". */
+	name: string,
+	/**  `instagram`, `shopify`, ... */
+	platform?: string | null,
+};
+
+/**  A connected channel (`GET /v1/publishing/channels`). */
+export type ChannelView_Serialize = {
+	/**  The id publishing takes (`accountIds`). */
+	id: string,
+	/**  "Demo Instagram". */
+	name: string,
+	/**  `instagram`, `shopify`, ... */
+	platform: string | null,
+};
+
 /**  Which check a line is, for the UI's icons and for tests (never switch on the sentence). */
 export type CheckId = "key" | "tls" | "generation" | "endpoints" | "rateLimit" | "clock" | "webhook" | "keychain";
 
@@ -586,6 +732,94 @@ export type ColumnTarget =
  */
 export type ConnectionChanged = {
 	online: boolean,
+};
+
+/**  What the person asked for: the brief and its optional steering. */
+export type ContentBrief = ContentBrief_Serialize | ContentBrief_Deserialize;
+
+/**  What the person asked for: the brief and its optional steering. */
+export type ContentBrief_Deserialize = {
+	brief: string,
+	/**  `instagram`, `tiktok`, `facebook`, `shopify`, ... */
+	platform?: string | null,
+	/**  `image`, `video`, ... */
+	modality?: string | null,
+	templateId?: string | null,
+	brandId?: string | null,
+	/**  Inputs to use instead of what the service would fill in (by parameter name). */
+	inputs?: { [key in string]: string },
+};
+
+/**  What the person asked for: the brief and its optional steering. */
+export type ContentBrief_Serialize = {
+	brief: string,
+	/**  `instagram`, `tiktok`, `facebook`, `shopify`, ... */
+	platform: string | null,
+	/**  `image`, `video`, ... */
+	modality: string | null,
+	templateId: string | null,
+	brandId: string | null,
+	/**  Inputs to use instead of what the service would fill in (by parameter name). */
+	inputs: { [key in string]: string },
+};
+
+/**  What only a content run has, beside its run record. */
+export type ContentInfo = ContentInfo_Serialize | ContentInfo_Deserialize;
+
+/**  What only a content run has, beside its run record. */
+export type ContentInfo_Deserialize = {
+	request: ContentBrief_Deserialize,
+	/**  Why the service chose this app, in its words (absent when it gives none). */
+	reason?: string | null,
+	/**  The inputs the service filled in from the brief (absent when it does not say). */
+	mappedInputs?: { [key in string]: string } | null,
+	/**  Scores, once fetched after the outputs exist. */
+	scores?: ContentScores_Deserialize | null,
+};
+
+/**  What only a content run has, beside its run record. */
+export type ContentInfo_Serialize = {
+	request: ContentBrief_Serialize,
+	/**  Why the service chose this app, in its words (absent when it gives none). */
+	reason: string | null,
+	/**  The inputs the service filled in from the brief (absent when it does not say). */
+	mappedInputs: { [key in string]: string } | null,
+	/**  Scores, once fetched after the outputs exist. */
+	scores: ContentScores_Serialize | null,
+};
+
+/**  A content run as the UI and the CLI show it. */
+export type ContentRunView = ContentRunView_Serialize | ContentRunView_Deserialize;
+
+/**  A content run as the UI and the CLI show it. */
+export type ContentRunView_Deserialize = {
+	run: RunRecord_Deserialize,
+	content: ContentInfo_Deserialize,
+};
+
+/**  A content run as the UI and the CLI show it. */
+export type ContentRunView_Serialize = {
+	run: RunRecord_Serialize,
+	content: ContentInfo_Serialize,
+};
+
+/**  Scores of a run's content, per dimension (`POST /v1/content/score`). */
+export type ContentScores = ContentScores_Serialize | ContentScores_Deserialize;
+
+/**  Scores of a run's content, per dimension (`POST /v1/content/score`). */
+export type ContentScores_Deserialize = {
+	/**  0–100. */
+	overall?: number | null,
+	dimensions: ScoreDimension[],
+	feedback?: string | null,
+};
+
+/**  Scores of a run's content, per dimension (`POST /v1/content/score`). */
+export type ContentScores_Serialize = {
+	/**  0–100. */
+	overall: number | null,
+	dimensions: ScoreDimension[],
+	feedback: string | null,
 };
 
 export type Credits = Credits_Serialize | Credits_Deserialize;
@@ -901,6 +1135,20 @@ export type InputFromOutput_Serialize = {
 /**  A link the service can fetch, and when it stops working (`None`: never). */
 export type Link = Link_Serialize | Link_Deserialize;
 
+/**  A preview of the picture at a link. */
+export type LinkPreview = {
+	/**  A small PNG (pictures with transparency) or JPEG, as a `data:` URL. */
+	thumbnail: string,
+	/**  Size of the picture itself, in pixels. */
+	width: number,
+	height: number,
+	/**
+	 *  What the bytes are (`image/png`, `image/jpeg`, `image/webp`, `image/gif`), whatever the
+	 *  server said.
+	 */
+	contentType: string,
+};
+
 /**  A link the service can fetch, and when it stops working (`None`: never). */
 export type Link_Deserialize = {
 	url: string,
@@ -929,6 +1177,130 @@ export type Mapping_Serialize = {
 
 export type Mode = "demo" | "account" | "none";
 
+export type OfferedBrand = OfferedBrand_Serialize | OfferedBrand_Deserialize;
+
+export type OfferedBrand_Deserialize = 
+/**  The service answered. */
+{ state: "offered"; value: BrandView_Deserialize } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
+
+export type OfferedBrand_Serialize = 
+/**  The service answered. */
+{ state: "offered"; value: BrandView_Serialize } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
+
+export type OfferedChannels = OfferedChannels_Serialize | OfferedChannels_Deserialize;
+
+export type OfferedChannels_Deserialize = 
+/**  The service answered. */
+{ state: "offered"; value: ChannelView_Deserialize[] } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
+
+export type OfferedChannels_Serialize = 
+/**  The service answered. */
+{ state: "offered"; value: ChannelView_Serialize[] } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
+
+/**  A content run started from a brief, or "not offered". */
+export type OfferedContentRun = OfferedContentRun_Serialize | OfferedContentRun_Deserialize;
+
+/**  A content run started from a brief, or "not offered". */
+export type OfferedContentRun_Deserialize = 
+/**  The service answered. */
+{ state: "offered"; value: ContentRunView_Deserialize } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
+
+/**  A content run started from a brief, or "not offered". */
+export type OfferedContentRun_Serialize = 
+/**  The service answered. */
+{ state: "offered"; value: ContentRunView_Serialize } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
+
+/**  Content runs started from briefs, or "not offered". */
+export type OfferedContentRuns = OfferedContentRuns_Serialize | OfferedContentRuns_Deserialize;
+
+/**  Content runs started from briefs, or "not offered". */
+export type OfferedContentRuns_Deserialize = 
+/**  The service answered. */
+{ state: "offered"; value: ContentRunView_Deserialize[] } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
+
+/**  Content runs started from briefs, or "not offered". */
+export type OfferedContentRuns_Serialize = 
+/**  The service answered. */
+{ state: "offered"; value: ContentRunView_Serialize[] } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
+
+/**  The publishes made (one per image or video), or "not offered". */
+export type OfferedPublishes = OfferedPublishes_Serialize | OfferedPublishes_Deserialize;
+
+/**  The publishes made (one per image or video), or "not offered". */
+export type OfferedPublishes_Deserialize = 
+/**  The service answered. */
+{ state: "offered"; value: PublishView_Deserialize[] } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
+
+/**  The publishes made (one per image or video), or "not offered". */
+export type OfferedPublishes_Serialize = 
+/**  The service answered. */
+{ state: "offered"; value: PublishView_Serialize[] } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
+
+/**  A run's scores (`null` until its outputs exist or when none are scored). */
+export type OfferedScores = OfferedScores_Serialize | OfferedScores_Deserialize;
+
+/**  A run's scores (`null` until its outputs exist or when none are scored). */
+export type OfferedScores_Deserialize = 
+/**  The service answered. */
+{ state: "offered"; value?: ContentScores_Deserialize | null } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
+
+/**  A run's scores (`null` until its outputs exist or when none are scored). */
+export type OfferedScores_Serialize = 
+/**  The service answered. */
+{ state: "offered"; value: ContentScores_Serialize | null } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
+
+export type OfferedTemplate = OfferedTemplate_Serialize | OfferedTemplate_Deserialize;
+
+export type OfferedTemplate_Deserialize = 
+/**  The service answered. */
+{ state: "offered"; value: TemplateView_Deserialize } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
+
+export type OfferedTemplate_Serialize = 
+/**  The service answered. */
+{ state: "offered"; value: TemplateView_Serialize } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
+
+export type OfferedTemplates = OfferedTemplates_Serialize | OfferedTemplates_Deserialize;
+
+export type OfferedTemplates_Deserialize = 
+/**  The service answered. */
+{ state: "offered"; value: TemplateView_Deserialize[] } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint?: OptionalEndpoint | null; message: string };
+
+export type OfferedTemplates_Serialize = 
+/**  The service answered. */
+{ state: "offered"; value: TemplateView_Serialize[] } | 
+/**  The service has no such endpoint; `message` says so in plain words. */
+{ state: "notOffered"; endpoint: OptionalEndpoint | null; message: string };
+
 /**  The endpoints a service may or may not offer. */
 export type OptionalEndpoint = 
 /**  `GET /v1/runs` (`/api/executions`). */
@@ -942,7 +1314,27 @@ export type OptionalEndpoint =
 /**  `GET /v1/webhooks/signing-key`. */
 "signingKey" | 
 /**  Workflow endpoints (later issues). */
-"workflow";
+"workflow" | 
+/**  `POST /v1/content/create`. */
+"content" | 
+/**  `POST /v1/content/batch`. */
+"contentBatch" | 
+/**  `POST /v1/content/score`. */
+"score" | 
+/**  `GET /v1/assets`. */
+"assets" | 
+/**  `GET /v1/templates` and `GET /v1/templates/{id}`. */
+"templates" | 
+/**  `GET /v1/intelligence/brand-context`. */
+"brandContext" | 
+/**  `GET /v1/publishing/channels`. */
+"publishingChannels" | 
+/**  `POST /v1/publishing/publish`. */
+"publish" | 
+/**  `GET /v1/publishing/history`. */
+"publishingHistory" | 
+/**  `POST /v1/publishing/transfer-asset`. */
+"transferAsset";
 
 export type OutputKind = OutputKind_Serialize | OutputKind_Deserialize;
 
@@ -1085,6 +1477,111 @@ export type PresetIssue_Serialize = {
 	applied: boolean,
 	/**  Why, in plain words (the same rule the form checks with before a run). */
 	reason: string,
+};
+
+/**  A failure of the publish as a whole, in plain words with the raw detail. */
+export type PublishProblem = {
+	message: string,
+	detail: string,
+};
+
+/**  Where a publish is in its life. */
+export type PublishState = 
+/**  Written, not yet on its way (e.g. the image is being copied to Lamina's storage). */
+"intent" | 
+/**  On its way: the answer has not come yet. */
+"sent" | 
+/**  The service answered (or its history shows) that it went out. */
+"confirmed" | 
+/**  It did not go out. */
+"failed" | 
+/**  The answer was lost; the publishing history will tell. */
+"unconfirmed";
+
+/**  A publish changed (committed to the journal first). */
+export type PublishUpdated = PublishUpdated_Serialize | PublishUpdated_Deserialize;
+
+/**  A publish changed (committed to the journal first). */
+export type PublishUpdated_Deserialize = PublishView_Deserialize;
+
+/**  A publish changed (committed to the journal first). */
+export type PublishUpdated_Serialize = PublishView_Serialize;
+
+/**
+ *  A publish as the UI and the CLI show it: one entry of the journal, or of the service's
+ *  history that this computer did not send.
+ */
+export type PublishView = PublishView_Serialize | PublishView_Deserialize;
+
+/**
+ *  A publish as the UI and the CLI show it: one entry of the journal, or of the service's
+ *  history that this computer did not send.
+ */
+export type PublishView_Deserialize = {
+	/**  Our id, also sent as the publish's reference so the history can be matched. */
+	id: string,
+	/**  The run whose outputs went out (local id); `None` for a service-only entry. */
+	runLocalId?: string | null,
+	runId?: string | null,
+	outputIndexes: number[],
+	imageUrl?: string | null,
+	videoUrl?: string | null,
+	caption?: string | null,
+	channels: ChannelResult_Deserialize[],
+	state: PublishState,
+	problem?: PublishProblem | null,
+	createdAt: string,
+	sentAt?: string | null,
+	updatedAt: string,
+	/**  Found only in the service's history (published from elsewhere). */
+	fromService: boolean,
+};
+
+/**
+ *  A publish as the UI and the CLI show it: one entry of the journal, or of the service's
+ *  history that this computer did not send.
+ */
+export type PublishView_Serialize = {
+	/**  Our id, also sent as the publish's reference so the history can be matched. */
+	id: string,
+	/**  The run whose outputs went out (local id); `None` for a service-only entry. */
+	runLocalId: string | null,
+	runId: string | null,
+	outputIndexes: number[],
+	imageUrl: string | null,
+	videoUrl: string | null,
+	caption: string | null,
+	channels: ChannelResult_Serialize[],
+	state: PublishState,
+	problem: PublishProblem | null,
+	createdAt: string,
+	sentAt: string | null,
+	updatedAt: string,
+	/**  Found only in the service's history (published from elsewhere). */
+	fromService: boolean,
+};
+
+/**  The Publishing screen's list: this computer's journal merged with the service's history. */
+export type PublishingHistory = PublishingHistory_Serialize | PublishingHistory_Deserialize;
+
+/**  The Publishing screen's list: this computer's journal merged with the service's history. */
+export type PublishingHistory_Deserialize = {
+	/**  Newest first. */
+	entries: PublishView_Deserialize[],
+	/**  Whether the service's own history was read (false: only what this computer sent). */
+	serviceHistory: boolean,
+	/**  Why it was not, in plain words. */
+	serviceMessage?: string | null,
+};
+
+/**  The Publishing screen's list: this computer's journal merged with the service's history. */
+export type PublishingHistory_Serialize = {
+	/**  Newest first. */
+	entries: PublishView_Serialize[],
+	/**  Whether the service's own history was read (false: only what this computer sent). */
+	serviceHistory: boolean,
+	/**  Why it was not, in plain words. */
+	serviceMessage: string | null,
 };
 
 export type RateLimitInfo = {
@@ -1292,6 +1789,15 @@ export type SaveOutcome_Serialize = {
 	location: string | null,
 };
 
+export type ScoreDimension = {
+	/**  The service's key (`brandAlignment`, `predictedEngagement`, ...). */
+	key: string,
+	/**  Plain words ("Brand fit", "Likely engagement", ...). */
+	label: string,
+	/**  0–100. */
+	value: number | null,
+};
+
 /**  Everything the first screen needs, so the window draws it from a single answer. */
 export type StartupState = StartupState_Serialize | StartupState_Deserialize;
 
@@ -1464,6 +1970,54 @@ export type StoredFile_Serialize = {
 export type TableRow = {
 	line: number,
 	cells: string[],
+};
+
+export type TemplatePart = TemplatePart_Serialize | TemplatePart_Deserialize;
+
+export type TemplatePart_Deserialize = {
+	/**  `hero`, `caption`, ... */
+	role: string,
+	modality?: string | null,
+	description?: string | null,
+};
+
+export type TemplatePart_Serialize = {
+	/**  `hero`, `caption`, ... */
+	role: string,
+	modality: string | null,
+	description: string | null,
+};
+
+export type TemplateView = TemplateView_Serialize | TemplateView_Deserialize;
+
+export type TemplateView_Deserialize = {
+	id: string,
+	name: string,
+	description?: string | null,
+	category?: string | null,
+	suggestedPlatforms: string[],
+	suggestedModalities: string[],
+	/**  What it will produce, piece by piece. */
+	produces: TemplatePart_Deserialize[],
+	/**  What it steers towards and away from. */
+	directives: string[],
+	avoid: string[],
+	builtIn: boolean,
+};
+
+export type TemplateView_Serialize = {
+	id: string,
+	name: string,
+	description: string | null,
+	category: string | null,
+	suggestedPlatforms: string[],
+	suggestedModalities: string[],
+	/**  What it will produce, piece by piece. */
+	produces: TemplatePart_Serialize[],
+	/**  What it steers towards and away from. */
+	directives: string[],
+	avoid: string[],
+	builtIn: boolean,
 };
 
 /**  One progress report (the desktop app emits it as the `UploadProgress` event). */

@@ -642,7 +642,8 @@ async fn start_demo_sandbox(demo_dir: &Path, speed: f64) -> std::io::Result<Sand
     Ok(sandbox)
 }
 
-async fn blocking<T: Send + 'static, E: Into<AppError> + Send + 'static>(
+/// A keychain call, off the async threads (the OS keychain may block on a prompt or D-Bus).
+pub(crate) async fn blocking<T: Send + 'static, E: Into<AppError> + Send + 'static>(
     call: impl FnOnce() -> Result<T, E> + Send + 'static,
 ) -> Result<T, AppError> {
     match tokio::task::spawn_blocking(call).await {

@@ -43,7 +43,7 @@ use tauri_plugin_dialog::DialogExt;
 use tauri_specta::Event;
 
 use crate::error::{AppError, AppErrorKind};
-use crate::session::{Mode, Session};
+use crate::session::{Mode, Session, blocking};
 
 pub use lamina_core::storage::InputFromOutput;
 
@@ -190,10 +190,7 @@ fn backend_for(
 
 async fn load_secret(session: &Session) -> Result<Option<String>, AppError> {
     let keychain = session.keychain().sibling(STORAGE_SECRET_ACCOUNT);
-    tokio::task::spawn_blocking(move || keychain.load_secret())
-        .await
-        .map_err(|e| AppError::internal(format!("keychain task failed: {e}")))?
-        .map_err(Into::into)
+    blocking(move || keychain.load_secret()).await
 }
 
 async fn view(session: &Session) -> Result<StorageSettingsView, AppError> {
@@ -238,9 +235,7 @@ pub async fn save_storage_settings(
     let s3 = input.s3.normalized()?;
     if let Some(secret) = input.secret_access_key.filter(|s| !s.trim().is_empty()) {
         let keychain = session.keychain().sibling(STORAGE_SECRET_ACCOUNT);
-        tokio::task::spawn_blocking(move || keychain.save_secret(secret.trim()))
-            .await
-            .map_err(|e| AppError::internal(format!("keychain task failed: {e}")))??;
+        blocking(move || keychain.save_secret(secret.trim())).await?;
     }
     let mut settings = load_settings(workspace.store()).map_err(store_error)?;
     settings.s3 = Some(s3);
@@ -261,9 +256,7 @@ pub async fn forget_storage(
 ) -> Result<StorageSettingsView, AppError> {
     let workspace = session.workspace().await?;
     let keychain = session.keychain().sibling(STORAGE_SECRET_ACCOUNT);
-    tokio::task::spawn_blocking(move || keychain.forget())
-        .await
-        .map_err(|e| AppError::internal(format!("keychain task failed: {e}")))??;
+    blocking(move || keychain.forget()).await?;
     let mut settings = load_settings(workspace.store()).map_err(store_error)?;
     settings.s3 = None;
     save_settings(workspace.store(), &settings).map_err(store_error)?;

@@ -58,7 +58,7 @@ e2e:
 
 # The README's pictures, taken by the E2E run from the current build (.github/assets/screens).
 screenshots:
-	E2E_ONLY="test_polish.py test_batch.py test_presets_compare.py test_own_photos.py" bash .ci/e2e.sh
+	E2E_ONLY="test_polish.py test_batch.py test_presets_compare.py test_own_photos.py test_describe.py" bash .ci/e2e.sh
 	bash .ci/readme-screenshots.sh
 
 # Installs the .deb into a clean root (dpkg -x) and launches the installed binary under Xvfb.

@@ -24,6 +24,8 @@ done
 copy compare-07-compare-light compare-light
 copy compare-08-compare-dark compare-dark
 copy photos-demo-run-completed own-photo-light
+copy describe-02-chosen-app-light describe-light
+copy describe-06-publish-compose-dark publish-dark
 [ "$missing" = 0 ] || { echo "README pictures not all updated: run the E2E files that take them" >&2; exit 1; }
 cp "$dest/run-light.png" .github/assets/hero-image-run.png
 ls -l "$dest"

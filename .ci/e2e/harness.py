@@ -84,6 +84,23 @@ class LaminaDesktop(unittest.TestCase):
         )
         time.sleep(0.3)
 
+    def wait_images_shown(self, timeout=20):
+        """Every image inside the window has been decoded (lazy ones load as they scroll in), so a
+        screenshot never shows an empty frame where a picture is on its way. A picture that never
+        arrives is for the test's own assertions to name, so this only waits."""
+        try:
+            WebDriverWait(self.driver, timeout).until(
+                lambda d: d.execute_script(
+                    """return [...document.images].every((i) => {
+                      const r = i.getBoundingClientRect();
+                      const inside = r.width > 0 && r.bottom > 0 && r.top < innerHeight;
+                      return !inside || (i.complete && i.naturalWidth > 0);
+                    });"""
+                )
+            )
+        except TimeoutException:
+            print(f"images still loading after {timeout} s; taking the screenshot anyway")
+
     def shot(self, name):
         self.driver.save_screenshot(os.path.join(ARTIFACTS, f"{self.PREFIX}{name}.png"))
 

@@ -56,6 +56,7 @@ class Polish(LaminaDesktop):
         rows = self.wait.until(lambda d: d.find_elements(*testid("history-row")))
         rows[0].click()
         self.find("run-detail")
+        self.wait_images_shown()
         self.shot(f"{theme}-05-history")
         self.click("nav-gallery")
         self.find("gallery-item").click()

@@ -27,7 +27,12 @@ class Polish(LaminaDesktop):
     def screens(self, theme):
         """Catalog → form → a completed run → History with its detail → Gallery → Settings."""
         self.click("nav-apps")
-        self.find("app-card")
+        # The whole catalog, not what the last pass searched for.
+        search = self.find("catalog-search")
+        search.send_keys(Keys.CONTROL, "a")
+        search.send_keys(Keys.BACKSPACE)
+        self.wait.until(lambda d: len(d.find_elements(*testid("app-card"))) > 1)
+        self.wait_images_shown()
         self.shot(f"{theme}-02-catalog")
         self.open_app("Hero Image")
         # An empty prompt (the form remembers the last one): the field error.

@@ -283,6 +283,10 @@ describe("Lamina Desktop", () => {
 
     await user.click(screen.getByTestId("nav-settings"));
     expect(await screen.findByTestId("key-status")).toHaveTextContent("•••• abcd");
+    // Which service the key talks to (set by LAMINA_BASE_URL), as a person reads it.
+    expect(screen.getByTestId("settings-page")).toHaveTextContent(
+      "Your Lamina account, at memory://lamina.",
+    );
     expect(screen.getByTestId("settings-page")).not.toHaveTextContent("lam_live_0123456789abcd");
   });
 

@@ -91,7 +91,7 @@ function AccountSettings({ account }: { account: AccountStatus }) {
             {account.mode === "demo"
               ? t("account.demo")
               : account.mode === "account"
-                ? t("account.account")
+                ? t("account.accountAt", { address: serviceAddress(account.baseUrl) })
                 : t("account.none")}
           </div>
         </div>
@@ -200,4 +200,9 @@ function AccountSettings({ account }: { account: AccountStatus }) {
       {demo.isError && <InlineError error={demo.error} />}
     </>
   );
+}
+
+/** The service's address as a person reads it: no scheme, no trailing slash. */
+function serviceAddress(baseUrl: string): string {
+  return baseUrl.replace(/^https?:\/\//, "").replace(/\/+$/, "");
 }

@@ -18,7 +18,8 @@
 //!    old presigned link is re-signed there too. `runInputFiles(localId)` gives History the local
 //!    file names beside the links.
 //! 4. Outputs as inputs: `inputFromOutput(localId, outputIndex)` gives the value to put in the
-//!    field (the hosted link while valid, or an upload of the archived copy to follow as in 2).
+//!    field (a permanent copy on Lamina's CDN where offered, the hosted link while valid, or an
+//!    upload of the archived copy to follow as in 2).
 //! 5. Settings → Storage: `storageSettings()` (never the secret, `hasSecret` only),
 //!    `saveStorageSettings(input)` (secret absent = keep), `forgetStorage()`, `testStorage()`.
 //!    The demo workspace always uses the built-in storage (`active: "builtIn"`).
@@ -361,10 +362,9 @@ pub async fn upload_status(
     Ok(uploader.status(&id)?)
 }
 
-/// The value for a `url` field from an output of an earlier run.
-///
-/// Hook: when the account offers `POST /v1/publishing/transfer-asset` (s7-papi/s7-pcore), try
-/// it here first, when the hosted link is no longer usable, and return its permanent CDN link.
+/// The value for a `url` field from an output of an earlier run: its permanent copy on
+/// Lamina's CDN where the service offers one, else its hosted link, else its archived copy
+/// uploaded (see `lamina_core::storage::reuse`).
 #[tauri::command]
 #[specta::specta]
 pub async fn input_from_output(
@@ -377,7 +377,7 @@ pub async fn input_from_output(
     Ok(lamina_core::storage::input_from_output(
         workspace.store(),
         &uploader,
-        workspace.client().base_url(),
+        workspace.client(),
         &local_id,
         output_index as usize,
     )

@@ -246,6 +246,26 @@ describe("Own photos on the form", () => {
   });
 });
 
+describe("Link previews", () => {
+  it("a pasted link shows its thumbnail; a local address is refused in words", async () => {
+    const { backend, user } = await openHero();
+    // As in the app: every pasted link's preview comes from the backend's link preview (Rust).
+    backend.inputPreviewUrl = () => null;
+    const field = within(screen.getByTestId("field-Reference Image")).getByRole("textbox");
+    await user.click(field);
+    await user.paste("https://cdn.example.com/products/vase.png");
+    const thumb = await screen.findByTestId("link-preview", {}, { timeout: 3000 });
+    expect(thumb.querySelector("img")?.getAttribute("src")).toMatch(/^data:image\//);
+
+    await user.clear(field);
+    await user.paste("http://127.0.0.1:9/private.png");
+    const refused = await screen.findByTestId("link-preview-missing", {}, { timeout: 3000 });
+    expect(refused).toHaveAttribute("data-reason", "refused");
+    expect(refused).toHaveTextContent("points inside this computer");
+    expect(screen.queryByTestId("link-preview")).toBeNull();
+  });
+});
+
 describe("Own photos in History", () => {
   async function openDetail(user: ReturnType<typeof startApp>["user"], localId: string) {
     await user.click(await screen.findByTestId("nav-history"));

@@ -143,7 +143,10 @@ pub async fn input_from_output(
         && hosted_link_usable(link, current_base_url)
     {
         if let Some(cdn) = copy_to_cdn(client, output, link).await {
-            remember_cdn_link(store, local_id, output_index, link, &cdn)?;
+            // The copy exists either way; not remembering it only costs a copy next time.
+            if let Err(error) = remember_cdn_link(store, local_id, output_index, link, &cdn) {
+                tracing::warn!(%error, "could not remember an output's CDN copy");
+            }
             return Ok(hosted(cdn));
         }
         return Ok(hosted(link.to_string()));

@@ -16,6 +16,8 @@ use tauri::Manager;
 use tauri_specta::Event;
 use tauri_specta::{Builder, collect_commands, collect_events};
 
+/// The logic behind the run-start and storage commands, for the tests that drive it.
+pub use commands::{runs, storage};
 pub use error::{AppError, AppErrorKind};
 pub use session::{
     AccountStatus, BatchSink, ConnectionChanged, ConnectionSink, Mode, RunSink, RunUpdated, Session,

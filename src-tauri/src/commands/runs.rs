@@ -20,10 +20,21 @@ pub async fn start_run(
     app_id: String,
     inputs: Inputs,
 ) -> Result<RunRecord, AppError> {
+    start(&session, &uploads, &app_id, inputs).await
+}
+
+/// What `start_run` does: uploads resolved to links first (a failed upload refuses the run
+/// before anything is sent), then the run started and followed in the background.
+pub async fn start(
+    session: &Session,
+    uploads: &Uploads,
+    app_id: &str,
+    inputs: Inputs,
+) -> Result<RunRecord, AppError> {
     let workspace = session.workspace().await?;
-    let app = match cached_app(&workspace, &app_id) {
+    let app = match cached_app(&workspace, app_id) {
         Some(app) => app,
-        None => workspace.client().get_app(&app_id).await?,
+        None => workspace.client().get_app(app_id).await?,
     };
     if let Ok(json) = serde_json::to_string(&inputs) {
         let _ = workspace
@@ -31,7 +42,7 @@ pub async fn start_run(
             .kv_set(&format!("last-inputs:{app_id}"), &json);
     }
     // Uploaded photos become links first; a failed upload refuses the run here.
-    let (sent_inputs, files) = resolve_run_inputs(&session, &uploads, &inputs).await?;
+    let (sent_inputs, files) = resolve_run_inputs(session, uploads, &inputs).await?;
     let record = workspace.tracker.start(&app, &sent_inputs, None).await?;
     remember_input_files(&workspace, &record.local_id, &files);
     let tracker = workspace.tracker.clone();

@@ -18,7 +18,8 @@
 //!    old presigned link is re-signed there too. `runInputFiles(localId)` gives History the local
 //!    file names beside the links.
 //! 4. Outputs as inputs: `inputFromOutput(localId, outputIndex)` gives the value to put in the
-//!    field (the hosted link while valid, or an upload of the archived copy to follow as in 2).
+//!    field (a permanent copy on Lamina's CDN where offered, the hosted link while valid, or an
+//!    upload of the archived copy to follow as in 2).
 //! 5. Settings → Storage: `storageSettings()` (never the secret, `hasSecret` only),
 //!    `saveStorageSettings(input)` (secret absent = keep), `forgetStorage()`, `testStorage()`.
 //!    The demo workspace always uses the built-in storage (`active: "builtIn"`).
@@ -106,11 +107,15 @@ pub struct Uploads {
 
 impl Uploads {
     pub fn new(app: AppHandle) -> Self {
-        let progress: ProgressSink = Arc::new(move |report| {
+        Self::with_progress(Arc::new(move |report| {
             if let Err(error) = UploadProgressed(report).emit(&app) {
                 tracing::warn!(%error, "could not notify the window");
             }
-        });
+        }))
+    }
+
+    /// Progress goes to `progress` (tests, or no window).
+    pub fn with_progress(progress: ProgressSink) -> Self {
         Self {
             progress,
             current: tokio::sync::Mutex::new(None),
@@ -193,7 +198,8 @@ async fn load_secret(session: &Session) -> Result<Option<String>, AppError> {
     blocking(move || keychain.load_secret()).await
 }
 
-async fn view(session: &Session) -> Result<StorageSettingsView, AppError> {
+/// Settings → Storage as saved (never the secret).
+pub async fn view(session: &Session) -> Result<StorageSettingsView, AppError> {
     let workspace = session.workspace().await?;
     let mode = session.status().await.mode;
     let settings = load_settings(workspace.store()).map_err(store_error)?;
@@ -231,6 +237,15 @@ pub async fn save_storage_settings(
     uploads: State<'_, Uploads>,
     input: StorageSettingsInput,
 ) -> Result<StorageSettingsView, AppError> {
+    save(&session, &uploads, input).await
+}
+
+/// Saves the bucket; the secret goes to the keychain (absent = keep the saved one).
+pub async fn save(
+    session: &Session,
+    uploads: &Uploads,
+    input: StorageSettingsInput,
+) -> Result<StorageSettingsView, AppError> {
     let workspace = session.workspace().await?;
     let s3 = input.s3.normalized()?;
     if let Some(secret) = input.secret_access_key.filter(|s| !s.trim().is_empty()) {
@@ -244,7 +259,7 @@ pub async fn save_storage_settings(
     }
     save_settings(workspace.store(), &settings).map_err(store_error)?;
     uploads.reset().await;
-    view(&session).await
+    view(session).await
 }
 
 /// Removes the bucket's settings and its secret.
@@ -254,6 +269,11 @@ pub async fn forget_storage(
     session: State<'_, Session>,
     uploads: State<'_, Uploads>,
 ) -> Result<StorageSettingsView, AppError> {
+    forget(&session, &uploads).await
+}
+
+/// Removes the bucket's settings and its secret.
+pub async fn forget(session: &Session, uploads: &Uploads) -> Result<StorageSettingsView, AppError> {
     let workspace = session.workspace().await?;
     let keychain = session.keychain().sibling(STORAGE_SECRET_ACCOUNT);
     blocking(move || keychain.forget()).await?;
@@ -261,7 +281,7 @@ pub async fn forget_storage(
     settings.s3 = None;
     save_settings(workspace.store(), &settings).map_err(store_error)?;
     uploads.reset().await;
-    view(&session).await
+    view(session).await
 }
 
 /// Puts a small picture, fetches it through the link Lamina would get, deletes it.
@@ -290,7 +310,17 @@ pub async fn upload_file_bytes(
     name: String,
     data: String,
 ) -> Result<UploadTicket, AppError> {
-    let (_, uploader) = uploads.uploader(&session).await?;
+    upload_bytes(&session, &uploads, name, data).await
+}
+
+/// A dropped or pasted file's upload, started in the background.
+pub async fn upload_bytes(
+    session: &Session,
+    uploads: &Uploads,
+    name: String,
+    data: String,
+) -> Result<UploadTicket, AppError> {
+    let (_, uploader) = uploads.uploader(session).await?;
     let ticket = {
         let uploader = uploader.clone();
         tokio::task::spawn_blocking(move || uploader.submit_base64(&name, &data))
@@ -357,14 +387,22 @@ pub async fn upload_status(
     uploads: State<'_, Uploads>,
     id: String,
 ) -> Result<UploadTicket, AppError> {
-    let (_, uploader) = uploads.uploader(&session).await?;
-    Ok(uploader.status(&id)?)
+    status(&session, &uploads, &id).await
 }
 
-/// The value for a `url` field from an output of an earlier run.
-///
-/// Hook: when the account offers `POST /v1/publishing/transfer-asset` (s7-papi/s7-pcore), try
-/// it here first, when the hosted link is no longer usable, and return its permanent CDN link.
+/// Where an upload is now.
+pub async fn status(
+    session: &Session,
+    uploads: &Uploads,
+    id: &str,
+) -> Result<UploadTicket, AppError> {
+    let (_, uploader) = uploads.uploader(session).await?;
+    Ok(uploader.status(id)?)
+}
+
+/// The value for a `url` field from an output of an earlier run: its permanent copy on
+/// Lamina's CDN where the service offers one, else its hosted link, else its archived copy
+/// uploaded (see `lamina_core::storage::reuse`).
 #[tauri::command]
 #[specta::specta]
 pub async fn input_from_output(
@@ -373,13 +411,23 @@ pub async fn input_from_output(
     local_id: String,
     output_index: u32,
 ) -> Result<InputFromOutput, AppError> {
-    let (workspace, uploader) = uploads.uploader(&session).await?;
+    output_as_input(&session, &uploads, &local_id, output_index as usize).await
+}
+
+/// The value for a `url` field from an output of an earlier run.
+pub async fn output_as_input(
+    session: &Session,
+    uploads: &Uploads,
+    local_id: &str,
+    output_index: usize,
+) -> Result<InputFromOutput, AppError> {
+    let (workspace, uploader) = uploads.uploader(session).await?;
     Ok(lamina_core::storage::input_from_output(
         workspace.store(),
         &uploader,
-        workspace.client().base_url(),
-        &local_id,
-        output_index as usize,
+        workspace.client(),
+        local_id,
+        output_index,
     )
     .await?)
 }
@@ -391,8 +439,16 @@ pub async fn run_input_files(
     session: State<'_, Session>,
     local_id: String,
 ) -> Result<Vec<InputFile>, AppError> {
+    run_input_files_of(&session, &local_id).await
+}
+
+/// The uploaded inputs of a run: the local file names beside the links (History).
+pub async fn run_input_files_of(
+    session: &Session,
+    local_id: &str,
+) -> Result<Vec<InputFile>, AppError> {
     let workspace = session.workspace().await?;
-    input_files(workspace.store(), &local_id).map_err(store_error)
+    input_files(workspace.store(), local_id).map_err(store_error)
 }
 
 /// For `start_run`: upload references and expired links resolved to links (waiting for uploads

@@ -44,6 +44,8 @@ export const NO_FILTERS: HistoryFilters = {
 
 interface UiState {
   route: Route;
+  /** The app whose form was open last (a dragged picture held over "Apps" returns to it). */
+  lastAppId: string | null;
   /** Set by the "Connect your account" action; the key field takes focus and clears it. */
   keyFocusPending: boolean;
   catalogSearch: string;
@@ -65,12 +67,14 @@ interface UiState {
 
 export const useUi = create<UiState>()((set) => ({
   route: { page: "apps" },
+  lastAppId: null,
   keyFocusPending: false,
   catalogSearch: "",
   selectedRun: null,
   historyFilters: NO_FILTERS,
   galleryFilters: NO_FILTERS,
-  navigate: (route) => set({ route }),
+  navigate: (route) =>
+    set((s) => ({ route, lastAppId: route.page === "app" ? route.appId : s.lastAppId })),
   requestKeyForm: () => set({ route: { page: "settings" }, keyFocusPending: true }),
   keyFocusDone: () => set({ keyFocusPending: false }),
   setCatalogSearch: (catalogSearch) => set({ catalogSearch }),

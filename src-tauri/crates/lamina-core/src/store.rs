@@ -130,6 +130,8 @@ const MIGRATIONS: &[&str] = &[
     crate::publishing::journal::MIGRATION,
     // 8: uploads of the user's own photos (crate::storage::uploads).
     crate::storage::uploads::MIGRATION,
+    // 9: outputs' permanent copies on Lamina's CDN (crate::storage::reuse).
+    crate::storage::reuse::MIGRATION,
 ];
 
 /// What is known before the POST: enough to show, replay and reconcile the run.

@@ -20,6 +20,7 @@ import { CatalogPage } from "../apps/CatalogPage";
 import { UsageBadge } from "../usage/UsageBadge";
 import { ShortcutsDialog } from "../shortcuts/ShortcutsDialog";
 import { OfflineBanner } from "./OfflineBanner";
+import { useHoldToOpenForm } from "./useHoldToOpenForm";
 import {
   AppPage,
   BatchPage,
@@ -55,6 +56,7 @@ export function Shell({ account }: { account: AccountStatus }) {
   const route = useUi((s) => s.route);
   const navigate = useUi((s) => s.navigate);
   const requestKeyForm = useUi((s) => s.requestKeyForm);
+  const holdToOpenForm = useHoldToOpenForm();
   // The other screens load once the first one is on screen.
   useEffect(() => {
     const timer = window.setTimeout(preloadPages, 1000);
@@ -109,8 +111,9 @@ export function Shell({ account }: { account: AccountStatus }) {
             <button
               key={item.page}
               type="button"
-              className="nav-item"
+              className={`nav-item${item.page === "apps" && holdToOpenForm.holding ? " is-drag-hover" : ""}`}
               data-testid={`nav-${item.page}`}
+              {...(item.page === "apps" ? holdToOpenForm.handlers : {})}
               aria-current={
                 route.page === item.page || route.page === item.also ? "page" : undefined
               }

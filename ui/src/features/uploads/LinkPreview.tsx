@@ -2,9 +2,15 @@
 // no https: image source), so Rust fetches a small thumbnail (`link_preview`) and hands back a
 // data: URL; the memory backend draws its own stand-ins synchronously (`previewSrc`).
 import { useQuery } from "@tanstack/react-query";
+import { BackendError } from "../../lib/backend";
 import { useBackend } from "../../lib/backend/context";
+import type { AppErrorKind } from "../../lib/backend/types";
+import { friendlyError } from "../../lib/errors";
 import { useDebounced } from "../../lib/useDebounced";
 import { LinkThumb } from "./PhotoField";
+
+/** Answers that refuse the link itself (not a web address, a local address, not a picture). */
+const REFUSED = new Set<AppErrorKind>(["forbidden", "invalidInput"]);
 
 export function LinkPreview({
   url,
@@ -27,5 +33,11 @@ export function LinkPreview({
   });
   if (local !== null) return <LinkThumb src={local} alt={alt} />;
   if (remote.isPending) return null;
-  return <LinkThumb src={remote.data?.thumbnail ?? null} alt={alt} />;
+  // A refused address says why in Rust's words; a link that merely failed to load keeps the
+  // plain "no preview" (Lamina may still reach what this computer could not).
+  const refused =
+    remote.isError && REFUSED.has(BackendError.from(remote.error).kind)
+      ? friendlyError(remote.error).message
+      : null;
+  return <LinkThumb src={remote.data?.thumbnail ?? null} alt={alt} reason={refused} />;
 }

@@ -238,16 +238,30 @@ function PhotoCard({ photo, onRemove }: { photo: FieldPhoto; onRemove: () => voi
   );
 }
 
-/** A pasted link's preview: the backend's own address when it has one, else Rust's thumbnail. */
-export function LinkThumb({ src, alt }: { src: string | null; alt: string }) {
+/** A pasted link's preview: the backend's own address when it has one, else Rust's thumbnail;
+ * without one, why not (`reason`: Rust's words, e.g. a local address refused) or the plain
+ * "no preview". */
+export function LinkThumb({
+  src,
+  alt,
+  reason,
+}: {
+  src: string | null;
+  alt: string;
+  reason?: string | null;
+}) {
   const { t } = useTranslation("uploads");
   const [failed, setFailed] = useState<string | null>(null);
   if (!src || failed === src) {
     return (
-      <div className="url-preview missing">
+      <div
+        className="url-preview missing"
+        data-testid="link-preview-missing"
+        data-reason={reason ? "refused" : "none"}
+      >
         <span className="url-preview-missing">
           <ImageIcon size={18} />
-          {t("noPreview")}
+          {reason ?? t("noPreview")}
         </span>
       </div>
     );

@@ -1,7 +1,8 @@
 // Own photos on the app form, against the in-memory backend: a dropped photo previews at once,
 // shows its upload's progress and holds Generate until its link is ready; a pasted image uploads
 // the same way; a refused file says why in plain words and no run starts; a kept result dragged
-// from a run card fills the field with its link.
+// from a run card fills the field with its link, and one from the Gallery or History does too once
+// held over "Apps" (which opens the form again).
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { OUTPUT_DRAG_TYPE } from "../../lib/backend/types";
@@ -185,6 +186,83 @@ describe("Own photos on the form", () => {
     await waitFor(async () => expect(await backend.listRuns(10, 0)).toHaveLength(2));
     const [second] = await backend.listRuns(1, 0);
     expect(second?.inputs["Reference Image"]).toBe(run?.outputs[0]?.value);
+  });
+
+  it.each([
+    ["Gallery", "nav-gallery", "gallery-item"],
+    ["History", "nav-history", "history-thumb"],
+  ])(
+    "a result dragged from the %s and held over Apps goes back to the form and fills the field",
+    async (_screen, nav, source) => {
+      const { backend, user } = await openHero();
+      await typePrompt(user);
+      await user.click(generate());
+      const card = await screen.findByTestId("run-card");
+      await waitFor(() => expect(card).toHaveAttribute("data-status", "completed"), {
+        timeout: 4000,
+      });
+      const [run] = await backend.listRuns(1, 0);
+
+      await user.click(screen.getByTestId(nav));
+      const [found] = await screen.findAllByTestId(source);
+      const image = found!.tagName === "IMG" ? found! : found!.querySelector("img")!;
+      const data: Record<string, string> = {};
+      fireEvent.dragStart(image, {
+        dataTransfer: {
+          setData: (t: string, v: string) => (data[t] = v),
+          effectAllowed: "none",
+        },
+      });
+      expect(screen.queryByTestId("dynamic-form")).toBeNull();
+
+      // Passing over Apps does nothing; holding there opens the form the picture came for.
+      const apps = screen.getByTestId("nav-apps");
+      fireEvent.dragEnter(apps, { dataTransfer: transfer(data) });
+      expect(apps).toHaveClass("is-drag-hover");
+      fireEvent.dragLeave(apps, { dataTransfer: transfer(data) });
+      await new Promise((r) => setTimeout(r, 800));
+      expect(screen.queryByTestId("dynamic-form")).toBeNull();
+      fireEvent.dragEnter(apps, { dataTransfer: transfer(data) });
+      await screen.findByTestId("dynamic-form", {}, { timeout: 2000 });
+
+      fireEvent.drop(reference(), { dataTransfer: transfer(data) });
+      await waitFor(() =>
+        expect(screen.getByTestId("photo-card")).toHaveAttribute("data-state", "done"),
+      );
+      await user.click(generate());
+      await waitFor(async () => expect(await backend.listRuns(10, 0)).toHaveLength(2));
+      const [second] = await backend.listRuns(1, 0);
+      expect(second?.inputs["Reference Image"]).toBe(run?.outputs[0]?.value);
+    },
+  );
+
+  it("a drag of something else held over Apps does not leave the screen", async () => {
+    await openHero();
+    act(() => useUi.getState().navigate({ page: "gallery" }));
+    const apps = screen.getByTestId("nav-apps");
+    fireEvent.dragEnter(apps, { dataTransfer: transfer({ "text/plain": "hello" }) });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(useUi.getState().route.page).toBe("gallery");
+  });
+});
+
+describe("Link previews", () => {
+  it("a pasted link shows its thumbnail; a local address is refused in words", async () => {
+    const { backend, user } = await openHero();
+    // As in the app: every pasted link's preview comes from the backend's link preview (Rust).
+    backend.inputPreviewUrl = () => null;
+    const field = within(screen.getByTestId("field-Reference Image")).getByRole("textbox");
+    await user.click(field);
+    await user.paste("https://cdn.example.com/products/vase.png");
+    const thumb = await screen.findByTestId("link-preview", {}, { timeout: 3000 });
+    expect(thumb.querySelector("img")?.getAttribute("src")).toMatch(/^data:image\//);
+
+    await user.clear(field);
+    await user.paste("http://127.0.0.1:9/private.png");
+    const refused = await screen.findByTestId("link-preview-missing", {}, { timeout: 3000 });
+    expect(refused).toHaveAttribute("data-reason", "refused");
+    expect(refused).toHaveTextContent("points inside this computer");
+    expect(screen.queryByTestId("link-preview")).toBeNull();
   });
 });
 

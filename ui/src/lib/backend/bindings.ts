@@ -172,10 +172,9 @@ export const commands = {
 	/**  Where an upload is now. */
 	uploadStatus: (id: string) => typedError<UploadTicket_Serialize, AppError_Serialize>(__TAURI_INVOKE("upload_status", { id })),
 	/**
-	 *  The value for a `url` field from an output of an earlier run.
-	 * 
-	 *  Hook: when the account offers `POST /v1/publishing/transfer-asset` (s7-papi/s7-pcore), try
-	 *  it here first, when the hosted link is no longer usable, and return its permanent CDN link.
+	 *  The value for a `url` field from an output of an earlier run: its permanent copy on
+	 *  Lamina's CDN where the service offers one, else its hosted link, else its archived copy
+	 *  uploaded (see `lamina_core::storage::reuse`).
 	 */
 	inputFromOutput: (localId: string, outputIndex: number) => typedError<InputFromOutput_Serialize, AppError_Serialize>(__TAURI_INVOKE("input_from_output", { localId, outputIndex })),
 	/**  The uploaded inputs of a run: the local file names beside the links (History). */

@@ -1,11 +1,15 @@
-//! Outputs as inputs: an output's own hosted address while it is still valid, otherwise its
+//! Outputs as inputs: a permanent copy on Lamina's CDN where the service offers
+//! `transfer-asset`, else the output's own hosted address while it is still valid, otherwise its
 //! archived local copy uploaded through the same pipeline as a dropped photo.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use lamina_api::{LaminaClient, MediaType, OptionalEndpoint, OutputKind, TransferRequest};
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::uploads::{UploadError, UploadTicket, Uploader};
-use crate::store::Store;
+use crate::record::OutputRecord;
+use crate::store::{Store, StoreError, millis};
 
 /// An output's address is not reused when it expires sooner than this.
 const MIN_REMAINING: chrono::Duration = chrono::Duration::hours(1);
@@ -52,18 +56,74 @@ pub fn hosted_link_usable(link: &str, current_base_url: &str) -> bool {
     link_expiry(link).is_none_or(|expiry| expiry > Utc::now() + MIN_REMAINING)
 }
 
-/// The input value for output `output_index` of run `local_id`.
+/// Appended to `store::MIGRATIONS`: the permanent copy on Lamina's CDN of an output, made
+/// once by `transfer-asset` and reused without asking again.
+pub(crate) const MIGRATION: &str = "CREATE TABLE output_cdn_links (
+    local_id   TEXT NOT NULL REFERENCES runs(local_id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    source_url TEXT NOT NULL,
+    cdn_url    TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (local_id, idx)
+);";
+
+/// The permanent link remembered for an output, if one was made.
+pub fn remembered_cdn_link(
+    store: &Store,
+    local_id: &str,
+    output_index: usize,
+) -> Result<Option<String>, StoreError> {
+    Ok(store
+        .lock()
+        .query_row(
+            "SELECT cdn_url FROM output_cdn_links WHERE local_id = ?1 AND idx = ?2",
+            params![local_id, output_index as i64],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+fn remember_cdn_link(
+    store: &Store,
+    local_id: &str,
+    output_index: usize,
+    source_url: &str,
+    cdn_url: &str,
+) -> Result<(), StoreError> {
+    store.lock().execute(
+        "INSERT OR REPLACE INTO output_cdn_links (local_id, idx, source_url, cdn_url, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            local_id,
+            output_index as i64,
+            source_url,
+            cdn_url,
+            millis(Utc::now())
+        ],
+    )?;
+    Ok(())
+}
+
+/// The input value for output `output_index` of run `local_id`, in this order:
+/// 1. the permanent CDN link made for it earlier (0 requests);
+/// 2. while its hosted link works and the service offers `POST /v1/publishing/transfer-asset`
+///    (or has not said it doesn't: the first use is the probe, one write, never repeated), a
+///    copy on Lamina's CDN, remembered; if that fails in any way, the hosted link itself;
+/// 3. otherwise its archived copy, uploaded like a dropped photo.
 ///
-/// Hook for Lamina's CDN: where the account offers `POST /v1/publishing/transfer-asset`
-/// (optional endpoint), the caller tries it before this function's upload branch and uses the
-/// permanent link it returns; see `commands/storage.rs::input_from_output`.
+/// An expired hosted link is not transferred: the API asks for a public `sourceUrl` the
+/// service fetches, and an expired link is exactly what it can no longer fetch. Nor is the
+/// uploaded archived copy: it lives in storage the user owns, whose links a rerun re-signs,
+/// so a second copy on the CDN would cost a write and make the field wait for the upload to
+/// finish first, for no link that lasts longer in practice.
 pub async fn input_from_output(
     store: &Store,
     uploader: &Uploader,
-    current_base_url: &str,
+    client: &LaminaClient,
     local_id: &str,
     output_index: usize,
 ) -> Result<InputFromOutput, UploadError> {
+    let current_base_url = client.base_url();
     let run = store
         .get(local_id)?
         .ok_or_else(|| UploadError::UnknownUpload(format!("run {local_id}")))?;
@@ -74,13 +134,22 @@ pub async fn input_from_output(
         .ok_or_else(|| {
             UploadError::UnknownUpload(format!("output {output_index} of {local_id}"))
         })?;
+    if let Some(cdn) = remembered_cdn_link(store, local_id, output_index)?
+        && hosted_link_usable(&cdn, current_base_url)
+    {
+        return Ok(hosted(cdn));
+    }
     if let Some(link) = output.value.as_deref()
         && hosted_link_usable(link, current_base_url)
     {
-        return Ok(InputFromOutput {
-            value: link.to_string(),
-            upload: None,
-        });
+        if let Some(cdn) = copy_to_cdn(client, output, link).await {
+            // The copy exists either way; not remembering it only costs a copy next time.
+            if let Err(error) = remember_cdn_link(store, local_id, output_index, link, &cdn) {
+                tracing::warn!(%error, "could not remember an output's CDN copy");
+            }
+            return Ok(hosted(cdn));
+        }
+        return Ok(hosted(link.to_string()));
     }
     let file = output
         .file
@@ -98,4 +167,48 @@ pub async fn input_from_output(
         value: ticket.input_value.clone(),
         upload: Some(ticket),
     })
+}
+
+fn hosted(value: String) -> InputFromOutput {
+    InputFromOutput {
+        value,
+        upload: None,
+    }
+}
+
+/// `transfer-asset` for a working hosted link; `None` (logged, never shown: the hosted link
+/// does the job) when the service does not offer it or the copy failed. Sent at most once per
+/// attempt: the client never repeats a write that may have reached the service.
+async fn copy_to_cdn(client: &LaminaClient, output: &OutputRecord, link: &str) -> Option<String> {
+    if client
+        .endpoints()
+        .is_missing(OptionalEndpoint::TransferAsset)
+    {
+        return None;
+    }
+    let media_type = match output.kind {
+        OutputKind::Video => MediaType::Video,
+        OutputKind::Audio => MediaType::Audio,
+        _ => MediaType::Image,
+    };
+    let filename = url::Url::parse(link)
+        .ok()
+        .and_then(|u| u.path_segments()?.next_back().map(str::to_owned))
+        .filter(|name| !name.is_empty());
+    let request = TransferRequest {
+        source_url: link.to_owned(),
+        media_type,
+        filename,
+    };
+    match client.transfer_asset(&request).await {
+        Ok(asset) if url::Url::parse(&asset.url).is_ok() => Some(asset.url),
+        Ok(asset) => {
+            tracing::warn!(url = %asset.url, "transfer-asset answered an unusable address");
+            None
+        }
+        Err(error) => {
+            tracing::info!(kind = ?error.kind, detail = %error.detail, "no CDN copy of an output; using its hosted link");
+            None
+        }
+    }
 }

@@ -31,8 +31,14 @@ pub fn binary() -> PathBuf {
     if let Some(path) = std::env::var_os("LAMINA_S3S_FS") {
         return path.into();
     }
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..");
-    let path = workspace.join("target/tools/s3s-fs/bin/s3s-fs");
+    // The workspace root: three levels above lamina-core, or the app crate's own folder (the
+    // desktop app's tests include this file too).
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = [manifest.join("../../.."), manifest.to_path_buf()]
+        .into_iter()
+        .map(|root| root.join("target/tools/s3s-fs/bin/s3s-fs"))
+        .find(|path| path.exists())
+        .unwrap_or_default();
     assert!(
         path.exists(),
         "the S3 test server is not installed: run `make s3-server` (cargo install s3s-fs) first"

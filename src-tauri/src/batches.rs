@@ -11,13 +11,13 @@ use lamina_core::batch::export::{ExportOptions, export_batch};
 use lamina_core::batch::naming::{NameContext, NamePattern};
 use lamina_core::batch::table::TableRow;
 use lamina_core::batch::{
-    BatchInputError, BatchProgress, BatchRow, BatchRunner, BatchSummary, ColumnTarget, Mapping,
-    PlannedRow, RowProblem, Table, plan_rows,
+    BatchInputError, BatchProgress, BatchRow, BatchRowState, BatchRunner, BatchSummary,
+    ColumnTarget, Mapping, PlannedRow, RowProblem, Table, UPLOAD_FAILED, plan_rows,
 };
 use lamina_core::outputs::{ExportFormat, OutputLimits};
 use lamina_core::storage::batch_files::{
-    LocalFile, UploadTally, submit_local_files, take_local_files, tally_uploads, upload_ids,
-    upload_submitted,
+    LocalFile, UploadTally, requeue_failed_uploads, submit_local_files, take_local_files,
+    tally_uploads, upload_ids, upload_submitted,
 };
 use lamina_core::storage::{UploadError, Uploader};
 use serde::{Deserialize, Serialize};
@@ -235,6 +235,23 @@ pub async fn upload_photos(
         let _ = runner.notify(batch_id);
     })
     .await;
+}
+
+/// Before "Retry failed": the photos of rows whose upload failed get another try (the file
+/// may have been fixed since). Returns how many.
+pub fn requeue_failed_photos(
+    runner: &BatchRunner,
+    store: &Store,
+    batch_id: &str,
+) -> Result<usize, AppError> {
+    let rows = runner.rows(batch_id)?;
+    let ids = upload_ids(
+        rows.iter()
+            .filter(|r| r.state == BatchRowState::Failed)
+            .filter(|r| r.error().is_some_and(|e| e.kind == UPLOAD_FAILED))
+            .flat_map(|r| r.inputs.values()),
+    );
+    Ok(requeue_failed_uploads(store, &ids))
 }
 
 pub fn list(runner: &BatchRunner, store: &Store) -> Result<Vec<BatchListItem>, AppError> {

@@ -298,4 +298,17 @@ async fn a_folder_fills_one_row_per_photo_and_a_failed_upload_is_not_started() {
         broken.run.as_ref().unwrap().run_id.is_none(),
         "no run id: never sent"
     );
+
+    // The file fixed, "Retry failed" uploads it again and starts that row only.
+    photo(&folder.join("d-broken.png"), 4);
+    let requeued = batches::requeue_failed_photos(&s.runner, s.workspace.store(), &batch_id);
+    assert_eq!(requeued.unwrap(), 1);
+    assert_eq!(s.runner.retry_failed(&batch_id).unwrap(), 1);
+    let done = tokio::time::timeout(Duration::from_secs(60), s.runner.run(&batch_id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((done.completed, done.failed), (4, 0), "{done:?}");
+    assert_eq!(s.server.stats().run_start_requests, 4);
+    assert_eq!(s.server.stats().files_stored, 4);
 }

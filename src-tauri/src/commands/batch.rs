@@ -229,7 +229,8 @@ pub async fn retry_batch_failed(
     session: State<'_, Session>,
     batch_id: String,
 ) -> Result<BatchProgress, AppError> {
-    let (_, runner) = session.batches().await?;
+    let (workspace, runner) = session.batches().await?;
+    batches::requeue_failed_photos(&runner, workspace.store(), &batch_id)?;
     if runner.retry_failed(&batch_id)? > 0 {
         session.drive_batch(&batch_id).await?;
     }

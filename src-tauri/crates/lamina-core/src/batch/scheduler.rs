@@ -62,6 +62,9 @@ use crate::store::NewRun;
 pub type UploaderSource =
     Arc<dyn Fn() -> futures_util::future::BoxFuture<'static, Option<Uploader>> + Send + Sync>;
 
+/// The error kind of a row that was not started because its photo could not be uploaded.
+pub const UPLOAD_FAILED: &str = "uploadFailed";
+
 /// An [`UploaderSource`] that always answers `uploader` (the CLI, tests).
 pub fn fixed_uploader(uploader: Uploader) -> UploaderSource {
     Arc::new(move || {
@@ -478,7 +481,7 @@ impl BatchRunner {
                 &local_id,
                 RunState::Failed,
                 &RunError {
-                    kind: "uploadFailed".into(),
+                    kind: UPLOAD_FAILED.into(),
                     message: format!("{error} This row was not started."),
                     detail: error.detail(),
                     fields: Vec::new(),

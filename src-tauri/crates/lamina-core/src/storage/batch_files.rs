@@ -394,3 +394,18 @@ pub fn tally_uploads(store: &Store, ids: &[String]) -> UploadTally {
     }
     tally
 }
+
+/// Puts failed uploads back in the queue (their photo may have been fixed): the row that needs
+/// one runs it again just before it starts. Returns how many.
+pub fn requeue_failed_uploads(store: &Store, ids: &[String]) -> usize {
+    let conn = store.lock();
+    ids.iter()
+        .map(|id| {
+            conn.execute(
+                "UPDATE uploads SET state = 'queued', error = NULL WHERE id = ?1 AND state = 'failed'",
+                [id],
+            )
+            .unwrap_or(0)
+        })
+        .sum()
+}

@@ -409,3 +409,75 @@ pub fn requeue_failed_uploads(store: &Store, ids: &[String]) -> usize {
         })
         .sum()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lamina_api::Parameter;
+
+    fn app() -> App {
+        let p = |name: &str, kind| Parameter {
+            id: None,
+            name: name.into(),
+            kind,
+            required: Some(false),
+            options: vec![],
+            default: None,
+            accept: vec![],
+        };
+        App {
+            app_id: "a".into(),
+            name: "Hero".into(),
+            description: String::new(),
+            parameters: vec![
+                p("Prompt", ParameterKind::Text),
+                p("Reference", ParameterKind::Url),
+            ],
+        }
+    }
+
+    fn problems(csv: &str, base: Option<&Path>) -> (usize, Vec<String>) {
+        let app = app();
+        let mut table = Table::parse(csv).unwrap();
+        let mapping = Mapping::auto(&app, &table.headers, &[], &[]).unwrap();
+        let (files, problems) = take_local_files(&app, &mut table, &mapping, base);
+        let words = problems
+            .iter()
+            .map(|p| format!("{}|{}", p.row.unwrap_or(0), p.message))
+            .collect();
+        (files.len(), words)
+    }
+
+    #[test]
+    fn every_kind_of_unusable_file_is_a_row_problem_in_plain_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = image::RgbImage::from_pixel(4, 4, image::Rgb([9, 9, 9]));
+        png.save(dir.path().join("ok.png")).unwrap();
+        std::fs::write(dir.path().join("notes.png"), "not a picture").unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let csv = "Prompt,Reference\n\
+                   a,ok.png\n\
+                   b,gone.png\n\
+                   c,notes.png\n\
+                   d,sub\n\
+                   e,https://example.com/x.png\n\
+                   f,ok.png\n";
+        let (files, said) = problems(csv, Some(dir.path()));
+        assert_eq!(files, 1, "ok.png once, though two rows name it");
+        assert_eq!(
+            said,
+            [
+                "3|the file gone.png isn't there",
+                "4|the file notes.png isn't a photo: it is a text file",
+                "5|sub is a folder, not a photo",
+            ]
+        );
+        // A pasted table has no folder: relative paths can't be found, whole ones can.
+        let whole = dir.path().join("ok.png");
+        let csv = format!("Prompt,Reference\na,ok.png\nb,{}\n", whole.display());
+        let (files, said) = problems(&csv, None);
+        assert_eq!(files, 1);
+        assert_eq!(said.len(), 1);
+        assert!(said[0].starts_with("2|ok.png is not a web address or a full path"));
+    }
+}

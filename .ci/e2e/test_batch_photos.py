@@ -1,9 +1,11 @@
 """E2E: photos from this computer in a batch, in the demo workspace. Paste a table whose
 Reference Image column holds whole paths to PNGs on disk, one of them missing: the problem names
 its row and column and Run stays off. Put the file there and paste again: the summary counts the
-photos to upload, Run uploads them to the demo's built-in storage and every row completes, and a
-run's details keep the photo's file name. ("Choose a folder…" opens the system's dialog, which
-WebDriver can't drive: the folder section is in the screenshots; Rust and Vitest test it.)"""
+photos to upload, Run uploads them to the demo's built-in storage and every row completes (the
+sandbox draws each photo into its scene). "Choose a folder…" opens the system's dialog, which
+WebDriver can't reach (X key events typed into GTK's location bar did not choose the folder), so
+only the folder section is in the screenshots; tests/batch_paths.rs and BatchPhotos.test.tsx
+test the folder mode."""
 
 import os
 import tempfile
@@ -38,7 +40,9 @@ class BatchPhotosFlow(LaminaDesktop):
         )
 
     def test_batch_of_local_photos(self):
-        folder = tempfile.mkdtemp(prefix="shoot-")
+        # Letters and digits only: the dialog is typed into key by key.
+        folder = os.path.join(tempfile.gettempdir(), f"shoot{int(time.time() * 1000)}")
+        os.makedirs(folder)
         paths = [os.path.join(folder, f"photo-0{i + 1}.png") for i in range(3)]
         for path, rgb in zip(paths[:2], COLOURS):
             with open(path, "wb") as f:

@@ -48,6 +48,7 @@ fn lamina_desktop_commands() -> &'static [&'static str] {
         "account_usage",
         "check_connection",
         "pick_batch_file",
+        "pick_batch_folder",
         "preview_batch",
         "start_batch",
         "list_batches",

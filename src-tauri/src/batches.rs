@@ -11,10 +11,15 @@ use lamina_core::batch::export::{ExportOptions, export_batch};
 use lamina_core::batch::naming::{NameContext, NamePattern};
 use lamina_core::batch::table::TableRow;
 use lamina_core::batch::{
-    BatchInputError, BatchProgress, BatchRow, BatchRunner, BatchSummary, ColumnTarget, Mapping,
-    RowProblem, Table, plan_rows,
+    BatchInputError, BatchProgress, BatchRow, BatchRowState, BatchRunner, BatchSummary,
+    ColumnTarget, Mapping, PlannedRow, RowProblem, Table, UPLOAD_FAILED, plan_rows,
 };
 use lamina_core::outputs::{ExportFormat, OutputLimits};
+use lamina_core::storage::batch_files::{
+    LocalFile, UploadTally, requeue_failed_uploads, submit_local_files, take_local_files,
+    tally_uploads, upload_ids, upload_submitted,
+};
+use lamina_core::storage::{UploadError, Uploader};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, AppErrorKind};
@@ -43,6 +48,8 @@ pub struct BatchPreview {
     pub kept_columns: Vec<String>,
     /// Runs the batch will start (0 while there are problems).
     pub runs: u32,
+    /// Photos on this computer the batch will upload first (each file once).
+    pub local_files: u32,
 }
 
 /// A batch with its totals, for the list.
@@ -60,6 +67,8 @@ pub struct BatchDetail {
     pub batch: BatchSummary,
     pub progress: BatchProgress,
     pub rows: Vec<BatchRow>,
+    /// The batch's own photos being uploaded (none for a batch of links).
+    pub uploads: Option<UploadTally>,
 }
 
 /// How to export: where is chosen by the command (default folder or a folder dialog).
@@ -92,8 +101,15 @@ pub struct BatchExportResult {
 }
 
 /// Parses the table, maps its columns (auto-mapping, then `choices` for columns it has) and
-/// checks every row. Never fails: problems are part of the answer.
-pub fn preview(app: &App, text: &str, choices: Option<&Mapping>) -> BatchPreview {
+/// checks every row, and every local photo a `url` column names (relative paths from
+/// `base_dir`, the folder of the table's file or of the chosen folder). Never fails: problems
+/// are part of the answer.
+pub fn preview(
+    app: &App,
+    text: &str,
+    choices: Option<&Mapping>,
+    base_dir: Option<&Path>,
+) -> BatchPreview {
     let table = match Table::parse(text) {
         Ok(table) => table,
         Err(error) => {
@@ -105,13 +121,15 @@ pub fn preview(app: &App, text: &str, choices: Option<&Mapping>) -> BatchPreview
                 problems: error.problems,
                 kept_columns: Vec::new(),
                 runs: 0,
+                local_files: 0,
             };
         }
     };
     let mapping = merged_mapping(app, &table, choices);
-    let (problems, runs) = match plan_rows(app, &table, &mapping) {
-        Ok(rows) => (Vec::new(), rows.len() as u32),
-        Err(error) => (error.problems, 0),
+    let shown: Vec<TableRow> = table.rows.iter().take(PREVIEW_ROWS).cloned().collect();
+    let (problems, runs, local_files) = match plan(app, table.clone(), &mapping, base_dir) {
+        Ok(planned) => (Vec::new(), planned.rows.len() as u32, planned.files.len()),
+        Err(error) => (error.problems, 0, 0),
     };
     let kept_columns = mapping
         .notices(app)
@@ -120,32 +138,120 @@ pub fn preview(app: &App, text: &str, choices: Option<&Mapping>) -> BatchPreview
         .collect();
     BatchPreview {
         headers: table.headers.clone(),
-        rows: table.rows.iter().take(PREVIEW_ROWS).cloned().collect(),
+        rows: shown,
         row_count: table.rows.len() as u32,
         mapping,
         problems,
         kept_columns,
         runs,
+        local_files: local_files as u32,
     }
 }
 
+/// A table ready to commit: its rows (local photos as placeholders) and the files they name.
+struct Planned {
+    headers: Vec<String>,
+    rows: Vec<PlannedRow>,
+    files: Vec<LocalFile>,
+}
+
+/// Every row and every local photo checked in one pass (all problems together, by row).
+fn plan(
+    app: &App,
+    mut table: Table,
+    mapping: &Mapping,
+    base_dir: Option<&Path>,
+) -> Result<Planned, BatchInputError> {
+    let (files, mut problems) = take_local_files(app, &mut table, mapping, base_dir);
+    match plan_rows(app, &table, mapping) {
+        Ok(rows) if problems.is_empty() => {
+            return Ok(Planned {
+                headers: table.headers,
+                rows,
+                files,
+            });
+        }
+        Ok(_) => {}
+        Err(error) => problems.extend(error.problems),
+    }
+    problems.sort_by_key(|p| p.row);
+    Err(BatchInputError { problems })
+}
+
+/// A committed batch and the uploads of its local photos (journaled, not sent yet).
+#[derive(Debug)]
+pub struct CreatedBatch {
+    pub summary: BatchSummary,
+    pub uploads: Vec<String>,
+}
+
 /// Commits a batch from the table, checked again here (the window's preview is not trusted),
-/// and returns it; nothing is sent until it is driven ([`BatchRunner::run`]).
+/// and returns it; nothing is sent until it is driven ([`BatchRunner::run`]). Local photos are
+/// journaled as uploads and the rows hold their references: [`upload_photos`] sends them, and
+/// each row gets its link just before it starts.
 pub fn create(
     runner: &BatchRunner,
     app: &App,
     name: &str,
     text: &str,
     choices: &Mapping,
-) -> Result<BatchSummary, AppError> {
+    base_dir: Option<&Path>,
+    uploader: Option<&Uploader>,
+) -> Result<CreatedBatch, AppError> {
     let table = Table::parse(text).map_err(input_error)?;
     let mapping = merged_mapping(app, &table, Some(choices));
-    let rows = plan_rows(app, &table, &mapping).map_err(input_error)?;
+    let Planned {
+        headers,
+        mut rows,
+        files,
+    } = plan(app, table, &mapping, base_dir).map_err(input_error)?;
+    let uploads = if files.is_empty() {
+        Vec::new()
+    } else {
+        let uploader = uploader
+            .filter(|u| u.backend().is_some())
+            .ok_or(UploadError::NoStorage)?;
+        submit_local_files(uploader, &files, &mut rows)
+            .map_err(|problems| input_error(BatchInputError { problems }))?
+    };
     let name = match name.trim() {
         "" => format!("{} batch", app.name),
         name => name.chars().take(120).collect(),
     };
-    Ok(runner.create(app, &name, &table.headers, &rows)?)
+    let summary = runner.create(app, &name, &headers, &rows)?;
+    Ok(CreatedBatch { summary, uploads })
+}
+
+/// Sends a batch's photos, a few at a time; the batch screen hears of each one finished (the
+/// `BatchUpdated` event; its detail counts them). Failures are journaled: their rows say why
+/// and are not started.
+pub async fn upload_photos(
+    runner: &BatchRunner,
+    uploader: &Uploader,
+    batch_id: &str,
+    uploads: &[String],
+) {
+    upload_submitted(uploader, uploads, || {
+        let _ = runner.notify(batch_id);
+    })
+    .await;
+}
+
+/// Before "Retry failed": the photos of rows whose upload failed get another try (the file
+/// may have been fixed since). Returns how many.
+pub fn requeue_failed_photos(
+    runner: &BatchRunner,
+    store: &Store,
+    batch_id: &str,
+) -> Result<usize, AppError> {
+    let rows = runner.rows(batch_id)?;
+    let ids = upload_ids(
+        rows.iter()
+            .filter(|r| r.state == BatchRowState::Failed)
+            .filter(|r| r.error().is_some_and(|e| e.kind == UPLOAD_FAILED))
+            .flat_map(|r| r.inputs.values()),
+    );
+    Ok(requeue_failed_uploads(store, &ids))
 }
 
 pub fn list(runner: &BatchRunner, store: &Store) -> Result<Vec<BatchListItem>, AppError> {
@@ -169,10 +275,14 @@ pub fn detail(
         .batch(batch_id)
         .map_err(lamina_core::CoreError::from)?
         .ok_or_else(|| not_found(batch_id))?;
+    let rows = runner.rows(batch_id)?;
+    let ids = upload_ids(rows.iter().flat_map(|r| r.inputs.values()));
+    let uploads = (!ids.is_empty()).then(|| tally_uploads(store, &ids));
     Ok(BatchDetail {
         progress: runner.progress(batch_id)?,
-        rows: runner.rows(batch_id)?,
+        rows,
         batch,
+        uploads,
     })
 }
 

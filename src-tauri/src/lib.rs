@@ -60,6 +60,7 @@ fn specta_builder() -> Builder<tauri::Wry> {
             commands::usage::account_usage,
             commands::doctor::check_connection,
             commands::batch::pick_batch_file,
+            commands::batch_folder::pick_batch_folder,
             commands::batch::preview_batch,
             commands::batch::start_batch,
             commands::batch::list_batches,
@@ -166,6 +167,7 @@ pub fn run() {
             let window_events = app.handle().clone();
             app.manage(notify::Notifier::default());
             app.manage(commands::storage::Uploads::new(app.handle().clone()));
+            app.manage(commands::batch_folder::BatchSources::default());
             let sink: session::RunSink = std::sync::Arc::new(move |record| {
                 notify::run_updated(&window_events, &record);
                 if let Err(error) = RunUpdated(record).emit(&window_events) {
@@ -232,7 +234,10 @@ pub fn run() {
                 .with_publish_sink(publish_sink)
                 .with_connection_sink(connection_sink)
                 .with_delivery_sink(delivery_sink)
-                .with_batch_sink(batch_sink);
+                .with_batch_sink(batch_sink)
+                .with_batch_uploaders(commands::batch_folder::batch_uploaders(
+                    app.handle().clone(),
+                ));
             let guard = session.restore_guard();
             app.manage(session);
             if updates_on {

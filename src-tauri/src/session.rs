@@ -81,6 +81,8 @@ pub struct Session {
     connection_sink: ConnectionSink,
     delivery_sink: DeliverySink,
     batch_sink: BatchSink,
+    /// Where batches turn their uploaded photos into links (the app's current uploader).
+    batch_uploaders: Option<lamina_core::batch::UploaderSource>,
     publish_sink: crate::commands::publishing::PublishSink,
     service_url: String,
     demo_speed: f64,
@@ -129,6 +131,7 @@ impl Session {
             connection_sink: std::sync::Arc::new(|_| {}),
             delivery_sink: std::sync::Arc::new(|_| {}),
             batch_sink: std::sync::Arc::new(|_| {}),
+            batch_uploaders: None,
             publish_sink: std::sync::Arc::new(|_| {}),
             service_url: service_url.trim_end_matches('/').to_owned(),
             demo_speed,
@@ -154,6 +157,12 @@ impl Session {
     /// Sends batch progress somewhere (the window).
     pub fn with_batch_sink(mut self, sink: BatchSink) -> Self {
         self.batch_sink = sink;
+        self
+    }
+
+    /// Lets batches upload local photos (see `BatchRunner::set_uploaders`).
+    pub fn with_batch_uploaders(mut self, source: lamina_core::batch::UploaderSource) -> Self {
+        self.batch_uploaders = Some(source);
         self
     }
 
@@ -419,6 +428,9 @@ impl Session {
             tracing::warn!(%error, "webhook delivery could not start; polling instead");
         }
         let batches = BatchRunner::new(workspace.tracker.clone(), SchedulerConfig::default());
+        if let Some(source) = &self.batch_uploaders {
+            batches.set_uploaders(source.clone());
+        }
         let tasks = vec![
             forward_events(self.sink.clone(), &workspace),
             forward_connection(self.connection_sink.clone(), &workspace),

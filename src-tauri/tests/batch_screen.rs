@@ -79,7 +79,7 @@ async fn bad_rows_are_named_and_nothing_is_sent() {
     // An unmapped column is kept for names with a notice; every row is checked in the same
     // pass: a missing mandatory value and an unknown option label, by row and column.
     let text = "Prompt,Aspect Ratio,Colour\nshoe,1:1,red\n,1:1,red\nmug,2:1,blue\n";
-    let preview = batches::preview(&app, text, None);
+    let preview = batches::preview(&app, text, None, None);
     assert_eq!(preview.headers, ["Prompt", "Aspect Ratio", "Colour"]);
     assert_eq!(preview.row_count, 3);
     assert_eq!(preview.runs, 0);
@@ -115,13 +115,13 @@ async fn bad_rows_are_named_and_nothing_is_sent() {
 
     // Marked "file names only": the same problems, no notice.
     let mapping = keep(preview.mapping.clone(), "Colour");
-    let preview = batches::preview(&app, text, Some(&mapping));
+    let preview = batches::preview(&app, text, Some(&mapping), None);
     assert!(preview.kept_columns.is_empty());
     assert_eq!(found(&preview), expected, "{:?}", preview.problems);
 
     // Starting it anyway is refused in Rust too, and the service saw no start.
     let runner = runner(&workspace);
-    let refused = batches::create(&runner, &app, "bad", text, &mapping).unwrap_err();
+    let refused = batches::create(&runner, &app, "bad", text, &mapping, None, None).unwrap_err();
     assert_eq!(refused.kind, lamina_desktop::AppErrorKind::InvalidInput);
     assert!(
         refused.detail.contains("row 3, column \"Prompt\""),
@@ -129,7 +129,7 @@ async fn bad_rows_are_named_and_nothing_is_sent() {
         refused.detail
     );
     // A ragged table names its row.
-    let ragged = batches::preview(&app, "Prompt,Aspect Ratio\nshoe,1:1\nbag\n", None);
+    let ragged = batches::preview(&app, "Prompt,Aspect Ratio\nshoe,1:1\nbag\n", None, None);
     assert_eq!(ragged.problems[0].row, Some(3));
     assert_eq!(server.stats().run_start_requests, 0, "nothing was sent");
     assert!(workspace.store().batches(10).unwrap().is_empty());
@@ -138,9 +138,9 @@ async fn bad_rows_are_named_and_nothing_is_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_good_table_runs_to_the_end_and_exports_named_files() {
     let (server, _data, workspace, app) = hero_on_fast_sandbox().await;
-    let preview = batches::preview(&app, GOOD, None);
+    let preview = batches::preview(&app, GOOD, None, None);
     let mapping = keep(preview.mapping, "sku");
-    let preview = batches::preview(&app, GOOD, Some(&mapping));
+    let preview = batches::preview(&app, GOOD, Some(&mapping), None);
     assert!(preview.problems.is_empty(), "{:?}", preview.problems);
     assert_eq!(preview.runs, 3);
 
@@ -156,7 +156,9 @@ async fn a_good_table_runs_to_the_end_and_exports_named_files() {
 
     let runner = runner(&workspace);
     let mut events = runner.subscribe();
-    let batch = batches::create(&runner, &app, "  ", GOOD, &preview.mapping).unwrap();
+    let batch = batches::create(&runner, &app, "  ", GOOD, &preview.mapping, None, None)
+        .unwrap()
+        .summary;
     assert_eq!(
         batch.name, "Hero Image batch",
         "a blank name gets the app's"
@@ -307,11 +309,12 @@ async fn an_unfinished_batch_resumes_when_the_workspace_opens() {
             .get_app(catalog::HERO_IMAGE)
             .await
             .unwrap();
-        let preview = batches::preview(&app, GOOD, None);
+        let preview = batches::preview(&app, GOOD, None, None);
         let mapping = keep(preview.mapping, "sku");
         let runner = runner(&workspace);
-        batches::create(&runner, &app, "Interrupted", GOOD, &mapping)
+        batches::create(&runner, &app, "Interrupted", GOOD, &mapping, None, None)
             .unwrap()
+            .summary
             .batch_id
     };
     assert_eq!(server.stats().run_start_requests, 0);

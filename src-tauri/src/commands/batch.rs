@@ -13,6 +13,8 @@ use tauri_plugin_dialog::DialogExt;
 
 use crate::batches::{self, BatchDetail, BatchExportRequest, BatchExportResult, BatchListItem};
 use crate::commands::apps::cached_app;
+use crate::commands::batch_folder::BatchSources;
+use crate::commands::storage::Uploads;
 use crate::error::{AppError, AppErrorKind};
 use crate::session::Session;
 
@@ -25,12 +27,18 @@ pub struct BatchFile {
     /// The file's name (no folder), e.g. to name the batch.
     pub name: String,
     pub text: String,
+    /// Pass back to `preview_batch` / `start_batch`: paths in the table are relative to the
+    /// file's folder (never shown to the window).
+    pub source: String,
 }
 
 /// Opens the system dialog for a CSV/TSV file and returns its text (`None`: cancelled).
 #[tauri::command]
 #[specta::specta]
-pub async fn pick_batch_file(app: AppHandle) -> Result<Option<BatchFile>, AppError> {
+pub async fn pick_batch_file(
+    app: AppHandle,
+    sources: State<'_, BatchSources>,
+) -> Result<Option<BatchFile>, AppError> {
     let (sender, receiver) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
@@ -42,13 +50,18 @@ pub async fn pick_batch_file(app: AppHandle) -> Result<Option<BatchFile>, AppErr
     let Some(path) = receiver.await.ok().flatten() else {
         return Ok(None);
     };
-    let read = tokio::task::spawn_blocking(move || read_table(&path))
+    let folder = path.parent().map(PathBuf::from).unwrap_or_default();
+    let (name, text) = tokio::task::spawn_blocking(move || read_table(&path))
         .await
         .map_err(|e| AppError::internal(format!("read task failed: {e}")))??;
-    Ok(Some(read))
+    Ok(Some(BatchFile {
+        name,
+        text,
+        source: sources.register(&folder),
+    }))
 }
 
-fn read_table(path: &std::path::Path) -> Result<BatchFile, AppError> {
+fn read_table(path: &std::path::Path) -> Result<(String, String), AppError> {
     let unreadable = |detail: String| {
         AppError::new(
             AppErrorKind::InvalidInput,
@@ -70,7 +83,7 @@ fn read_table(path: &std::path::Path) -> Result<BatchFile, AppError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(BatchFile { name, text })
+    Ok((name, text))
 }
 
 async fn app_for(session: &Session, app_id: &str) -> Result<lamina_api::App, AppError> {
@@ -81,35 +94,81 @@ async fn app_for(session: &Session, app_id: &str) -> Result<lamina_api::App, App
     })
 }
 
-/// The table's columns mapped to the app's parameters and every row checked; nothing is sent.
-/// `mapping`: the person's choices so far (`None` maps by header names only).
+/// The table's columns mapped to the app's parameters and every row checked, with the local
+/// photos it names; nothing is sent. `mapping`: the person's choices so far (`None` maps by
+/// header names only). `source`: the token of the file or folder the table came from.
 #[tauri::command]
 #[specta::specta]
 pub async fn preview_batch(
     session: State<'_, Session>,
+    sources: State<'_, BatchSources>,
     app_id: String,
     text: String,
     mapping: Option<Mapping>,
+    source: Option<String>,
 ) -> Result<batches::BatchPreview, AppError> {
     let app = app_for(&session, &app_id).await?;
-    Ok(batches::preview(&app, &text, mapping.as_ref()))
+    let base = sources.folder(source.as_deref());
+    tokio::task::spawn_blocking(move || {
+        batches::preview(&app, &text, mapping.as_ref(), base.as_deref())
+    })
+    .await
+    .map_err(|e| AppError::internal(format!("preview task failed: {e}")))
 }
 
-/// Checks the table again, commits the batch and starts it in the background.
+/// Checks the table again, commits the batch and starts it in the background: its local
+/// photos are uploaded first (a few at a time), then the rows start.
 #[tauri::command]
 #[specta::specta]
+#[allow(clippy::too_many_arguments)] // each is one IPC argument or one piece of app state
 pub async fn start_batch(
+    app: AppHandle,
     session: State<'_, Session>,
+    uploads: State<'_, Uploads>,
+    sources: State<'_, BatchSources>,
     app_id: String,
     name: String,
     text: String,
     mapping: Mapping,
+    source: Option<String>,
 ) -> Result<BatchSummary, AppError> {
-    let app = app_for(&session, &app_id).await?;
+    let lamina_app = app_for(&session, &app_id).await?;
     let (_, runner) = session.batches().await?;
-    let batch = batches::create(&runner, &app, &name, &text, &mapping)?;
-    session.drive_batch(&batch.batch_id).await?;
-    Ok(batch)
+    let base = sources.folder(source.as_deref());
+    let uploader = uploads.uploader(&session).await.ok().map(|(_, u)| u);
+    let created = {
+        let (runner, uploader) = (runner.clone(), uploader.clone());
+        tokio::task::spawn_blocking(move || {
+            batches::create(
+                &runner,
+                &lamina_app,
+                &name,
+                &text,
+                &mapping,
+                base.as_deref(),
+                uploader.as_ref(),
+            )
+        })
+        .await
+        .map_err(|e| AppError::internal(format!("batch task failed: {e}")))??
+    };
+    let batches::CreatedBatch {
+        summary,
+        uploads: photos,
+    } = created;
+    let batch_id = summary.batch_id.clone();
+    match uploader.filter(|_| !photos.is_empty()) {
+        None => session.drive_batch(&batch_id).await?,
+        Some(uploader) => {
+            tauri::async_runtime::spawn(async move {
+                batches::upload_photos(&runner, &uploader, &batch_id, &photos).await;
+                if let Err(error) = app.state::<Session>().drive_batch(&batch_id).await {
+                    tracing::warn!(%error, batch = %batch_id, "could not start a batch");
+                }
+            });
+        }
+    }
+    Ok(summary)
 }
 
 #[tauri::command]
@@ -170,7 +229,8 @@ pub async fn retry_batch_failed(
     session: State<'_, Session>,
     batch_id: String,
 ) -> Result<BatchProgress, AppError> {
-    let (_, runner) = session.batches().await?;
+    let (workspace, runner) = session.batches().await?;
+    batches::requeue_failed_photos(&runner, workspace.store(), &batch_id)?;
     if runner.retry_failed(&batch_id)? > 0 {
         session.drive_batch(&batch_id).await?;
     }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod apps;
 pub mod batch;
+pub mod batch_folder;
 pub mod content;
 pub mod delivery;
 pub mod doctor;

@@ -123,8 +123,14 @@ pub async fn batch(cli: &Cli, args: &BatchArgs) -> Result<u8, Failure> {
         }
         (None, Some(folder)) => {
             let parameter = image_parameter(&app)?;
-            let table = folder_table(folder, &parameter)
+            let listed = folder_table(folder, &parameter)
                 .map_err(|e| Failure::usage(format!("cannot read {}: {e}", folder.display())))?;
+            if !cli.json {
+                for skipped in &listed.skipped {
+                    eprintln!("skipped {}: {}", skipped.name, skipped.reason);
+                }
+            }
+            let table = listed.table;
             if table.rows.is_empty() {
                 return Err(Failure::usage(format!(
                     "{} holds no images",
@@ -134,7 +140,7 @@ pub async fn batch(cli: &Cli, args: &BatchArgs) -> Result<u8, Failure> {
             let name = folder
                 .file_name()
                 .map_or_else(|| "folder".to_owned(), |n| n.to_string_lossy().into_owned());
-            (table, PathBuf::new(), name)
+            (table, folder.clone(), name)
         }
         (None, None) => return Err(Failure::usage("give --csv FILE or --folder DIR")),
     };
@@ -144,7 +150,8 @@ pub async fn batch(cli: &Cli, args: &BatchArgs) -> Result<u8, Failure> {
     let (mut mapping, mut problems) =
         Mapping::auto_with_problems(&app, &table.headers, &overrides, &pattern_columns);
     mapping.constants = constants.into_iter().collect();
-    let (local_files, file_problems) = take_local_files(&app, &mut table, &mapping, &base_dir);
+    let (local_files, file_problems) =
+        take_local_files(&app, &mut table, &mapping, Some(&base_dir));
     problems.extend(file_problems);
     let mut rows = match plan_rows(&app, &table, &mapping) {
         Ok(rows) if problems.is_empty() => rows,

@@ -190,7 +190,7 @@ async fn a_batch_of_20_local_photos_reports_the_missing_one_first_then_completes
         "{said}"
     );
     assert!(
-        said.contains("photo-06.png") && said.contains("no such file"),
+        said.contains("photo-06.png") && said.contains("isn't there"),
         "{said}"
     );
     assert_eq!(server.stats().run_start_requests, 0, "nothing sent");

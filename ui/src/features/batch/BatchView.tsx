@@ -48,7 +48,8 @@ export function BatchView({ batchId }: { batchId: string }) {
       </div>
     );
   }
-  const { batch: summary, progress, rows } = batch.data;
+  const { batch: summary, progress, rows, uploads } = batch.data;
+  const uploading = uploads != null && uploads.done + uploads.failed < uploads.total;
   const state: BatchState = progress.state ?? summary.state;
   const over = isBatchOver(progress);
   const done = progress.completed + progress.failed + progress.cancelled + progress.unknown;
@@ -88,6 +89,16 @@ export function BatchView({ batchId }: { batchId: string }) {
         >
           <span className="batch-bar-done" style={{ width: `${pct}%` }} />
         </div>
+        {uploading && (
+          <p className="notice" role="status" data-testid="batch-uploading">
+            {t("progress.uploading", { done: uploads.done, total: uploads.total })}
+          </p>
+        )}
+        {uploads != null && uploads.failed > 0 && (
+          <p className="notice" data-testid="batch-uploads-failed">
+            {t("progress.uploadsFailed", { count: uploads.failed })}
+          </p>
+        )}
         <Totals progress={progress} />
         {progress.reason && state === "paused" && (
           <p className="notice">{t("progress.pausedBy", { reason: progress.reason })}</p>

@@ -10,6 +10,7 @@ import { useUi } from "../../lib/store";
 import { useDebounced } from "../../lib/useDebounced";
 import { MappingTable } from "./MappingTable";
 import { KeptColumnsNotice, ProblemList } from "./ProblemList";
+import { FolderPicker } from "./FolderPicker";
 import { useUsage } from "../usage/useUsage";
 import { useBatchPreview, useStartBatch } from "./queries";
 
@@ -23,12 +24,14 @@ export function NewBatch() {
   const [appId, setAppId] = useState<string | null>(null);
   const [text, setText] = useState("");
   const [fileName, setFileName] = useState<string | null>(null);
+  // The file or folder the table came from (local paths in it are relative to that); a token.
+  const [source, setSource] = useState<string | null>(null);
   const [name, setName] = useState("");
   const [mapping, setMapping] = useState<Mapping | null>(null);
   const [pickError, setPickError] = useState<unknown>(null);
   const debouncedText = useDebounced(text, 250);
   const app = useApp(appId ?? "");
-  const preview = useBatchPreview(appId, debouncedText, mapping);
+  const preview = useBatchPreview(appId, debouncedText, mapping, source);
   const data = preview.data;
   const ready = data !== undefined && data.problems.length === 0 && data.runs > 0;
   const usage = useUsage();
@@ -36,10 +39,13 @@ export function NewBatch() {
   const start = useStartBatch();
   const settled = !preview.isFetching && debouncedText === text;
 
-  const loadText = (value: string, file: string | null) => {
+  const loadText = (value: string, file: string | null, from?: string | null) => {
     setText(value);
     setFileName(file);
     setMapping(null);
+    // A new file or folder brings its own place; edits keep it, a cleared box forgets it.
+    if (from !== undefined) setSource(from);
+    else if (value.trim() === "") setSource(null);
     if (file && name.trim() === "") setName(file.replace(/\.(csv|tsv|txt)$/i, ""));
   };
 
@@ -47,7 +53,7 @@ export function NewBatch() {
     setPickError(null);
     try {
       const file = await backend.pickBatchFile();
-      if (file) loadText(file.text, file.name);
+      if (file) loadText(file.text, file.name, file.source);
     } catch (error) {
       setPickError(error);
     }
@@ -57,13 +63,13 @@ export function NewBatch() {
     const file = event.dataTransfer.files[0];
     if (!file) return;
     event.preventDefault();
-    void file.text().then((value) => loadText(value, file.name));
+    void file.text().then((value) => loadText(value, file.name, null));
   };
 
   const run = () => {
     if (!appId || !data) return;
     start.mutate(
-      { appId, name, text, mapping: data.mapping },
+      { appId, name, text, mapping: data.mapping, source },
       { onSuccess: (batch) => navigate({ page: "batch", batchId: batch.batchId }) },
     );
   };
@@ -118,6 +124,9 @@ export function NewBatch() {
             </button>
           </div>
           <p className="field-help">{t("new.tableHelp")}</p>
+          {app.data?.parameters.some((p) => p.type === "url") && (
+            <p className="field-help">{t("new.photosHelp")}</p>
+          )}
           {fileName && <p className="batch-file">{t("new.fileLoaded", { name: fileName })}</p>}
           {pickError !== null && (
             <p className="inline-error" role="alert">
@@ -140,6 +149,13 @@ export function NewBatch() {
           <p id="batch-table-hint" className="field-help">
             {t("new.pasteLabel")} · {t("new.dropHint")}
           </p>
+          {app.data && (
+            <FolderPicker
+              key={appId}
+              app={app.data}
+              onLoaded={(folder) => loadText(folder.text, folder.name, folder.source)}
+            />
+          )}
         </div>
       )}
 
@@ -175,6 +191,9 @@ export function NewBatch() {
                 </p>
               ) : (
                 usage.isFetched && <p className="muted">{t("summary.creditsUnknown")}</p>
+              )}
+              {data.localFiles > 0 && (
+                <p data-testid="batch-photos">{t("summary.photos", { count: data.localFiles })}</p>
               )}
               <p className="field-help">{t("summary.pace")}</p>
             </div>

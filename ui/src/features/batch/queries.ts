@@ -16,8 +16,8 @@ export const batchKeys = {
   all: ["batches"] as const,
   list: ["batches", "list"] as const,
   detail: (batchId: string) => ["batches", "detail", batchId] as const,
-  preview: (appId: string, text: string, mapping: string) =>
-    ["batches", "preview", appId, text, mapping] as const,
+  preview: (appId: string, text: string, mapping: string, source: string | null) =>
+    ["batches", "preview", appId, text, mapping, source] as const,
   exportName: (batchId: string, pattern: string, format: string) =>
     ["batches", "exportName", batchId, pattern, format] as const,
 };
@@ -78,12 +78,18 @@ export function useBatchEvents(): void {
   }, [backend, client]);
 }
 
-export function useBatchPreview(appId: string | null, text: string, mapping: Mapping | null) {
+/** `source`: the file or folder the table came from (its local paths are relative to it). */
+export function useBatchPreview(
+  appId: string | null,
+  text: string,
+  mapping: Mapping | null,
+  source: string | null,
+) {
   const backend = useBackend();
   const mappingKey = JSON.stringify(mapping);
   return useQuery({
-    queryKey: batchKeys.preview(appId ?? "", text, mappingKey),
-    queryFn: () => backend.previewBatch(appId ?? "", text, mapping),
+    queryKey: batchKeys.preview(appId ?? "", text, mappingKey, source),
+    queryFn: () => backend.previewBatch(appId ?? "", text, mapping, source),
     enabled: appId !== null && text.trim() !== "",
     placeholderData: keepPreviousData,
     retry: retryTransient,
@@ -94,8 +100,13 @@ export function useStartBatch() {
   const backend = useBackend();
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (v: { appId: string; name: string; text: string; mapping: Mapping }) =>
-      backend.startBatch(v.appId, v.name, v.text, v.mapping),
+    mutationFn: (v: {
+      appId: string;
+      name: string;
+      text: string;
+      mapping: Mapping;
+      source: string | null;
+    }) => backend.startBatch(v.appId, v.name, v.text, v.mapping, v.source),
     onSuccess: () => void client.invalidateQueries({ queryKey: batchKeys.list }),
   });
 }

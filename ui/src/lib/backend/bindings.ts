@@ -80,12 +80,21 @@ export const commands = {
 	/**  Opens the system dialog for a CSV/TSV file and returns its text (`None`: cancelled). */
 	pickBatchFile: () => typedError<BatchFile | null, AppError_Serialize>(__TAURI_INVOKE("pick_batch_file")),
 	/**
-	 *  The table's columns mapped to the app's parameters and every row checked; nothing is sent.
-	 *  `mapping`: the person's choices so far (`None` maps by header names only).
+	 *  Opens the system dialog for a folder and lists its pictures as rows feeding `parameter`
+	 *  (`None`: cancelled).
 	 */
-	previewBatch: (appId: string, text: string, mapping: Mapping_Deserialize | null) => typedError<BatchPreview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_batch", { appId, text, mapping })),
-	/**  Checks the table again, commits the batch and starts it in the background. */
-	startBatch: (appId: string, name: string, text: string, mapping: Mapping_Deserialize) => typedError<BatchSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_batch", { appId, name, text, mapping })),
+	pickBatchFolder: (parameter: string) => typedError<BatchFolder | null, AppError_Serialize>(__TAURI_INVOKE("pick_batch_folder", { parameter })),
+	/**
+	 *  The table's columns mapped to the app's parameters and every row checked, with the local
+	 *  photos it names; nothing is sent. `mapping`: the person's choices so far (`None` maps by
+	 *  header names only). `source`: the token of the file or folder the table came from.
+	 */
+	previewBatch: (appId: string, text: string, mapping: Mapping_Deserialize | null, source: string | null) => typedError<BatchPreview_Serialize, AppError_Serialize>(__TAURI_INVOKE("preview_batch", { appId, text, mapping, source })),
+	/**
+	 *  Checks the table again, commits the batch and starts it in the background: its local
+	 *  photos are uploaded first (a few at a time), then the rows start.
+	 */
+	startBatch: (appId: string, name: string, text: string, mapping: Mapping_Deserialize, source: string | null) => typedError<BatchSummary_Serialize, AppError_Serialize>(__TAURI_INVOKE("start_batch", { appId, name, text, mapping, source })),
 	listBatches: () => typedError<BatchListItem_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_batches")),
 	getBatch: (batchId: string) => typedError<BatchDetail_Serialize, AppError_Serialize>(__TAURI_INVOKE("get_batch", { batchId })),
 	/**  No new rows start; runs already started go on. */
@@ -330,6 +339,8 @@ export type BatchDetail_Deserialize = {
 	batch: BatchSummary_Deserialize,
 	progress: BatchProgress_Deserialize,
 	rows: BatchRow_Deserialize[],
+	/**  The batch's own photos being uploaded (none for a batch of links). */
+	uploads?: UploadTally | null,
 };
 
 /**  A batch with every row, its run and outputs. */
@@ -337,6 +348,8 @@ export type BatchDetail_Serialize = {
 	batch: BatchSummary_Serialize,
 	progress: BatchProgress_Serialize,
 	rows: BatchRow_Serialize[],
+	/**  The batch's own photos being uploaded (none for a batch of links). */
+	uploads: UploadTally | null,
 };
 
 /**  How to export: where is chosen by the command (default folder or a folder dialog). */
@@ -398,6 +411,24 @@ export type BatchFile = {
 	/**  The file's name (no folder), e.g. to name the batch. */
 	name: string,
 	text: string,
+	/**
+	 *  Pass back to `preview_batch` / `start_batch`: paths in the table are relative to the
+	 *  file's folder (never shown to the window).
+	 */
+	source: string,
+};
+
+/**  A folder's pictures as a one-column table, ready for the batch screen. */
+export type BatchFolder = {
+	/**  The folder's name (no path), e.g. to name the batch. */
+	name: string,
+	/**  CSV: the field's name, then one picture's file name per row (sorted by name). */
+	text: string,
+	/**  Pass back to `preview_batch` / `start_batch`: where the file names are. */
+	source: string,
+	photos: number,
+	/**  Files that get no row, and why. */
+	skipped: SkippedFile[],
 };
 
 /**  A batch with its totals, for the list. */
@@ -435,6 +466,8 @@ export type BatchPreview_Deserialize = {
 	keptColumns: string[],
 	/**  Runs the batch will start (0 while there are problems). */
 	runs: number,
+	/**  Photos on this computer the batch will upload first (each file once). */
+	localFiles: number,
 };
 
 /**  What the table would do, before anything is sent. */
@@ -454,6 +487,8 @@ export type BatchPreview_Serialize = {
 	keptColumns: string[],
 	/**  Runs the batch will start (0 while there are problems). */
 	runs: number,
+	/**  Photos on this computer the batch will upload first (each file once). */
+	localFiles: number,
 };
 
 /**  Totals for progress bars and the CLI. */
@@ -1797,6 +1832,12 @@ export type ScoreDimension = {
 	value: number | null,
 };
 
+/**  A file of a chosen folder that gets no row, and why. */
+export type SkippedFile = {
+	name: string,
+	reason: string,
+};
+
 /**  Everything the first screen needs, so the window draws it from a single answer. */
 export type StartupState = StartupState_Serialize | StartupState_Deserialize;
 
@@ -2071,6 +2112,13 @@ export type UploadState =
 "done" | 
 /**  Stopped for good; `error` says why. */
 "failed";
+
+/**  Where a batch's photo uploads stand. */
+export type UploadTally = {
+	total: number,
+	done: number,
+	failed: number,
+};
 
 /**  An upload as the UI sees it. Never a local path. */
 export type UploadTicket = UploadTicket_Serialize | UploadTicket_Deserialize;

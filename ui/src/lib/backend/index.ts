@@ -15,6 +15,7 @@ import type {
   BatchExportRequest,
   BatchExportResult,
   BatchFile,
+  BatchFolder,
   BatchListItem,
   BatchPreview,
   BatchProgress,
@@ -186,10 +187,25 @@ export interface Backend {
   // --- batches ------------------------------------------------------------------------------
   /** Opens the system dialog for a CSV file and returns its text (null: cancelled). */
   pickBatchFile(): Promise<BatchFile | null>;
-  /** Maps the table's columns (by header, then `mapping`) and checks every row; nothing is sent. */
-  previewBatch(appId: string, text: string, mapping: Mapping | null): Promise<BatchPreview>;
-  /** Checks the table again, saves the batch and starts it. */
-  startBatch(appId: string, name: string, text: string, mapping: Mapping): Promise<BatchSummary>;
+  /** Opens the system dialog for a folder: one row per photo in it, feeding `parameter`
+   * (null: cancelled). */
+  pickBatchFolder(parameter: string): Promise<BatchFolder | null>;
+  /** Maps the table's columns (by header, then `mapping`) and checks every row, and every local
+   * photo it names (relative to the file or folder `source` stands for); nothing is sent. */
+  previewBatch(
+    appId: string,
+    text: string,
+    mapping: Mapping | null,
+    source: string | null,
+  ): Promise<BatchPreview>;
+  /** Checks the table again, saves the batch, uploads its photos and starts it. */
+  startBatch(
+    appId: string,
+    name: string,
+    text: string,
+    mapping: Mapping,
+    source: string | null,
+  ): Promise<BatchSummary>;
   /** Newest first. */
   listBatches(): Promise<BatchListItem[]>;
   getBatch(batchId: string): Promise<BatchDetail>;

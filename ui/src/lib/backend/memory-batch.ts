@@ -4,6 +4,7 @@
 // the Rust engine; keep the messages' shape (row, column, message) the same.
 import { validateInputs } from "../inputs";
 import { appError, clone } from "./memory-demo";
+import { placeholderName, type MemoryBatchFiles } from "./memory-batch-files";
 import type {
   App,
   BatchDetail,
@@ -211,7 +212,12 @@ export function planRows(
   return problems.length > 0 ? { problems } : { rows };
 }
 
-export function previewTable(app: App, text: string, choices: Mapping | null): BatchPreview {
+export function previewTable(
+  app: App,
+  text: string,
+  choices: Mapping | null,
+  files?: { store: MemoryBatchFiles; source: string | null },
+): BatchPreview {
   const table = parseTable(text);
   if ("problems" in table) {
     return {
@@ -222,19 +228,37 @@ export function previewTable(app: App, text: string, choices: Mapping | null): B
       problems: table.problems,
       keptColumns: [],
       runs: 0,
+      localFiles: 0,
     };
   }
   const mapping = mergedMapping(app, table.headers, choices);
+  const shown = clone(table.rows.slice(0, PREVIEW_ROWS));
+  const local = takeLocalFiles(app, table, mapping, files);
   const plan = planRows(app, table, mapping);
+  const problems = [...local.problems, ...("problems" in plan ? plan.problems : [])].sort(
+    (a, b) => (a.row ?? 0) - (b.row ?? 0),
+  );
   return {
     headers: table.headers,
-    rows: table.rows.slice(0, PREVIEW_ROWS),
+    rows: shown,
     rowCount: table.rows.length,
     mapping,
-    problems: "problems" in plan ? plan.problems : [],
+    problems,
     keptColumns: mapping.columns.filter((c) => !c.target).map((c) => c.column),
-    runs: "rows" in plan ? plan.rows.length : 0,
+    runs: "rows" in plan && problems.length === 0 ? plan.rows.length : 0,
+    localFiles: problems.length === 0 ? local.files : 0,
   };
+}
+
+/** Local paths become placeholder links (checked against the pretend computer's files). */
+function takeLocalFiles(
+  app: App,
+  table: ParsedTable,
+  mapping: Mapping,
+  files?: { store: MemoryBatchFiles; source: string | null },
+): { problems: RowProblem[]; files: number } {
+  if (!files) return { problems: [], files: 0 };
+  return files.store.take(app, table.headers, table.rows, mapping, files.source);
 }
 
 /** A file name from a pattern such as `{sku}_{label}_{n}.{ext}` (see lamina-core naming.rs). */
@@ -314,11 +338,14 @@ interface MemoryBatch {
     cancelled: boolean;
     attempts: number;
   }[];
+  /** Local photos "uploaded" (in memory: at once). */
+  photos: number;
   driving: boolean;
 }
 
 /** What the batch engine needs from the rest of the memory workspace. */
 export interface BatchHost {
+  files: MemoryBatchFiles;
   app(appId: string): App;
   startRun(appId: string, inputs: Inputs): Promise<RunRecord>;
   run(localId: string): RunRecord | undefined;
@@ -342,17 +369,35 @@ export class MemoryBatches {
     });
   }
 
-  preview(appId: string, text: string, mapping: Mapping | null): BatchPreview {
-    return previewTable(this.host.app(appId), text, mapping);
+  preview(
+    appId: string,
+    text: string,
+    mapping: Mapping | null,
+    source: string | null = null,
+  ): BatchPreview {
+    return previewTable(this.host.app(appId), text, mapping, { store: this.host.files, source });
   }
 
-  start(appId: string, name: string, text: string, mapping: Mapping): BatchSummary {
+  start(
+    appId: string,
+    name: string,
+    text: string,
+    mapping: Mapping,
+    source: string | null = null,
+  ): BatchSummary {
     const app = this.host.app(appId);
     const table = parseTable(text);
-    const plan =
-      "problems" in table
-        ? table
-        : planRows(app, table, mergedMapping(app, table.headers, mapping));
+    let plan: { rows: PlannedRow[] } | { problems: RowProblem[] } = table as {
+      problems: RowProblem[];
+    };
+    let photos = 0;
+    if (!("problems" in table)) {
+      const merged = mergedMapping(app, table.headers, mapping);
+      const local = takeLocalFiles(app, table, merged, { store: this.host.files, source });
+      photos = local.files;
+      plan =
+        local.problems.length > 0 ? { problems: local.problems } : planRows(app, table, merged);
+    }
     if ("problems" in plan) {
       throw appError({
         kind: "invalidInput",
@@ -378,12 +423,13 @@ export class MemoryBatches {
       rows: plan.rows.map((r, index) => ({
         index,
         line: r.line,
-        cells: r.cells,
-        inputs: r.inputs,
+        cells: withNames(r.cells),
+        inputs: withUploads(r.inputs),
         localId: null,
         cancelled: false,
         attempts: 0,
       })),
+      photos,
       driving: false,
     };
     this.batches.set(summary.batchId, batch);
@@ -414,6 +460,7 @@ export class MemoryBatches {
           run: run ? clone(run) : null,
         };
       }),
+      uploads: batch.photos > 0 ? { total: batch.photos, done: batch.photos, failed: 0 } : null,
     };
   }
 
@@ -607,6 +654,22 @@ export class MemoryBatches {
     }
     return batch;
   }
+}
+
+/** A placeholder's file as the pretend storage's link (the memory "upload" is instant). */
+function withUploads(inputs: Inputs): Inputs {
+  const out: Inputs = {};
+  for (const [k, v] of Object.entries(inputs)) {
+    if (v === undefined) continue;
+    const name = placeholderName(v);
+    out[k] = name === null ? v : `https://storage.demo.invalid/${encodeURIComponent(name)}`;
+  }
+  return out;
+}
+
+/** Cells keep the path as written (for names and the manifest). */
+function withNames(cells: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, placeholderName(v) ?? v]));
 }
 
 function rowState(cancelled: boolean, run: RunRecord | undefined): BatchRowState {

@@ -8,6 +8,7 @@ import type { Backend } from "./index";
 import type { StartupTimings } from "../startup";
 import { appError, clone, hash, placeholderImage } from "./memory-demo";
 import { MemoryBatches } from "./memory-batch";
+import { MemoryBatchFiles } from "./memory-batch-files";
 import { MemoryContent } from "./memory-content";
 import { appsInHistory, galleryPage, searchPage } from "./memory-history";
 import type { MemoryAppDef } from "./memory-demo";
@@ -37,6 +38,7 @@ import type {
   BatchExportRequest,
   BatchExportResult,
   BatchFile,
+  BatchFolder,
   BatchListItem,
   BatchPreview,
   BatchProgress,
@@ -131,8 +133,11 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
   }
   /** What the next "Choose a CSV file…" dialog returns (null: the person cancels it). */
   pickedFile: BatchFile | null = null;
+  /** Folders on the pretend computer and the one "Choose a folder…" picks (tests set them). */
+  readonly batchFiles = new MemoryBatchFiles();
   /** The batch engine (tests read `batches.lastExport`). */
   readonly batches = new MemoryBatches({
+    files: this.batchFiles,
     app: (appId) => this.findApp(appId).app,
     startRun: (appId, inputs) => this.startRun(appId, inputs),
     run: (localId) => this.runs.get(localId),
@@ -352,9 +357,18 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     return this.pickedFile ? clone(this.pickedFile) : null;
   }
 
-  async previewBatch(appId: string, text: string, mapping: Mapping | null): Promise<BatchPreview> {
+  async pickBatchFolder(parameter: string): Promise<BatchFolder | null> {
+    return this.batchFiles.pick(parameter);
+  }
+
+  async previewBatch(
+    appId: string,
+    text: string,
+    mapping: Mapping | null,
+    source: string | null,
+  ): Promise<BatchPreview> {
     this.requireWorkspace();
-    return this.batches.preview(appId, text, mapping);
+    return this.batches.preview(appId, text, mapping, source);
   }
 
   async startBatch(
@@ -362,9 +376,10 @@ export class MemoryBackend extends MemoryWorkspace implements Backend {
     name: string,
     text: string,
     mapping: Mapping,
+    source: string | null,
   ): Promise<BatchSummary> {
     this.requireWorkspace();
-    return this.batches.start(appId, name, text, mapping);
+    return this.batches.start(appId, name, text, mapping, source);
   }
 
   async listBatches(): Promise<BatchListItem[]> {

@@ -99,10 +99,11 @@ export function createTauriBackend(): Backend {
     onDeliveryLogged: (callback) => subscribe(events.deliveryLogged, "deliveries", callback),
 
     pickBatchFile: () => unwrap(() => commands.pickBatchFile()),
-    previewBatch: (appId, text, mapping) =>
-      unwrap(() => commands.previewBatch(appId, text, mapping)),
-    startBatch: (appId, name, text, mapping) =>
-      unwrap(() => commands.startBatch(appId, name, text, mapping)),
+    pickBatchFolder: (parameter) => unwrap(() => commands.pickBatchFolder(parameter)),
+    previewBatch: (appId, text, mapping, source) =>
+      unwrap(() => commands.previewBatch(appId, text, mapping, source)),
+    startBatch: (appId, name, text, mapping, source) =>
+      unwrap(() => commands.startBatch(appId, name, text, mapping, source)),
     listBatches: () => unwrap(() => commands.listBatches()),
     getBatch: (batchId) => unwrap(() => commands.getBatch(batchId)),
     pauseBatch: (batchId) => unwrap(() => commands.pauseBatch(batchId)),

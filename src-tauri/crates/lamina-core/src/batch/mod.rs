@@ -27,7 +27,7 @@ pub use export::{ExportOptions, ExportReport, export_batch};
 pub use mapping::{ColumnMapping, ColumnTarget, Mapping};
 pub use naming::NamePattern;
 pub use plan::{PlannedRow, plan_rows};
-pub use scheduler::{BatchRunner, SchedulerConfig};
+pub use scheduler::{BatchRunner, SchedulerConfig, UPLOAD_FAILED, UploaderSource, fixed_uploader};
 pub use store::{BatchProgress, BatchRow, BatchRowState, BatchState, BatchSummary};
 pub use table::Table;
 

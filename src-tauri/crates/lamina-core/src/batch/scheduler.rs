@@ -51,8 +51,27 @@ use tokio::time::Instant;
 
 use super::plan::PlannedRow;
 use super::store::{BatchProgress, BatchRow, BatchRowState, BatchState, BatchSummary, RowLite};
-use crate::record::RunState;
+use crate::record::{RunError, RunState};
+use crate::storage::uploads::{InputFile, UPLOAD_REF_PREFIX, record_input_files};
+use crate::storage::{UploadError, Uploader};
 use crate::store::NewRun;
+
+/// The uploader a row's photos (`lamina-upload:<id>` inputs) are turned into links with, just
+/// before the row starts: asked for each such row, so it follows the storage settings of the
+/// moment (the desktop app rebuilds its uploader when they change). `None`: no storage.
+pub type UploaderSource =
+    Arc<dyn Fn() -> futures_util::future::BoxFuture<'static, Option<Uploader>> + Send + Sync>;
+
+/// The error kind of a row that was not started because its photo could not be uploaded.
+pub const UPLOAD_FAILED: &str = "uploadFailed";
+
+/// An [`UploaderSource`] that always answers `uploader` (the CLI, tests).
+pub fn fixed_uploader(uploader: Uploader) -> UploaderSource {
+    Arc::new(move || {
+        let uploader = uploader.clone();
+        Box::pin(async move { Some(uploader) })
+    })
+}
 use crate::tracker::{CoreError, Tracker};
 
 #[derive(Debug, Clone)]
@@ -101,6 +120,8 @@ struct Inner {
     list_missing: AtomicBool,
     /// Per-run reads (without the list): when each run may be read again.
     next_read: Mutex<HashMap<String, Instant>>,
+    /// Turns uploaded photos into links before a row starts (see [`UploaderSource`]).
+    uploaders: Mutex<Option<UploaderSource>>,
 }
 
 impl BatchRunner {
@@ -117,6 +138,7 @@ impl BatchRunner {
                 driving: Mutex::new(HashSet::new()),
                 list_missing: AtomicBool::new(false),
                 next_read: Mutex::new(HashMap::new()),
+                uploaders: Mutex::new(None),
             }),
         }
     }
@@ -129,6 +151,17 @@ impl BatchRunner {
     /// events).
     pub fn subscribe(&self) -> broadcast::Receiver<BatchProgress> {
         self.inner.events.subscribe()
+    }
+
+    /// Where rows with uploaded photos get their links (without it such a row fails, unsent,
+    /// saying storage is not set up).
+    pub fn set_uploaders(&self, source: UploaderSource) {
+        *crate::tracker::lock(&self.inner.uploaders) = Some(source);
+    }
+
+    /// Tells subscribers the batch changed (e.g. one of its photos finished uploading).
+    pub fn notify(&self, batch_id: &str) -> Result<BatchProgress, CoreError> {
+        self.changed(batch_id)
     }
 
     /// Commits a validated batch (nothing is sent yet; [`BatchRunner::run`] sends).
@@ -424,7 +457,12 @@ impl BatchRunner {
         let _exclusive = self.inner.start_lock.lock().await;
         let tracker = &self.inner.tracker;
         let store = tracker.store();
-        let inputs = store.batch_row_inputs(batch_id, index)?;
+        let stored = store.batch_row_inputs(batch_id, index)?;
+        // Uploaded photos become links first; a row whose upload failed is never sent.
+        let (inputs, files, refused) = match self.resolve_uploads(&stored).await {
+            Ok((inputs, files)) => (inputs, files, None),
+            Err(error) => (stored, Vec::new(), Some(error)),
+        };
         let local_id = uuid::Uuid::new_v4().to_string();
         store.claim_batch_row(batch_id, index, &local_id)?;
         let intent = store.insert_intent(&NewRun {
@@ -435,6 +473,23 @@ impl BatchRunner {
             webhook_url: None,
             created_at: Utc::now(),
         })?;
+        if let Err(error) = record_input_files(store, &local_id, &files) {
+            tracing::warn!(%error, "could not remember a batch run's uploaded files");
+        }
+        if let Some(error) = refused {
+            let record = store.close_with_error(
+                &local_id,
+                RunState::Failed,
+                &RunError {
+                    kind: UPLOAD_FAILED.into(),
+                    message: format!("{error} This row was not started."),
+                    detail: error.detail(),
+                    fields: Vec::new(),
+                },
+            )?;
+            tracker.announce(&record);
+            return Ok(());
+        }
         tracker.announce(&intent);
         let answer = tracker.client().start_run(&app.app_id, &inputs, None).await;
         self.log_request();
@@ -457,6 +512,26 @@ impl BatchRunner {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// A row's inputs as the service gets them: upload references become links (waiting for an
+    /// upload still sending, running one a kill interrupted). Rows without uploads pass as they are.
+    async fn resolve_uploads(
+        &self,
+        inputs: &lamina_api::Inputs,
+    ) -> Result<(lamina_api::Inputs, Vec<InputFile>), UploadError> {
+        if !inputs.values().any(|v| v.starts_with(UPLOAD_REF_PREFIX)) {
+            return Ok((inputs.clone(), Vec::new()));
+        }
+        let source = crate::tracker::lock(&self.inner.uploaders).clone();
+        let uploader = match source {
+            Some(source) => source().await,
+            None => None,
+        };
+        match uploader {
+            Some(uploader) => uploader.resolve_inputs(inputs, None).await,
+            None => Err(UploadError::NoStorage),
         }
     }
 

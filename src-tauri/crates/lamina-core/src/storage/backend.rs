@@ -215,7 +215,20 @@ impl Backend {
         content_type: &str,
         progress: impl Fn(u64, u64) + Send + Sync + 'static,
     ) -> Result<(), BackendError> {
-        let total = bytes.len() as u64;
+        self.put_pieces(key, vec![bytes], content_type, progress)
+            .await
+    }
+
+    /// Sends the pieces one after the other as one object (a stripped photo is slices of its
+    /// source: nothing is copied into one buffer first).
+    pub async fn put_pieces(
+        &self,
+        key: &str,
+        pieces: Vec<bytes::Bytes>,
+        content_type: &str,
+        progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    ) -> Result<(), BackendError> {
+        let total: u64 = pieces.iter().map(|p| p.len() as u64).sum();
         let url = match self {
             Self::BuiltIn { base_url, .. } => Self::built_in_url(base_url, key),
             Self::S3(s3) => {
@@ -226,9 +239,13 @@ impl Backend {
                 action.sign(REQUEST_SIGNATURE_LIFETIME).to_string()
             }
         };
-        let chunks: Vec<bytes::Bytes> = (0..bytes.len())
-            .step_by(CHUNK)
-            .map(|start| bytes.slice(start..(start + CHUNK).min(bytes.len())))
+        let chunks: Vec<bytes::Bytes> = pieces
+            .iter()
+            .flat_map(|piece| {
+                (0..piece.len())
+                    .step_by(CHUNK)
+                    .map(|start| piece.slice(start..(start + CHUNK).min(piece.len())))
+            })
             .collect();
         let mut sent = 0u64;
         let stream = futures_util::stream::iter(chunks).map(move |chunk| {

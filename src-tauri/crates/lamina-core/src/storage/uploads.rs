@@ -786,14 +786,19 @@ impl Uploader {
         }
     }
 
-    /// Staged copies of finished uploads (a copy may land after its upload finished).
+    /// Staged copies of finished uploads (a copy may land after its upload finished), and any a
+    /// kill cut short.
     fn sweep_staging(&self) {
         let Ok(entries) = std::fs::read_dir(&self.staging_dir) else {
             return;
         };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(id) = name.strip_suffix(".source") else {
+            // `.partial`: a staged copy a kill cut short (never resumed from).
+            let Some(id) = name
+                .strip_suffix(".source")
+                .or_else(|| name.strip_suffix(".partial"))
+            else {
                 continue;
             };
             if self

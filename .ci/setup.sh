@@ -17,8 +17,9 @@ fi
 # System packages: build tools, and for the desktop app WebKitGTK; for tests Xvfb, a D-Bus
 # session with GNOME Keyring (the real Secret Service) and WebKitWebDriver; for `make
 # check-windows` the MinGW cross compiler (it builds the C parts of -sys crates, such as
-# rusqlite's bundled SQLite, for Windows).
-packages=(build-essential pkg-config curl file xdg-utils cmake
+# rusqlite's bundled SQLite, for Windows); libheif-dev for HEIC photos (converted to JPEG before
+# upload, lamina-core/src/storage/heic.rs).
+packages=(build-essential pkg-config curl file xdg-utils cmake libheif-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libssl-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev patchelf
   xvfb xauth webkit2gtk-driver gnome-keyring dbus dbus-x11 libsecret-1-dev libdbus-1-dev imagemagick
@@ -41,3 +42,7 @@ if ((${#absent[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${absent[@]}" >/dev/null
 fi
+pkg-config --exists libheif || {
+  echo "libheif (with its pkg-config file) is missing: HEIC photos need it to build. Install libheif-dev (Debian/Ubuntu) or libheif-devel (Fedora)." >&2
+  exit 1
+}

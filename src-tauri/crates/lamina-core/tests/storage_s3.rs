@@ -385,6 +385,64 @@ async fn an_upload_interrupted_by_a_kill_finishes_on_the_next_start() {
     drop(setup.store);
 }
 
+/// An iPhone-style HEIC (see tests/fixtures/README.md) becomes a JPEG of the same size in the
+/// bucket, without its Exif block; a cut one is refused in words, never a panic.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_heic_photo_is_stored_as_a_jpeg_and_a_cut_one_is_refused() {
+    let server = S3Server::start();
+    let backend = Backend::s3(settings(&server), SECRET_KEY, http()).unwrap();
+    let setup = uploader_for(Some(backend));
+    let heic = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/photo.heic"
+    ))
+    .unwrap();
+    assert!(
+        String::from_utf8_lossy(&heic).contains("ACME"),
+        "the fixture carries Exif"
+    );
+
+    let ticket = setup.uploader.submit_bytes("IMG_0042.HEIC", &heic).unwrap();
+    let done = setup.uploader.run(&ticket.id).await.unwrap();
+    assert_eq!(done.state, UploadState::Done, "{:?}", done.error);
+    assert!(done.metadata_removed, "the Exif block is not carried over");
+    let link = done.link.unwrap().url;
+    assert!(link.split('?').next().unwrap().ends_with(".jpg"), "{link}");
+    let (status, body) = fetch(&link).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        image::guess_format(&body).unwrap(),
+        image::ImageFormat::Jpeg,
+        "stored as a JPEG"
+    );
+    let stored = image::load_from_memory(&body).unwrap();
+    assert_eq!((stored.width(), stored.height()), (96, 64));
+    // Left of the white box is the gradient's red end (top rows), so colours survived.
+    let pixel = stored.to_rgb8().get_pixel(2, 2).0;
+    assert!(pixel[0] > 150 && pixel[2] < 100, "red stays red: {pixel:?}");
+    assert!(!String::from_utf8_lossy(&body).contains("ACME"));
+
+    let cut = setup
+        .uploader
+        .submit_bytes("IMG_0043.HEIC", &heic[..heic.len() / 2])
+        .unwrap();
+    let error = setup.uploader.run(&cut.id).await.unwrap_err();
+    assert!(
+        error.to_string().contains("could not be read"),
+        "plain words: {error}"
+    );
+    assert!(
+        error.detail().contains("HEIC"),
+        "detail says why: {}",
+        error.detail()
+    );
+    assert_eq!(
+        setup.uploader.status(&cut.id).unwrap().state,
+        UploadState::Failed
+    );
+}
+
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir) {

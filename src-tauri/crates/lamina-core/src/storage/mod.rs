@@ -16,6 +16,7 @@
 pub mod backend;
 pub mod batch_files;
 pub mod check;
+mod heic;
 pub mod prepare;
 pub mod reuse;
 pub mod settings;
@@ -25,7 +26,7 @@ pub use backend::{Backend, BackendError, Link};
 pub use check::{
     StorageCheck, StorageCheckStatus, StorageProblem, StorageStep, StorageTestReport, test_storage,
 };
-pub use prepare::{PrepareError, PrepareOptions, PreparedImage, prepare_image};
+pub use prepare::{PrepareError, PrepareOptions, PreparedImage, prepare_bytes, prepare_image};
 pub use reuse::{InputFromOutput, input_from_output};
 pub use settings::{
     S3Settings, StorageKind, StorageSecretStore, StorageSettings, StorageSettingsInput,

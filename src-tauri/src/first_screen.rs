@@ -25,6 +25,8 @@ const MAX_MARKUP_BYTES: usize = 512 * 1024;
 /// The empty mount point in the built `index.html` (Vite keeps it as written in ui/index.html).
 const EMPTY_ROOT: &str = r#"<div id="root"></div>"#;
 const HTML_OPEN: &str = "<html lang=\"en\">";
+/// The start of `<html>`, before any attribute added here.
+const HTML_LANG: &str = "<html lang=\"en\"";
 /// Lower-case prefixes refused anywhere in the markup (text is escaped by the page, so these only
 /// appear as real tags or attributes).
 const REFUSED: &[&str] = &[
@@ -151,6 +153,26 @@ pub fn inject(index_html: &str, screen: &FirstScreen) -> Option<String> {
     })
 }
 
+/// Which web view draws the page, as `<html data-webview>`, for the styles that depend on it
+/// (the Linux font list in ui/src/styles.css): there from the first frame, before any script.
+const WEB_VIEW: Option<&str> = if cfg!(target_os = "linux") {
+    Some("webkitgtk")
+} else {
+    None
+};
+
+/// `index.html` with the web view named on `<html>` (unchanged where no style depends on it).
+pub fn mark_web_view(page: &str) -> String {
+    match WEB_VIEW {
+        Some(name) => page.replacen(
+            HTML_LANG,
+            &format!(r#"{HTML_LANG} data-webview="{name}""#),
+            1,
+        ),
+        None => page.to_owned(),
+    }
+}
+
 /// The app's embedded assets, with the saved first screen put into `index.html`.
 pub struct WithFirstScreen<R: Runtime> {
     inner: Box<dyn Assets<R>>,
@@ -179,10 +201,14 @@ impl<R: Runtime> Assets<R> for WithFirstScreen<R> {
         if key.as_ref() != "/index.html" {
             return Some(asset);
         }
-        match self.store.page_with_first_screen(&asset) {
-            Some(page) => Some(Cow::Owned(page.into_bytes())),
-            None => Some(asset),
-        }
+        let page = match self.store.page_with_first_screen(&asset) {
+            Some(page) => page,
+            None => match std::str::from_utf8(&asset) {
+                Ok(page) if WEB_VIEW.is_some() => page.to_owned(),
+                _ => return Some(asset),
+            },
+        };
+        Some(Cow::Owned(mark_web_view(&page).into_bytes()))
     }
 
     fn iter(&self) -> Box<AssetsIter<'_>> {
@@ -243,6 +269,25 @@ mod tests {
         assert!(page.contains(r#"<html lang="en" data-theme="dark">"#));
         let system = inject(INDEX, &screen("<p>x</p>", ChosenTheme::System)).expect("injected");
         assert!(system.contains("<html lang=\"en\">\n"));
+    }
+
+    #[test]
+    fn the_page_names_its_web_view_with_or_without_a_saved_screen() {
+        let dark = inject(INDEX, &screen("<p>x</p>", ChosenTheme::Dark)).expect("injected");
+        for page in [INDEX.to_owned(), dark] {
+            let marked = mark_web_view(&page);
+            if cfg!(target_os = "linux") {
+                assert!(marked.contains(r#"<html lang="en" data-webview="webkitgtk""#));
+                assert_eq!(marked.matches("data-webview").count(), 1);
+            } else {
+                assert_eq!(marked, page);
+            }
+            // The theme the saved screen carries stays on <html>.
+            assert_eq!(
+                marked.contains(r#"data-theme="dark">"#),
+                page.contains(r#"data-theme="dark">"#)
+            );
+        }
     }
 
     #[test]

@@ -69,3 +69,24 @@ describe("themes", () => {
     expect(contrast("#767676", "#ffffff")).toBeCloseTo(4.54, 2);
   });
 });
+
+describe("fonts", () => {
+  const families = (list: string | undefined) => (list ?? "").split(",").map((f) => f.trim());
+
+  it("Linux gets the list from system-ui on, without the names only Apple and Windows have", () => {
+    const everywhere = families(light.font);
+    const linux = families(tokens(':root[data-webview="webkitgtk"] {').font);
+    // The first family Linux can have is the desktop's font, as in the full list...
+    const appleAndWindows = everywhere.slice(0, everywhere.indexOf("system-ui"));
+    expect(appleAndWindows).toEqual([
+      "-apple-system",
+      "BlinkMacSystemFont",
+      '"Segoe UI Variable Text"',
+      '"Segoe UI"',
+    ]);
+    expect(linux[0]).toBe("system-ui");
+    // ...and the generic fallback is the full list's.
+    expect(linux.at(-1)).toBe(everywhere.at(-1));
+    expect(linux.every((family) => everywhere.includes(family))).toBe(true);
+  });
+});

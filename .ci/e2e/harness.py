@@ -100,6 +100,8 @@ class LaminaDesktop(unittest.TestCase):
             )
         except TimeoutException:
             print(f"images still loading after {timeout} s; taking the screenshot anyway")
+        # A decoded picture is painted in a later frame than the one that finished loading it.
+        time.sleep(0.5)
 
     def shot(self, name):
         self.driver.save_screenshot(os.path.join(ARTIFACTS, f"{self.PREFIX}{name}.png"))

@@ -32,6 +32,7 @@ class Polish(LaminaDesktop):
         search.send_keys(Keys.CONTROL, "a")
         search.send_keys(Keys.BACKSPACE)
         self.wait.until(lambda d: len(d.find_elements(*testid("app-card"))) > 1)
+        self.driver.execute_script("document.activeElement.blur()")
         self.wait_images_shown()
         self.shot(f"{theme}-02-catalog")
         self.open_app("Hero Image")

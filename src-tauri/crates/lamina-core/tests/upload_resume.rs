@@ -98,6 +98,17 @@ async fn an_upload_killed_mid_way_finishes_on_the_next_start() {
     .await
     .unwrap()
     .expect("the child never reached storage");
+    // The crash-safety copy of dropped bytes is written once an upload has gone on for 250 ms
+    // (a faster one never needs it); this storage never answers, so it comes: kill after it,
+    // mid-upload. (A kill inside those first 250 ms asks for the photo again: README "Uploads".)
+    let staged = Uploader::staging_dir_of(data.path()).join(format!("{upload_id}.source"));
+    for _ in 0..200 {
+        if staged.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(staged.exists(), "the upload's source was never staged");
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
 

@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use lamina_api::Inputs;
@@ -15,33 +14,9 @@ use lamina_sandbox::catalog;
 
 mod common;
 use common::fast_sandbox;
-
-/// Collects every log line the app writes.
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogBuffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_under(&path))
-        } else {
-            files.push(path)
-        }
-    }
-    files
-}
+#[path = "common/leaks.rs"]
+mod leaks;
+use leaks::{LogBuffer, files_under};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_key_appears_nowhere_but_the_keychain() {
@@ -136,7 +111,7 @@ async fn the_key_appears_nowhere_but_the_keychain() {
             file.display()
         );
     }
-    let log_text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let log_text = logs.text();
     assert!(!log_text.is_empty(), "trace logging was captured");
     assert!(!log_text.contains(&secret), "the key reached the logs");
 

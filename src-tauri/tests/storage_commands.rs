@@ -12,8 +12,7 @@ mod s3;
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -29,35 +28,11 @@ use lamina_sandbox::catalog;
 use s3::{ACCESS_KEY, BUCKET, S3Server, SECRET_KEY};
 
 use common::fast_sandbox;
+#[path = "common/leaks.rs"]
+mod leaks;
+use leaks::{LogBuffer, files_under};
 
 const REFERENCE: &str = "Reference Image";
-
-/// Collects every log line the app writes.
-#[derive(Clone, Default)]
-struct LogBuffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogBuffer {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_under(&path))
-        } else {
-            files.push(path)
-        }
-    }
-    files
-}
 
 /// A PNG as the window sends it: a `data:` URL.
 fn png_data_url() -> String {
@@ -248,7 +223,7 @@ async fn settings_upload_and_start_run_on_an_account_with_a_bucket() {
             file.display()
         );
     }
-    let log_text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let log_text = logs.text();
     assert!(!log_text.is_empty(), "trace logging was captured");
     assert!(
         !log_text.contains(SECRET_KEY),

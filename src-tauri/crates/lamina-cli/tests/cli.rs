@@ -549,12 +549,22 @@ async fn batch_of_200_killed_and_resumed_sends_each_row_once(minimal: bool) {
     )))
     .await;
     let stderr = String::from_utf8_lossy(&resumed.stderr);
-    assert_eq!(resumed.status.code(), Some(0), "{stderr}");
+    // A kill that lands while a POST is in flight leaves that start unconfirmed. A minimal
+    // service has no run list to match it against, so resume leaves it for a person (never
+    // re-sent) and says so with exit 1; the full service's run list finds it.
+    let unconfirmed = usize::from(minimal && stderr.contains("no run list to match it"));
+    assert_eq!(
+        resumed.status.code(),
+        Some(if unconfirmed == 0 { 0 } else { 1 }),
+        "{stderr}"
+    );
     assert!(!stderr.contains("429") && !stderr.to_lowercase().contains("too many"));
-    let runs = json(&resumed);
-    let runs = runs.as_array().unwrap();
-    assert_eq!(runs.len(), ROWS);
-    assert!(runs.iter().all(|r| r["status"] == "completed"), "{runs:?}");
+    if unconfirmed == 0 {
+        let runs = json(&resumed);
+        let runs = runs.as_array().unwrap();
+        assert_eq!(runs.len(), ROWS);
+        assert!(runs.iter().all(|r| r["status"] == "completed"), "{runs:?}");
+    }
 
     let stats = server.stats();
     let count = |route: &str| stats.by_route.get(route).copied().unwrap_or(0);

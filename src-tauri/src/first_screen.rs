@@ -78,6 +78,8 @@ pub struct FirstScreenStore {
     dir: OnceLock<PathBuf>,
     /// A hash of the embedded `index.html` (whose script and style names carry content hashes).
     ui_build: OnceLock<String>,
+    /// The desktop's interface font (`crate::desktop_font`), read when the app is set up.
+    desktop_font: OnceLock<Option<String>>,
 }
 
 impl FirstScreenStore {
@@ -161,16 +163,21 @@ const WEB_VIEW: Option<&str> = if cfg!(target_os = "linux") {
     None
 };
 
-/// `index.html` with the web view named on `<html>` (unchanged where no style depends on it).
-pub fn mark_web_view(page: &str) -> String {
-    match WEB_VIEW {
-        Some(name) => page.replacen(
-            HTML_LANG,
-            &format!(r#"{HTML_LANG} data-webview="{name}""#),
-            1,
-        ),
-        None => page.to_owned(),
-    }
+/// `index.html` with the web view named on `<html>`, and the desktop's font (a CSS family list
+/// checked by `desktop_font::css_family`) as its `--font` where there is one; unchanged where no
+/// style depends on them.
+pub fn mark_web_view(page: &str, desktop_font: Option<&str>) -> String {
+    let Some(name) = WEB_VIEW else {
+        return page.to_owned();
+    };
+    let font = desktop_font
+        .map(|family| format!(" style='--font: {family}, sans-serif'"))
+        .unwrap_or_default();
+    page.replacen(
+        HTML_LANG,
+        &format!(r#"{HTML_LANG} data-webview="{name}"{font}"#),
+        1,
+    )
 }
 
 /// The app's embedded assets, with the saved first screen put into `index.html`.
@@ -194,6 +201,8 @@ impl<R: Runtime> Assets<R> for WithFirstScreen<R> {
             Ok(dir) => self.store.set_dir(dir),
             Err(error) => tracing::warn!(%error, "no data folder for the first screen"),
         }
+        // Here, on the main thread with GTK started, before the window asks for its page.
+        let _ = self.store.desktop_font.set(crate::desktop_font::read());
     }
 
     fn get(&self, key: &AssetKey) -> Option<Cow<'_, [u8]>> {
@@ -208,7 +217,8 @@ impl<R: Runtime> Assets<R> for WithFirstScreen<R> {
                 _ => return Some(asset),
             },
         };
-        Some(Cow::Owned(mark_web_view(&page).into_bytes()))
+        let font = self.store.desktop_font.get().and_then(Option::as_deref);
+        Some(Cow::Owned(mark_web_view(&page, font).into_bytes()))
     }
 
     fn iter(&self) -> Box<AssetsIter<'_>> {
@@ -275,12 +285,20 @@ mod tests {
     fn the_page_names_its_web_view_with_or_without_a_saved_screen() {
         let dark = inject(INDEX, &screen("<p>x</p>", ChosenTheme::Dark)).expect("injected");
         for page in [INDEX.to_owned(), dark] {
-            let marked = mark_web_view(&page);
+            let marked = mark_web_view(&page, None);
             if cfg!(target_os = "linux") {
                 assert!(marked.contains(r#"<html lang="en" data-webview="webkitgtk""#));
                 assert_eq!(marked.matches("data-webview").count(), 1);
             } else {
                 assert_eq!(marked, page);
+            }
+            let with_font = mark_web_view(&page, Some("\"Cantarell\""));
+            if cfg!(target_os = "linux") {
+                assert!(with_font.contains(
+                    r#"data-webview="webkitgtk" style='--font: "Cantarell", sans-serif'"#
+                ));
+            } else {
+                assert_eq!(with_font, page);
             }
             // The theme the saved screen carries stays on <html>.
             assert_eq!(

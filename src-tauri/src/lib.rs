@@ -3,6 +3,7 @@
 
 pub mod batches;
 mod commands;
+pub mod desktop_font;
 mod error;
 pub mod first_screen;
 mod media;
@@ -245,6 +246,7 @@ pub fn run() {
             }
             let probing = app.handle().clone();
             tauri::async_runtime::spawn(async move {
+                commands::startup::after_first_paint().await;
                 probing.state::<Session>().probe_keychain_now().await;
             });
             let handle = app.handle().clone();

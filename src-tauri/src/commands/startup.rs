@@ -84,7 +84,44 @@ pub fn save_first_screen(
 }
 
 static STARTED: OnceLock<(Instant, f64)> = OnceLock::new();
-static REPORTED: AtomicBool = AtomicBool::new(false);
+static FIRST_PAINT: FirstPaint = FirstPaint::new();
+/// The longest start-up work waits for the first frame, for a first screen that never reports
+/// one (onboarding, an error).
+const FIRST_PAINT_WAIT: Duration = Duration::from_secs(2);
+
+/// Whether the window has reported its first frame, and who waits for it.
+struct FirstPaint {
+    reported: AtomicBool,
+    waiters: tokio::sync::Notify,
+}
+
+impl FirstPaint {
+    const fn new() -> Self {
+        Self {
+            reported: AtomicBool::new(false),
+            waiters: tokio::sync::Notify::const_new(),
+        }
+    }
+
+    /// True the first time only.
+    fn report(&self) -> bool {
+        let first = !self.reported.swap(true, Ordering::SeqCst);
+        if first {
+            self.waiters.notify_waiters();
+        }
+        first
+    }
+
+    /// Returns once reported, or after `max`.
+    async fn wait(&self, max: Duration) {
+        // Created before the check, so a report in between still wakes it.
+        let reported = self.waiters.notified();
+        if self.reported.load(Ordering::SeqCst) {
+            return;
+        }
+        let _ = tokio::time::timeout(max, reported).await;
+    }
+}
 
 /// One moment of the page's start, in milliseconds since the page's time origin.
 #[derive(Debug, Clone, Deserialize, specta::Type)]
@@ -113,6 +150,13 @@ fn epoch_ms() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
+/// Returns once the window has reported its first frame, or after `FIRST_PAINT_WAIT`: start-up
+/// work the first screen doesn't need (asking the keychain whether it works, which may start a
+/// Secret Service) waits for it, instead of taking the CPU while the first frame is drawn.
+pub async fn after_first_paint() {
+    FIRST_PAINT.wait(FIRST_PAINT_WAIT).await;
+}
+
 /// "navigation +412, script +780, …": each mark in ms after `main`, on the wall clock.
 fn describe(timings: &PageTimings, main_epoch_ms: f64) -> String {
     let mut line = String::new();
@@ -130,7 +174,7 @@ fn describe(timings: &PageTimings, main_epoch_ms: f64) -> String {
 #[tauri::command]
 #[specta::specta]
 pub fn first_paint(app: tauri::AppHandle, timings: PageTimings) {
-    if REPORTED.swap(true, Ordering::SeqCst) {
+    if !FIRST_PAINT.report() {
         return;
     }
     let (since_start, main_epoch) = STARTED
@@ -159,6 +203,32 @@ pub fn first_paint(app: tauri::AppHandle, timings: PageTimings) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn work_after_the_first_paint_waits_for_the_report_or_the_time_limit() {
+        let signal = std::sync::Arc::new(FirstPaint::new());
+        let waiting = tokio::spawn({
+            let signal = signal.clone();
+            async move { signal.wait(Duration::from_secs(60)).await }
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!waiting.is_finished(), "it waits for the report");
+        assert!(signal.report());
+        assert!(!signal.report(), "reported once only");
+        tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("woken by the report, long before its time limit")
+            .expect("no panic");
+        // Already reported: no wait at all.
+        tokio::time::timeout(Duration::from_secs(5), signal.wait(Duration::from_secs(60)))
+            .await
+            .expect("returns at once");
+        // Never reported: the time limit ends the wait.
+        let never = FirstPaint::new();
+        let started = std::time::Instant::now();
+        never.wait(Duration::from_millis(300)).await;
+        assert!(started.elapsed() >= Duration::from_millis(300));
+    }
 
     #[tokio::test]
     async fn the_first_screen_has_the_demo_catalog_live_and_nothing_before_a_workspace() {

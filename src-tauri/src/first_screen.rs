@@ -114,6 +114,13 @@ impl FirstScreenStore {
         std::fs::rename(partial, path)
     }
 
+    /// The theme saved with the last first screen (any UI build), to paint the window's
+    /// background in it before the page's first frame.
+    pub fn saved_theme(&self) -> Option<ChosenTheme> {
+        let saved: Saved = serde_json::from_slice(&std::fs::read(self.path()?).ok()?).ok()?;
+        Some(saved.screen.theme)
+    }
+
     /// The page with the saved screen in it, or `None` to serve it as built.
     fn page_with_first_screen(&self, index_html: &[u8]) -> Option<String> {
         let ui_build = self.ui_build.get_or_init(|| build_hash(index_html));

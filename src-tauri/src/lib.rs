@@ -163,6 +163,9 @@ pub fn run() {
             builder.mount_events(app);
             let app_data = app_data_dir(app)?;
             first_screen.set_dir(app_data.clone());
+            if let Some(window) = app.get_webview_window("main") {
+                rendering::match_background_to_theme(&window, first_screen.saved_theme());
+            }
             app.manage(first_screen);
             // Managed before the window can call anything.
             let window_events = app.handle().clone();

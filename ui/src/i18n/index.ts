@@ -56,7 +56,9 @@ i18next.on("languageChanged", setPageLanguage);
 
 /**
  * The locale used for dates, numbers and sizes: the OS/web view's own, not the catalog's. A web
- * view started with LANG=C reports "C", which Intl refuses (RangeError): then Intl's default.
+ * view started with LANG=C reports "C", which Intl refuses (RangeError); Intl's own default there
+ * is en-US's POSIX variant, which writes 10000 for 10,000 and 2026-12-06 dates, so plain US
+ * English stands in for a locale that names no language.
  */
 export function locale(): string | undefined {
   const tag = typeof navigator !== "undefined" ? navigator.language : undefined;
@@ -64,6 +66,9 @@ export function locale(): string | undefined {
   try {
     return Intl.getCanonicalLocales(tag)[0];
   } catch {
-    return undefined;
+    return NO_LANGUAGE_LOCALE;
   }
 }
+
+/** Stands in for a C/POSIX locale (see `locale`). */
+const NO_LANGUAGE_LOCALE = "en-US";

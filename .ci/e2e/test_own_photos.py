@@ -14,13 +14,12 @@ import glob
 import json
 import os
 import socket
-import sqlite3
 import subprocess
 import tempfile
 import time
 import urllib.request
 
-from harness import ARTIFACTS, LIVE_UPDATES, LaminaDesktop, main, testid
+from harness import ARTIFACTS, LIVE_UPDATES, LaminaDesktop, main, newest_output, testid
 from pngs import noisy_png, share_near
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
@@ -64,19 +63,6 @@ def read(path):
 def stats():
     with urllib.request.urlopen(f"{SERVICE}/_sandbox/stats", timeout=5) as answer:
         return json.load(answer)
-
-
-def newest_output(data_dir):
-    """The service's address of the newest run's first output, from the app's history."""
-    for db in glob.glob(os.path.join(data_dir, "**", "history.sqlite3"), recursive=True):
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            row = conn.execute(
-                "SELECT o.value FROM outputs o JOIN runs r ON r.local_id = o.local_id "
-                "WHERE o.idx = 0 AND o.value IS NOT NULL ORDER BY r.created_at DESC LIMIT 1"
-            ).fetchone()
-            if row:
-                return row[0]
-    raise AssertionError(f"no output in the history under {data_dir}")
 
 
 def fetch(url):
@@ -159,22 +145,6 @@ class OwnPhotos(LaminaDesktop):
             self.report_failure("the photo upload failed")
             self.fail(self.find("photo-error").text)
 
-    def wait_completed(self):
-        try:
-            return WebDriverWait(self.driver, 120, ignored_exceptions=LIVE_UPDATES).until(
-                lambda d: next(
-                    (
-                        c
-                        for c in d.find_elements(*testid("run-card"))
-                        if c.get_attribute("data-status") in ("completed", "failed")
-                    ),
-                    None,
-                )
-            )
-        except TimeoutException:
-            self.report_failure("no finished run")
-            raise
-
     def photo_in_output(self):
         """The share of the newest output's pixels that are the dropped photo's colour."""
         return share_near(fetch(newest_output(os.environ["LAMINA_DATA_DIR"])), MAGENTA)
@@ -207,7 +177,7 @@ class OwnPhotos(LaminaDesktop):
             self.assertTrue(self.find("generate").is_enabled())
             self.shot(f"{name}-ready-{theme}")
         self.click("generate")
-        run = self.wait_completed()
+        run = self.wait_finished_run()
         self.assertEqual(run.get_attribute("data-status"), "completed", run.text)
         return run
 

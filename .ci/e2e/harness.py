@@ -7,6 +7,7 @@ $E2E_ARTIFACTS, named `<test file>-<step>.png` by `shot`.
 import glob
 import os
 import sqlite3
+import subprocess
 import sys
 import time
 import unittest
@@ -43,6 +44,34 @@ def newest_output(data_dir):
             if row:
                 return row[0]
     raise AssertionError(f"no output in the history under {data_dir}")
+
+
+def start_service(log_name, key, *flags):
+    """`lamina-sandbox` as its own process on E2E_SERVICE_PORT (e2e.sh points the app's
+    LAMINA_BASE_URL there), for an account whose key is `key`, once it listens. Its log (and its
+    "listening on" line) goes to `log_name` in the artifacts: a pipe nobody drains would block it."""
+    port = os.environ["E2E_SERVICE_PORT"]
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    log_path = os.path.join(ARTIFACTS, log_name)
+    with open(log_path, "w") as log:
+        service = subprocess.Popen(
+            [os.environ["LAMINA_SANDBOX_BINARY"], *flags]
+            + ["--port", port, "--speed", "4", "--key", key],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.time() + 30
+    while f"listening on http://127.0.0.1:{port}" not in read(log_path):
+        if service.poll() is not None or time.time() > deadline:
+            service.kill()
+            raise RuntimeError(f"the sandbox did not start:\n{read(log_path)}")
+        time.sleep(0.1)
+    return service
+
+
+def read(path):
+    with open(path) as file:
+        return file.read()
 
 
 def testid(name):

@@ -19,13 +19,20 @@ import tempfile
 import time
 import urllib.request
 
-from harness import ARTIFACTS, LIVE_UPDATES, LaminaDesktop, main, newest_output, testid
+from harness import (
+    ARTIFACTS,
+    LIVE_UPDATES,
+    LaminaDesktop,
+    main,
+    newest_output,
+    start_service,
+    testid,
+)
 from pngs import noisy_png, share_near
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-SANDBOX = os.environ["LAMINA_SANDBOX_BINARY"]
 PORT = int(os.environ["E2E_SERVICE_PORT"])
 SERVICE = f"http://127.0.0.1:{PORT}"
 KEY = "lma_e2e_own_photos_account_51d2"
@@ -55,11 +62,6 @@ def free_port():
         return s.getsockname()[1]
 
 
-def read(path):
-    with open(path) as file:
-        return file.read()
-
-
 def stats():
     with urllib.request.urlopen(f"{SERVICE}/_sandbox/stats", timeout=5) as answer:
         return json.load(answer)
@@ -75,22 +77,7 @@ class OwnPhotos(LaminaDesktop):
 
     @classmethod
     def setUpClass(cls):
-        os.makedirs(ARTIFACTS, exist_ok=True)
-        cls.processes = []
-        log_path = os.path.join(ARTIFACTS, "photos-sandbox.log")
-        with open(log_path, "w") as log:
-            service = subprocess.Popen(
-                [SANDBOX, "--port", str(PORT), "--speed", "4", "--key", KEY],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        cls.processes.append(service)
-        deadline = time.time() + 30
-        while f"listening on {SERVICE}" not in read(log_path):
-            if service.poll() is not None or time.time() > deadline:
-                service.kill()
-                raise RuntimeError(f"the sandbox did not start:\n{read(log_path)}")
-            time.sleep(0.1)
+        cls.processes = [start_service("photos-sandbox.log", KEY)]
         # The bucket: a folder s3s-fs serves, SigV4 checked against one key and secret.
         cls.s3_root = tempfile.mkdtemp()
         os.makedirs(os.path.join(cls.s3_root, BUCKET))

@@ -4,7 +4,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -71,14 +70,7 @@ async fn fifty_runs_survive_sigkill() {
     .unwrap();
     let data = tempfile::tempdir().unwrap();
     let mut child = killed_child::spawn_child(&server.base_url(), data.path());
-    let stdout = child.stdout.take().unwrap();
-    let announced = tokio::task::spawn_blocking(move || {
-        BufReader::new(stdout)
-            .lines()
-            .any(|line| line.is_ok_and(|l| l == ALL_STARTED))
-    })
-    .await
-    .unwrap();
+    let announced = killed_child::announced(&mut child, ALL_STARTED).await;
     assert!(announced, "the child never started its runs");
     // Let tracking get going (streams open, some runs running), then kill without warning.
     tokio::time::sleep(Duration::from_millis(700)).await;

@@ -10,7 +10,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -177,14 +176,7 @@ async fn killed_mid_publish_is_not_resent() {
     // it never reads the answer, and killed once the post exists.
     server.set_faults(FaultRule::parse_spec("slow=1500@POST:/v1/publishing/publish*1").unwrap());
     let mut child = killed_child::spawn_child(&server.base_url(), data.path());
-    let stdout = child.stdout.take().unwrap();
-    let announced = tokio::task::spawn_blocking(move || {
-        BufReader::new(stdout)
-            .lines()
-            .any(|line| line.is_ok_and(|l| l == PUBLISHING))
-    })
-    .await
-    .unwrap();
+    let announced = killed_child::announced(&mut child, PUBLISHING).await;
     assert!(announced, "the child never started publishing");
     let waited = Instant::now();
     while publish_requests(&server) == 0 {

@@ -390,6 +390,7 @@ async fn batch_of_200_survives_sigkill(minimal: bool, kill: Kill) {
     // A POST that arrived as its sender died may or may not have made its run (the server may
     // drop the request with the connection).
     let runs = stats.runs_created as usize;
+    println!("{posts} POSTs, {runs} runs made");
     assert!(
         (ROWS - unsettled..=posts).contains(&runs),
         "{runs} runs for {posts} POSTs"

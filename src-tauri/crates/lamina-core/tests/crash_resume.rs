@@ -7,24 +7,18 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use lamina_api::ApiKey;
-use lamina_core::{HistoryQuery, RunState, Workspace, WorkspaceConfig};
-use lamina_sandbox::{DEMO_KEY, SandboxConfig, catalog};
+use lamina_core::{HistoryQuery, RunState};
+use lamina_sandbox::{SandboxConfig, catalog};
 
 const RUNS: usize = 50;
 const ALL_STARTED: &str = "all-started";
 
-fn workspace(base_url: &str, data: &Path) -> Workspace {
-    Workspace::open(WorkspaceConfig::new(
-        base_url,
-        ApiKey::new(DEMO_KEY),
-        data.to_owned(),
-    ))
-    .unwrap()
-}
-
+#[path = "common/demo_workspace.rs"]
+mod demo_workspace;
 #[path = "common/killed_child.rs"]
 mod killed_child;
+
+use demo_workspace::workspace;
 
 fn main() {
     killed_child::main_of(

@@ -4,7 +4,10 @@ keyring, each on its own empty data folder (so each starts on onboarding). Scree
 $E2E_ARTIFACTS, named `<test file>-<step>.png` by `shot`.
 """
 
+import glob
 import os
+import sqlite3
+import subprocess
 import sys
 import time
 import unittest
@@ -19,7 +22,7 @@ from selenium.common.exceptions import (
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 APP = os.environ["LAMINA_APP_BINARY"]
 ARTIFACTS = os.environ.get("E2E_ARTIFACTS", "artifacts/e2e")
@@ -28,6 +31,47 @@ DRIVER = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4444")
 
 # Run events re-render lists while a test reads them: a stale element is retried, not a failure.
 LIVE_UPDATES = (StaleElementReferenceException,)
+
+
+def newest_output(data_dir):
+    """The service's address of the newest run's first output, from the app's history."""
+    for db in glob.glob(os.path.join(data_dir, "**", "history.sqlite3"), recursive=True):
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            row = conn.execute(
+                "SELECT o.value FROM outputs o JOIN runs r ON r.local_id = o.local_id "
+                "WHERE o.idx = 0 AND o.value IS NOT NULL ORDER BY r.created_at DESC LIMIT 1"
+            ).fetchone()
+            if row:
+                return row[0]
+    raise AssertionError(f"no output in the history under {data_dir}")
+
+
+def start_service(log_name, key, *flags):
+    """`lamina-sandbox` as its own process on E2E_SERVICE_PORT (e2e.sh points the app's
+    LAMINA_BASE_URL there), for an account whose key is `key`, once it listens. Its log (and its
+    "listening on" line) goes to `log_name` in the artifacts: a pipe nobody drains would block it."""
+    port = os.environ["E2E_SERVICE_PORT"]
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    log_path = os.path.join(ARTIFACTS, log_name)
+    with open(log_path, "w") as log:
+        service = subprocess.Popen(
+            [os.environ["LAMINA_SANDBOX_BINARY"], *flags]
+            + ["--port", port, "--speed", "4", "--key", key],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.time() + 30
+    while f"listening on http://127.0.0.1:{port}" not in read(log_path):
+        if service.poll() is not None or time.time() > deadline:
+            service.kill()
+            raise RuntimeError(f"the sandbox did not start:\n{read(log_path)}")
+        time.sleep(0.1)
+    return service
+
+
+def read(path):
+    with open(path) as file:
+        return file.read()
 
 
 def testid(name):
@@ -83,6 +127,14 @@ class LaminaDesktop(unittest.TestCase):
             theme,
         )
         time.sleep(0.3)
+
+    def shots(self, name):
+        """The same step in light and in dark (the page left light)."""
+        self.force_theme("light")
+        self.shot(f"{name}-light")
+        self.force_theme("dark")
+        self.shot(f"{name}-dark")
+        self.force_theme("light")
 
     def wait_images_shown(self, timeout=20):
         """Every image inside the window has been decoded (lazy ones load as they scroll in), so a
@@ -155,6 +207,60 @@ class LaminaDesktop(unittest.TestCase):
         self.find("onboarding")
         self.click("try-demo")
         self.find("demo-badge")
+
+    def enter_demo(self):
+        """Into the demo workspace: through onboarding on a fresh data folder; a reused one may
+        already be in the demo."""
+        try:
+            WebDriverWait(self.driver, 10).until(
+                lambda d: d.find_elements(*testid("onboarding"))
+                or d.find_elements(*testid("demo-badge"))
+            )
+        except TimeoutException:
+            pass
+        if self.driver.find_elements(*testid("onboarding")):
+            self.choose_demo()
+        self.find("demo-badge")
+
+    def set_value(self, element, text):
+        """Types into a React-controlled field in one go (send_keys per key is slow under Xvfb)."""
+        proto = "HTMLTextAreaElement" if element.tag_name == "textarea" else "HTMLInputElement"
+        self.driver.execute_script(
+            f"""const el = arguments[0];
+               const set = Object.getOwnPropertyDescriptor({proto}.prototype, 'value').set;
+               set.call(el, arguments[1]);
+               el.dispatchEvent(new Event('input', {{ bubbles: true }}));""",
+            element,
+            text,
+        )
+
+    def open_new_batch(self, app):
+        """The Batch screen's form for a new batch, with `app` chosen."""
+        self.click("nav-batch")
+        self.find("batch-page")
+        if not self.driver.find_elements(*testid("batch-new")):
+            self.click("batch-new-button")
+        self.find("batch-new")
+        select = self.find("batch-app")
+        self.wait.until(lambda d: len(Select(select).options) > 1)
+        Select(select).select_by_visible_text(app)
+
+    def wait_finished_run(self):
+        """The first run card that completed or failed, within 120 s."""
+        try:
+            return WebDriverWait(self.driver, 120, ignored_exceptions=LIVE_UPDATES).until(
+                lambda d: next(
+                    (
+                        c
+                        for c in d.find_elements(*testid("run-card"))
+                        if c.get_attribute("data-status") in ("completed", "failed")
+                    ),
+                    None,
+                )
+            )
+        except TimeoutException:
+            self.report_failure("no finished run")
+            raise
 
 
 def main():

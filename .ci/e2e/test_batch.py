@@ -8,8 +8,7 @@ import os
 import time
 
 from harness import LIVE_UPDATES, LaminaDesktop, main, testid
-from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import WebDriverWait
 
 TABLE = (
     "sku,Prompt,Aspect Ratio\n"
@@ -23,51 +22,16 @@ SKUS = ["TEE-01", "MUG-02", "BAG-03"]
 class BatchFlow(LaminaDesktop):
     PREFIX = "batch-"
 
-    def shots(self, name):
-        """The same step in light and in dark."""
-        self.force_theme("light")
-        self.shot(f"{name}-light")
-        self.force_theme("dark")
-        self.shot(f"{name}-dark")
-        self.force_theme("light")
-
-    def enter_demo(self):
-        # A fresh data folder shows onboarding; a reused one may already be in the demo.
-        try:
-            WebDriverWait(self.driver, 10).until(
-                lambda d: d.find_elements(*testid("onboarding")) or d.find_elements(*testid("demo-badge"))
-            )
-        except TimeoutException:
-            pass
-        if self.driver.find_elements(*testid("onboarding")):
-            self.choose_demo()
-        self.find("demo-badge")
-
     def test_batch(self):
         export_root = os.environ.get("LAMINA_EXPORT_DIR")
         self.assertTrue(export_root, "LAMINA_EXPORT_DIR must be set for the app (see .ci/e2e.sh)")
         name = f"Spring drop {int(time.time())}"
 
         self.enter_demo()
-        self.click("nav-batch")
-        self.find("batch-page")
-        if not self.driver.find_elements(*testid("batch-new")):
-            self.click("batch-new-button")
-        self.find("batch-new")
-        app = self.find("batch-app")
-        self.wait.until(lambda d: len(Select(app).options) > 1)
-        Select(app).select_by_visible_text("Hero Image")
+        self.open_new_batch("Hero Image")
 
         # Paste the table: the sku column feeds no parameter: kept for file names, with a notice.
-        paste = self.find("batch-paste")
-        self.driver.execute_script(
-            """const el = arguments[0];
-               const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;
-               set.call(el, arguments[1]);
-               el.dispatchEvent(new Event('input', { bubbles: true }));""",
-            paste,
-            TABLE,
-        )
+        self.set_value(self.find("batch-paste"), TABLE)
         notices = self.wait_text("batch-notices", "sku")
         self.assertIn("kept for file names", notices)
         self.driver.execute_script(

@@ -13,31 +13,13 @@ import time
 
 from harness import LIVE_UPDATES, LaminaDesktop, main, testid
 from pngs import solid_png
-from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import WebDriverWait
 
 COLOURS = [(200, 80, 60), (60, 140, 200), (90, 170, 90)]
 
 
 class BatchPhotosFlow(LaminaDesktop):
     PREFIX = "batch-photos-"
-
-    def shots(self, name):
-        self.force_theme("light")
-        self.shot(f"{name}-light")
-        self.force_theme("dark")
-        self.shot(f"{name}-dark")
-        self.force_theme("light")
-
-    def paste(self, text):
-        self.driver.execute_script(
-            """const el = arguments[0];
-               const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;
-               set.call(el, arguments[1]);
-               el.dispatchEvent(new Event('input', { bubbles: true }));""",
-            self.find("batch-paste"),
-            text,
-        )
 
     def test_batch_of_local_photos(self):
         # Letters and digits only: the dialog is typed into key by key.
@@ -51,25 +33,11 @@ class BatchPhotosFlow(LaminaDesktop):
             f"product {i + 1} on marble,{path}\n" for i, path in enumerate(paths)
         )
 
-        try:
-            WebDriverWait(self.driver, 10).until(
-                lambda d: d.find_elements(*testid("onboarding")) or d.find_elements(*testid("demo-badge"))
-            )
-        except TimeoutException:
-            pass
-        if self.driver.find_elements(*testid("onboarding")):
-            self.choose_demo()
-        self.find("demo-badge")
-        self.click("nav-batch")
-        self.find("batch-page")
-        if not self.driver.find_elements(*testid("batch-new")):
-            self.click("batch-new-button")
-        app = self.find("batch-app")
-        self.wait.until(lambda d: len(Select(app).options) > 1)
-        Select(app).select_by_visible_text("Hero Image")
+        self.enter_demo()
+        self.open_new_batch("Hero Image")
 
         # One photo missing: named by row (the header is row 1) and column; nothing can run.
-        self.paste(table)
+        self.set_value(self.find("batch-paste"), table)
         problems = self.wait_text("batch-problems", "isn't there")
         self.assertIn("Row 4", problems)
         self.assertIn("Reference Image", problems)
@@ -87,7 +55,7 @@ class BatchPhotosFlow(LaminaDesktop):
         # The photo is there now: pasted again, the table checks out and counts 3 uploads.
         with open(paths[2], "wb") as f:
             f.write(solid_png(64, 48, COLOURS[2]))
-        self.paste(table + "\n")
+        self.set_value(self.find("batch-paste"), table + "\n")
         self.wait_text("batch-photos", "3 photos from this computer")
         self.wait.until(lambda d: d.find_element(*testid("batch-run")).is_enabled())
         name = self.find("batch-name")

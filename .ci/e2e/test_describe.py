@@ -20,38 +20,6 @@ CAPTION = f"Meet the linen shirt. Made for slow summer mornings. #{int(time.time
 class DescribeFlow(LaminaDesktop):
     PREFIX = "describe-"
 
-    def shots(self, name):
-        """The same step in light and in dark."""
-        self.force_theme("light")
-        self.shot(f"{name}-light")
-        self.force_theme("dark")
-        self.shot(f"{name}-dark")
-        self.force_theme("light")
-
-    def enter_demo(self):
-        try:
-            WebDriverWait(self.driver, 10).until(
-                lambda d: d.find_elements(*testid("onboarding"))
-                or d.find_elements(*testid("demo-badge"))
-            )
-        except TimeoutException:
-            pass
-        if self.driver.find_elements(*testid("onboarding")):
-            self.choose_demo()
-        self.find("demo-badge")
-
-    def set_value(self, element, text):
-        """Types into a React-controlled field in one go (send_keys per key is slow under Xvfb)."""
-        proto = "HTMLTextAreaElement" if element.tag_name == "textarea" else "HTMLInputElement"
-        self.driver.execute_script(
-            f"""const el = arguments[0];
-               const set = Object.getOwnPropertyDescriptor({proto}.prototype, 'value').set;
-               set.call(el, arguments[1]);
-               el.dispatchEvent(new Event('input', {{ bubbles: true }}));""",
-            element,
-            text,
-        )
-
     def text_of(self, element):
         """The element's whole text (WebKitWebDriver's visible-text leaves out the pill chips)."""
         return self.driver.execute_script("return arguments[0].textContent", element)

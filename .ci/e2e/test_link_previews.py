@@ -8,33 +8,18 @@ output's "Use as input for…" opens Hero Image with a permanent copy of it (the
 transfer-asset answer, a /_sandbox/files/ address), not the output's own /files/ link.
 """
 
-import glob
 import os
 import socket
-import sqlite3
 import threading
 import time
 
-from harness import LIVE_UPDATES, LaminaDesktop, main, testid
+from harness import LIVE_UPDATES, LaminaDesktop, main, newest_output, testid
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 FIELD = "Reference Image"
-
-
-def newest_output(data_dir):
-    """The service's address of the newest run's first output, from the app's history."""
-    for db in glob.glob(os.path.join(data_dir, "**", "history.sqlite3"), recursive=True):
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            row = conn.execute(
-                "SELECT o.value FROM outputs o JOIN runs r ON r.local_id = o.local_id "
-                "WHERE o.idx = 0 AND o.value IS NOT NULL ORDER BY r.created_at DESC LIMIT 1"
-            ).fetchone()
-            if row:
-                return row[0]
-    raise AssertionError(f"no output in the history under {data_dir}")
 
 
 class Watched:
@@ -90,18 +75,7 @@ class LinkPreviews(LaminaDesktop):
         prompt = self.find("field-Prompt").find_element(By.NAME, "Prompt")
         prompt.send_keys("A linen shirt folded on a chair")
         self.click("generate")
-        run = self.wait_until(
-            "no finished run",
-            lambda d: next(
-                (
-                    c
-                    for c in d.find_elements(*testid("run-card"))
-                    if c.get_attribute("data-status") in ("completed", "failed")
-                ),
-                None,
-            ),
-            120,
-        )
+        run = self.wait_finished_run()
         self.assertEqual(run.get_attribute("data-status"), "completed", run.text)
         link = newest_output(os.environ["LAMINA_DATA_DIR"])
         print(f"\nthe output's link: {link}")

@@ -12,17 +12,15 @@ runs; then the sandbox's counters show each missing endpoint asked at most once.
 import json
 import os
 import re
-import subprocess
 import time
 import urllib.request
 
-from harness import ARTIFACTS, LIVE_UPDATES, LaminaDesktop, main, testid
+from harness import LIVE_UPDATES, LaminaDesktop, main, start_service, testid
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-SANDBOX = os.environ["LAMINA_SANDBOX_BINARY"]
 PORT = int(os.environ["E2E_SERVICE_PORT"])
 SERVICE = f"http://127.0.0.1:{PORT}"
 # Not the demo key: the account is the user's own.
@@ -43,11 +41,6 @@ def stats():
         return json.load(answer)
 
 
-def read(path):
-    with open(path) as file:
-        return file.read()
-
-
 def print_requests(seen):
     print("\nrequests per route at the minimal service:")
     for route, count in sorted(seen["byRoute"].items()):
@@ -59,21 +52,7 @@ class MinimalService(LaminaDesktop):
 
     @classmethod
     def setUpClass(cls):
-        # Its log (and its "listening on" line) goes to a file: a pipe nobody drains would block it.
-        os.makedirs(ARTIFACTS, exist_ok=True)
-        log_path = os.path.join(ARTIFACTS, "minimal-sandbox.log")
-        with open(log_path, "w") as log:
-            cls.service = subprocess.Popen(
-                [SANDBOX, "--minimal", "--port", str(PORT), "--speed", "4", "--key", KEY],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.time() + 30
-        while f"listening on {SERVICE}" not in read(log_path):
-            if cls.service.poll() is not None or time.time() > deadline:
-                cls.service.kill()
-                raise RuntimeError(f"the minimal sandbox did not start:\n{read(log_path)}")
-            time.sleep(0.1)
+        cls.service = start_service("minimal-sandbox.log", KEY, "--minimal")
         super().setUpClass()
 
     @classmethod

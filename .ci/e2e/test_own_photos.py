@@ -14,19 +14,25 @@ import glob
 import json
 import os
 import socket
-import sqlite3
 import subprocess
 import tempfile
 import time
 import urllib.request
 
-from harness import ARTIFACTS, LIVE_UPDATES, LaminaDesktop, main, testid
+from harness import (
+    ARTIFACTS,
+    LIVE_UPDATES,
+    LaminaDesktop,
+    main,
+    newest_output,
+    start_service,
+    testid,
+)
 from pngs import noisy_png, share_near
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-SANDBOX = os.environ["LAMINA_SANDBOX_BINARY"]
 PORT = int(os.environ["E2E_SERVICE_PORT"])
 SERVICE = f"http://127.0.0.1:{PORT}"
 KEY = "lma_e2e_own_photos_account_51d2"
@@ -56,27 +62,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def read(path):
-    with open(path) as file:
-        return file.read()
-
-
 def stats():
     with urllib.request.urlopen(f"{SERVICE}/_sandbox/stats", timeout=5) as answer:
         return json.load(answer)
-
-
-def newest_output(data_dir):
-    """The service's address of the newest run's first output, from the app's history."""
-    for db in glob.glob(os.path.join(data_dir, "**", "history.sqlite3"), recursive=True):
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            row = conn.execute(
-                "SELECT o.value FROM outputs o JOIN runs r ON r.local_id = o.local_id "
-                "WHERE o.idx = 0 AND o.value IS NOT NULL ORDER BY r.created_at DESC LIMIT 1"
-            ).fetchone()
-            if row:
-                return row[0]
-    raise AssertionError(f"no output in the history under {data_dir}")
 
 
 def fetch(url):
@@ -89,22 +77,7 @@ class OwnPhotos(LaminaDesktop):
 
     @classmethod
     def setUpClass(cls):
-        os.makedirs(ARTIFACTS, exist_ok=True)
-        cls.processes = []
-        log_path = os.path.join(ARTIFACTS, "photos-sandbox.log")
-        with open(log_path, "w") as log:
-            service = subprocess.Popen(
-                [SANDBOX, "--port", str(PORT), "--speed", "4", "--key", KEY],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        cls.processes.append(service)
-        deadline = time.time() + 30
-        while f"listening on {SERVICE}" not in read(log_path):
-            if service.poll() is not None or time.time() > deadline:
-                service.kill()
-                raise RuntimeError(f"the sandbox did not start:\n{read(log_path)}")
-            time.sleep(0.1)
+        cls.processes = [start_service("photos-sandbox.log", KEY)]
         # The bucket: a folder s3s-fs serves, SigV4 checked against one key and secret.
         cls.s3_root = tempfile.mkdtemp()
         os.makedirs(os.path.join(cls.s3_root, BUCKET))
@@ -159,22 +132,6 @@ class OwnPhotos(LaminaDesktop):
             self.report_failure("the photo upload failed")
             self.fail(self.find("photo-error").text)
 
-    def wait_completed(self):
-        try:
-            return WebDriverWait(self.driver, 120, ignored_exceptions=LIVE_UPDATES).until(
-                lambda d: next(
-                    (
-                        c
-                        for c in d.find_elements(*testid("run-card"))
-                        if c.get_attribute("data-status") in ("completed", "failed")
-                    ),
-                    None,
-                )
-            )
-        except TimeoutException:
-            self.report_failure("no finished run")
-            raise
-
     def photo_in_output(self):
         """The share of the newest output's pixels that are the dropped photo's colour."""
         return share_near(fetch(newest_output(os.environ["LAMINA_DATA_DIR"])), MAGENTA)
@@ -207,7 +164,7 @@ class OwnPhotos(LaminaDesktop):
             self.assertTrue(self.find("generate").is_enabled())
             self.shot(f"{name}-ready-{theme}")
         self.click("generate")
-        run = self.wait_completed()
+        run = self.wait_finished_run()
         self.assertEqual(run.get_attribute("data-status"), "completed", run.text)
         return run
 

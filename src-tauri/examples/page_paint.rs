@@ -7,19 +7,11 @@
 //! set: then it stays open, e.g. for a screenshot).
 
 use std::path::{Component, Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use tao::event::{Event, WindowEvent};
-use tao::event_loop::{ControlFlow, EventLoopBuilder};
-use tao::window::WindowBuilder;
-use wry::WebViewBuilder;
 use wry::http::Response;
 
-fn epoch_ms() -> u128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis())
-}
+#[path = "common/bare_webview.rs"]
+mod bare_webview;
 
 fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()) {
@@ -53,14 +45,10 @@ fn file_for(root: &Path, request_path: &str) -> Option<PathBuf> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(std::env::var_os("PAGE_DIR").ok_or("PAGE_DIR is not set")?);
     let stay_open = std::env::var_os("PAGE_STAY").is_some();
-    let event_loop = EventLoopBuilder::<()>::with_user_event().build();
-    let proxy = event_loop.create_proxy();
-    let window = WindowBuilder::new()
-        .with_title("Page paint")
-        .with_inner_size(tao::dpi::LogicalSize::new(1200.0, 800.0))
-        .build(&event_loop)?;
-    let builder = WebViewBuilder::new()
-        .with_custom_protocol("page".into(), move |_id, request| {
+    bare_webview::run(
+        "Page paint",
+        "page",
+        move |request| {
             let file = file_for(&root, request.uri().path());
             match file.as_deref().map(|f| (f, std::fs::read(f))) {
                 Some((path, Ok(body))) => Response::builder()
@@ -72,40 +60,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .body(Vec::new().into())
                     .unwrap_or_default(),
             }
-        })
-        .with_url("page://localhost/")
-        .with_ipc_handler(move |message| {
-            let what = message.body();
-            println!("{what} at {} ms", epoch_ms());
-            if what.starts_with("painted") && !stay_open {
-                let _ = proxy.send_event(());
-            }
-        });
-    #[cfg(target_os = "linux")]
-    let _webview = {
-        use tao::platform::unix::WindowExtUnix;
-        use wry::{WebViewBuilderExtUnix, WebViewExtUnix};
-        let vbox = window
-            .default_vbox()
-            .ok_or("the window has no GTK container")?;
-        let webview = builder.build_gtk(vbox)?;
-        if lamina_desktop::rendering::draw_on_cpu() {
-            lamina_desktop::rendering::draw_without_compositing(&webview.webview());
-        }
-        webview
-    };
-    #[cfg(not(target_os = "linux"))]
-    let _webview = builder.build(&window)?;
-
-    event_loop.run(move |event, _, control_flow| {
-        *control_flow = ControlFlow::Wait;
-        match event {
-            Event::UserEvent(()) => *control_flow = ControlFlow::Exit,
-            Event::WindowEvent {
-                event: WindowEvent::CloseRequested,
-                ..
-            } => *control_flow = ControlFlow::Exit,
-            _ => {}
-        }
-    });
+        },
+        move |what| {
+            println!("{what} at {} ms", bare_webview::epoch_ms());
+            what.starts_with("painted") && !stay_open
+        },
+    )
 }

@@ -4,28 +4,21 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use lamina_api::ApiKey;
-use lamina_core::{HistoryQuery, RunState, Workspace, WorkspaceConfig};
-use lamina_sandbox::{DEMO_KEY, SandboxConfig, catalog};
+use lamina_core::{HistoryQuery, RunState};
+use lamina_sandbox::{SandboxConfig, catalog};
 
 const RUNS: usize = 50;
 const ALL_STARTED: &str = "all-started";
 
-fn workspace(base_url: &str, data: &Path) -> Workspace {
-    Workspace::open(WorkspaceConfig::new(
-        base_url,
-        ApiKey::new(DEMO_KEY),
-        data.to_owned(),
-    ))
-    .unwrap()
-}
-
+#[path = "common/demo_workspace.rs"]
+mod demo_workspace;
 #[path = "common/killed_child.rs"]
 mod killed_child;
+
+use demo_workspace::workspace;
 
 fn main() {
     killed_child::main_of(
@@ -71,14 +64,7 @@ async fn fifty_runs_survive_sigkill() {
     .unwrap();
     let data = tempfile::tempdir().unwrap();
     let mut child = killed_child::spawn_child(&server.base_url(), data.path());
-    let stdout = child.stdout.take().unwrap();
-    let announced = tokio::task::spawn_blocking(move || {
-        BufReader::new(stdout)
-            .lines()
-            .any(|line| line.is_ok_and(|l| l == ALL_STARTED))
-    })
-    .await
-    .unwrap();
+    let announced = killed_child::announced(&mut child, ALL_STARTED).await;
     assert!(announced, "the child never started its runs");
     // Let tracking get going (streams open, some runs running), then kill without warning.
     tokio::time::sleep(Duration::from_millis(700)).await;

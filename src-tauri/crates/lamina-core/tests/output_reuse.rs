@@ -6,28 +6,25 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use lamina_api::{ApiKey, OptionalEndpoint};
+use lamina_api::OptionalEndpoint;
 use lamina_core::storage::backend::Backend;
 use lamina_core::storage::reuse::remembered_cdn_link;
 use lamina_core::storage::uploads::UPLOAD_REF_PREFIX;
 use lamina_core::storage::{PrepareOptions, UploadState, Uploader, input_from_output};
-use lamina_core::{RunRecord, RunState, Workspace, WorkspaceConfig};
-use lamina_sandbox::{DEMO_KEY, FaultRule, SandboxConfig, SandboxHandle, catalog};
+use lamina_core::{RunRecord, RunState, Workspace};
+use lamina_sandbox::{FaultRule, SandboxHandle, catalog};
+use tempfile::TempDir;
+
+#[path = "common/demo_workspace.rs"]
+mod demo_workspace;
+
+use demo_workspace::{requests_to, sandbox, workspace};
 
 const TRANSFER: &str = "POST /v1/publishing/transfer-asset";
-
-fn workspace(base_url: &str, data: &Path) -> Workspace {
-    Workspace::open(WorkspaceConfig::new(
-        base_url,
-        ApiKey::new(DEMO_KEY),
-        data.to_owned(),
-    ))
-    .unwrap()
-}
+const SPEED: f64 = 20.0;
 
 fn uploader(workspace: &Workspace) -> Uploader {
     Uploader::new(
@@ -39,16 +36,6 @@ fn uploader(workspace: &Workspace) -> Uploader {
         Uploader::staging_dir_of(workspace.data_dir()),
         PrepareOptions::default(),
     )
-}
-
-async fn sandbox(minimal: bool) -> SandboxHandle {
-    lamina_sandbox::start(SandboxConfig {
-        speed: 20.0,
-        minimal,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
 }
 
 /// A finished Hero Image run whose picture was kept on this computer.
@@ -72,8 +59,30 @@ async fn finished_run(workspace: &Workspace) -> RunRecord {
     done
 }
 
+/// What every test starts from, from a sandbox (`minimal` or full): the sandbox, a fresh data
+/// folder, the workspace on it, a finished run, the run's hosted link and an uploader to the
+/// sandbox's built-in storage.
+async fn reuse_on(
+    minimal: bool,
+) -> (
+    SandboxHandle,
+    TempDir,
+    Workspace,
+    RunRecord,
+    String,
+    Uploader,
+) {
+    let sb = sandbox(SPEED, minimal).await;
+    let data = tempfile::tempdir().unwrap();
+    let ws = workspace(&sb.base_url(), data.path());
+    let run = finished_run(&ws).await;
+    let hosted = run.outputs[0].value.clone().unwrap();
+    let up = uploader(&ws);
+    (sb, data, ws, run, hosted, up)
+}
+
 fn transfers(sb: &SandboxHandle) -> u64 {
-    sb.stats().by_route.get(TRANSFER).copied().unwrap_or(0)
+    requests_to(sb, TRANSFER)
 }
 
 async fn fetch_status(url: &str) -> u16 {
@@ -91,12 +100,7 @@ async fn fetch_status(url: &str) -> u16 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn one_cdn_copy_then_none_even_after_a_restart() {
-    let sb = sandbox(false).await;
-    let data = tempfile::tempdir().unwrap();
-    let ws = workspace(&sb.base_url(), data.path());
-    let run = finished_run(&ws).await;
-    let hosted = run.outputs[0].value.clone().unwrap();
-    let up = uploader(&ws);
+    let (sb, data, ws, run, hosted, up) = reuse_on(false).await;
 
     let before = sb.stats();
     let first = input_from_output(ws.store(), &up, ws.client(), &run.local_id, 0)
@@ -151,12 +155,7 @@ async fn one_cdn_copy_then_none_even_after_a_restart() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_copy_falls_back_to_the_hosted_link_without_asking_twice() {
-    let sb = sandbox(false).await;
-    let data = tempfile::tempdir().unwrap();
-    let ws = workspace(&sb.base_url(), data.path());
-    let run = finished_run(&ws).await;
-    let hosted = run.outputs[0].value.clone().unwrap();
-    let up = uploader(&ws);
+    let (sb, _data, ws, run, hosted, up) = reuse_on(false).await;
 
     sb.set_faults(FaultRule::parse_spec("500@POST:/v1/publishing/transfer-asset*1").unwrap());
     let reused = input_from_output(ws.store(), &up, ws.client(), &run.local_id, 0)
@@ -191,12 +190,7 @@ async fn a_failed_copy_falls_back_to_the_hosted_link_without_asking_twice() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_minimal_service_gets_the_hosted_link_and_no_copy() {
-    let sb = sandbox(true).await;
-    let data = tempfile::tempdir().unwrap();
-    let ws = workspace(&sb.base_url(), data.path());
-    let run = finished_run(&ws).await;
-    let hosted = run.outputs[0].value.clone().unwrap();
-    let up = uploader(&ws);
+    let (sb, _data, ws, run, hosted, up) = reuse_on(true).await;
 
     let stored = sb.stats().files_stored;
     let first = input_from_output(ws.store(), &up, ws.client(), &run.local_id, 0)
@@ -228,11 +222,8 @@ async fn a_minimal_service_gets_the_hosted_link_and_no_copy() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_expired_hosted_link_is_not_transferred_the_archived_copy_is_uploaded() {
-    let sb = sandbox(false).await;
-    let data = tempfile::tempdir().unwrap();
-    let ws = workspace(&sb.base_url(), data.path());
-    let run = finished_run(&ws).await;
-    let hosted = run.outputs[0].value.clone().unwrap();
+    // (The uploader holds the store and nothing read from it: made before the edit below.)
+    let (sb, data, ws, run, hosted, up) = reuse_on(false).await;
     // The service's link was a presigned one that expired in 2020.
     let expired = format!("{hosted}?X-Amz-Date=20200101T000000Z&X-Amz-Expires=3600");
     let history = rusqlite::Connection::open(data.path().join("history.sqlite3")).unwrap();
@@ -243,7 +234,6 @@ async fn an_expired_hosted_link_is_not_transferred_the_archived_copy_is_uploaded
         )
         .unwrap();
     drop(history);
-    let up = uploader(&ws);
 
     let reused = input_from_output(ws.store(), &up, ws.client(), &run.local_id, 0)
         .await

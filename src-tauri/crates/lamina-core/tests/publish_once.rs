@@ -10,22 +10,26 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use lamina_api::ApiKey;
 use lamina_core::publishing::{ChannelOutcome, PublishRequest, PublishState, PublishView};
-use lamina_core::{Offered, RunState, Workspace, WorkspaceConfig};
-use lamina_sandbox::{DEMO_KEY, FaultRule, SandboxConfig, SandboxHandle, catalog};
+use lamina_core::{Offered, RunState, Workspace};
+use lamina_sandbox::{DEMO_KEY, FaultRule, SandboxHandle, catalog};
 
+#[path = "common/demo_workspace.rs"]
+mod demo_workspace;
 #[path = "common/killed_child.rs"]
 mod killed_child;
+
+use demo_workspace::{sandbox, workspace};
 
 const PUBLISH_ROUTE: &str = "POST /v1/publishing/publish";
 const INSTAGRAM: &str = "ch-demo-instagram";
 const CAPTION: &str = "Our new linen shirt, out today";
 const PUBLISHING: &str = "publishing";
+const SPEED: f64 = 50.0;
 
 fn main() {
     killed_child::main_of_cases(
@@ -50,25 +54,6 @@ enum Case {
     LostAnswer,
     Killed,
     Minimal,
-}
-
-fn workspace(base_url: &str, data: &Path) -> Workspace {
-    Workspace::open(WorkspaceConfig::new(
-        base_url,
-        ApiKey::new(DEMO_KEY),
-        data.to_owned(),
-    ))
-    .unwrap()
-}
-
-async fn sandbox(minimal: bool) -> SandboxHandle {
-    lamina_sandbox::start(SandboxConfig {
-        speed: 50.0,
-        minimal,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
 }
 
 /// A finished Hero Image run in `workspace`: what gets published.
@@ -98,12 +83,7 @@ fn to_instagram(run: &str) -> PublishRequest {
 }
 
 fn publish_requests(server: &SandboxHandle) -> u64 {
-    server
-        .stats()
-        .by_route
-        .get(PUBLISH_ROUTE)
-        .copied()
-        .unwrap_or(0)
+    demo_workspace::requests_to(server, PUBLISH_ROUTE)
 }
 
 /// Confirmed to Demo Instagram, with a post page on the sandbox showing the caption.
@@ -120,7 +100,7 @@ async fn assert_confirmed(server: &SandboxHandle, publish: &PublishView) {
 }
 
 async fn lost_answer_is_settled_from_history() {
-    let server = sandbox(false).await;
+    let server = sandbox(SPEED, false).await;
     let data = tempfile::tempdir().unwrap();
     let workspace = workspace(&server.base_url(), data.path());
     let run = finished_run(&workspace).await;
@@ -186,7 +166,7 @@ async fn child(base_url: &str, data: &Path) {
 }
 
 async fn killed_mid_publish_is_not_resent() {
-    let server = sandbox(false).await;
+    let server = sandbox(SPEED, false).await;
     let data = tempfile::tempdir().unwrap();
     {
         let workspace = workspace(&server.base_url(), data.path());
@@ -196,14 +176,7 @@ async fn killed_mid_publish_is_not_resent() {
     // it never reads the answer, and killed once the post exists.
     server.set_faults(FaultRule::parse_spec("slow=1500@POST:/v1/publishing/publish*1").unwrap());
     let mut child = killed_child::spawn_child(&server.base_url(), data.path());
-    let stdout = child.stdout.take().unwrap();
-    let announced = tokio::task::spawn_blocking(move || {
-        BufReader::new(stdout)
-            .lines()
-            .any(|line| line.is_ok_and(|l| l == PUBLISHING))
-    })
-    .await
-    .unwrap();
+    let announced = killed_child::announced(&mut child, PUBLISHING).await;
     assert!(announced, "the child never started publishing");
     let waited = Instant::now();
     while publish_requests(&server) == 0 {
@@ -263,7 +236,7 @@ fn workspace_client(server: &SandboxHandle) -> lamina_api::LaminaClient {
 }
 
 async fn service_without_publishing() {
-    let server = sandbox(true).await;
+    let server = sandbox(SPEED, true).await;
     let data = tempfile::tempdir().unwrap();
     let workspace = workspace(&server.base_url(), data.path());
     let run = finished_run(&workspace).await;

@@ -5,38 +5,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+#[path = "common/demo_workspace.rs"]
+mod demo_workspace;
 #[path = "common/s3.rs"]
 mod s3;
 
-use std::path::Path;
 use std::time::Duration;
 
-use lamina_api::{ApiKey, Inputs};
+use demo_workspace::{sandbox, workspace};
+use lamina_api::Inputs;
 use lamina_core::storage::backend::Backend;
 use lamina_core::storage::{PrepareOptions, S3Settings, Uploader};
-use lamina_core::{RunRecord, RunState, Workspace, WorkspaceConfig};
-use lamina_sandbox::{DEMO_KEY, FaultRule, SandboxConfig, SandboxHandle, catalog};
+use lamina_core::{RunRecord, RunState, Workspace};
+use lamina_sandbox::{FaultRule, catalog};
 use s3::{ACCESS_KEY, BUCKET, S3Server, SECRET_KEY};
 
 const REFERENCE: &str = "Reference Image";
-
-fn workspace(base_url: &str, data: &Path) -> Workspace {
-    Workspace::open(WorkspaceConfig::new(
-        base_url,
-        ApiKey::new(DEMO_KEY),
-        data.to_owned(),
-    ))
-    .unwrap()
-}
-
-async fn sandbox() -> SandboxHandle {
-    lamina_sandbox::start(SandboxConfig {
-        speed: 20.0,
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap()
-}
 
 fn s3_settings(server: &S3Server, link_lifetime_secs: u32) -> S3Settings {
     S3Settings {
@@ -98,7 +82,7 @@ async fn run_to_end(workspace: &Workspace, inputs: &Inputs) -> RunRecord {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rerun_of_an_old_run_re_signs_its_expired_presigned_link() {
     let server = S3Server::start();
-    let sb = sandbox().await;
+    let sb = sandbox(20.0, false).await;
     let data = tempfile::tempdir().unwrap();
     let ws = workspace(&sb.base_url(), data.path());
 
@@ -151,7 +135,7 @@ async fn a_rerun_of_an_old_run_re_signs_its_expired_presigned_link() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_link_the_service_cannot_fetch_fails_the_run_naming_the_field() {
-    let sb = sandbox().await;
+    let sb = sandbox(20.0, false).await;
     let data = tempfile::tempdir().unwrap();
     let ws = workspace(&sb.base_url(), data.path());
     let uploader = Uploader::new(

@@ -1,7 +1,8 @@
 //! The harness of the tests that kill a process mid-work with SIGKILL (`crash_resume.rs`,
-//! `batch_resume.rs`): the test binary runs itself again as that process, told by two
-//! environment variables where its data folder and the sandbox are.
+//! `batch_resume.rs`, `publish_once.rs`): the test binary runs itself again as that process, told
+//! by two environment variables where its data folder and the sandbox are.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -57,4 +58,17 @@ pub fn spawn_child(base_url: &str, data: &Path) -> Child {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap()
+}
+
+/// Whether the child printed the line `announcement` (read until it does, or its output ends).
+#[allow(dead_code)] // batch_resume.rs reads the child's progress lines itself
+pub async fn announced(child: &mut Child, announcement: &'static str) -> bool {
+    let stdout = child.stdout.take().unwrap();
+    tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout)
+            .lines()
+            .any(|line| line.is_ok_and(|l| l == announcement))
+    })
+    .await
+    .unwrap()
 }

@@ -579,11 +579,21 @@ async fn batch_of_200_killed_and_resumed_sends_each_row_once(minimal: bool) {
         count("GET /v1/runs/{id}"),
         stats.rate_limited,
     );
-    assert_eq!(
-        stats.run_start_requests, ROWS as u64,
-        "exactly one POST per row"
+    // One POST per row, never two. The start left for a person may not have reached the service
+    // (a kill before it was sent, or a connection the sandbox dropped with the process).
+    let unconfirmed = unconfirmed as u64;
+    assert!(
+        (ROWS as u64 - unconfirmed..=ROWS as u64).contains(&stats.run_start_requests),
+        "one POST per row: {} for {ROWS} rows, {unconfirmed} unconfirmed",
+        stats.run_start_requests
     );
-    assert_eq!(stats.runs_created, ROWS as u64);
+    assert!(
+        (stats.run_start_requests - unconfirmed..=stats.run_start_requests)
+            .contains(&stats.runs_created),
+        "{} runs from {} POSTs",
+        stats.runs_created,
+        stats.run_start_requests
+    );
     // Batches follow their runs themselves: never a long poll or a stream per run.
     assert_eq!(
         count("GET /v1/runs/{id}/wait") + count("GET /v1/runs/{id}/stream"),

@@ -99,6 +99,19 @@ async fn fetch_status(url: &str) -> u16 {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn two_reuses_at_the_same_moment_make_one_copy() {
+    let (sb, _data, ws, run, hosted, up) = reuse_on(false).await;
+    let (first, second) = tokio::join!(
+        input_from_output(ws.store(), &up, ws.client(), &run.local_id, 0),
+        input_from_output(ws.store(), &up, ws.client(), &run.local_id, 0),
+    );
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(transfers(&sb), 1, "one copy to the CDN, not one per reuse");
+    assert_eq!(first.value, second.value, "both get the same copy");
+    assert_ne!(first.value, hosted);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn one_cdn_copy_then_none_even_after_a_restart() {
     let (sb, data, ws, run, hosted, up) = reuse_on(false).await;
 

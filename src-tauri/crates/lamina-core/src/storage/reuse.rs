@@ -2,6 +2,9 @@
 //! `transfer-asset`, else the output's own hosted address while it is still valid, otherwise its
 //! archived local copy uploaded through the same pipeline as a dropped photo.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use lamina_api::{LaminaClient, MediaType, OptionalEndpoint, OutputKind, TransferRequest};
 use rusqlite::{OptionalExtension, params};
@@ -134,6 +137,10 @@ pub async fn input_from_output(
         .ok_or_else(|| {
             UploadError::UnknownUpload(format!("output {output_index} of {local_id}"))
         })?;
+    // One copy per output at a time: a second reuse while the first copies waits for it and
+    // then finds its link remembered, instead of making a second copy.
+    let copying = output_lock(local_id, output_index);
+    let _copying = copying.lock().await;
     if let Some(cdn) = remembered_cdn_link(store, local_id, output_index)?
         && hosted_link_usable(&cdn, current_base_url)
     {
@@ -167,6 +174,23 @@ pub async fn input_from_output(
         value: ticket.input_value.clone(),
         upload: Some(ticket),
     })
+}
+
+/// Each output's lock, by run and output index.
+type OutputLocks = HashMap<(String, usize), Arc<tokio::sync::Mutex<()>>>;
+
+/// The lock of one output's reuse (kept while anyone holds it; outputs are few per session).
+fn output_lock(local_id: &str, output_index: usize) -> Arc<tokio::sync::Mutex<()>> {
+    static LOCKS: LazyLock<Mutex<OutputLocks>> = LazyLock::new(Mutex::default);
+    let mut locks = LOCKS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Forget the locks nobody holds any more.
+    locks.retain(|_, lock| Arc::strong_count(lock) > 1);
+    locks
+        .entry((local_id.to_owned(), output_index))
+        .or_default()
+        .clone()
 }
 
 fn hosted(value: String) -> InputFromOutput {

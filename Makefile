@@ -25,7 +25,7 @@ ui-build: ui-deps
 	npm --prefix ui run build
 
 demo: setup ui-build
-	cargo build -p lamina-desktop
+	cargo build -p lamina-desktop -p lamina-core --bin lamina-desktop --bin lamina-heic
 	LAMINA_DEMO=1 $${CARGO_TARGET_DIR:-target}/debug/lamina-desktop
 
 sandbox:
@@ -77,6 +77,7 @@ BUNDLES ?= deb,rpm
 TAURI_ARGS ?=
 bundle: ui-deps
 	@[ "$$(uname -s)" != Linux ] || bash .ci/setup.sh
+	@[ "$$(uname -s)" != Linux ] || bash .ci/stage-heic-helper.sh release
 	$(TAURI) build --ci --bundles $(BUNDLES) $(TAURI_ARGS)
 	@find $${CARGO_TARGET_DIR:-target} -maxdepth 5 -path '*/release/bundle/*' \( -name '*.deb' -o -name '*.rpm' -o -name '*.dmg' -o -name '*.msi' -o -name '*-setup.exe' \) -exec ls -l {} +
 

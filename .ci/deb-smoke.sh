@@ -18,8 +18,9 @@ deb=${1:-}
 if [ -z "$deb" ]; then
   [ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
   [ -f ui/dist/index.html ] || npm --prefix ui run build
-  # Reuses target/debug/lamina-desktop when it is up to date (after `make e2e`: no compile).
-  cargo build -p lamina-desktop --locked
+  # Reuses target/debug/lamina-desktop when it is up to date (after `make e2e`: no compile), and
+  # stages the HEIC helper the package installs beside it.
+  bash .ci/stage-heic-helper.sh debug
   rm -rf "$target/debug/bundle/deb"
   start=$(date +%s)
   ui/node_modules/.bin/tauri bundle --debug --bundles deb --ci >/dev/null
@@ -43,7 +44,14 @@ grep -q "^Description: Generate product images" <<<"$info" || fail "description:
 # Files: the binary, a desktop entry naming it, icons.
 bin=$root/usr/bin/lamina-desktop
 [ -x "$bin" ] || fail "no /usr/bin/lamina-desktop in the package"
-[ "$(ls "$root/usr/bin")" = lamina-desktop ] || fail "/usr/bin holds more than the app: $(ls "$root/usr/bin")"
+helper=$root/usr/bin/lamina-heic
+[ "$(ls "$root/usr/bin" | tr '\n' ' ')" = "lamina-desktop lamina-heic " ] ||
+  fail "/usr/bin holds other than the app and its HEIC helper: $(ls "$root/usr/bin")"
+# The app doesn't load libheif at start (src-tauri/crates/lamina-core/src/bin/lamina-heic.rs says
+# why); the installed helper converts an iPhone photo.
+! readelf -d "$bin" | grep -q libheif || fail "the app links libheif: $(readelf -d "$bin" | grep libheif)"
+heic_header=$("$helper" <src-tauri/crates/lamina-core/tests/fixtures/photo.heic | head -n 1 || true)
+[ "$heic_header" = "96 64 3 1" ] || fail "the installed HEIC helper answered '$heic_header'"
 entry=$(ls "$root"/usr/share/applications/*.desktop)
 grep -Eq "^Exec=(/usr/bin/)?lamina-desktop( %[uUfF])?$" "$entry" || fail "desktop entry Exec: $(cat "$entry")"
 grep -qx "Name=Lamina Desktop" "$entry" || fail "desktop entry Name: $(cat "$entry")"
@@ -52,7 +60,9 @@ icon=$(sed -n 's/^Icon=//p' "$entry")
 ls "$root"/usr/share/icons/hicolor/*/apps/"$icon".png >/dev/null || fail "no icon named $icon"
 if command -v desktop-file-validate >/dev/null; then desktop-file-validate "$entry"; fi
 # Every shared library resolves on this system (the package's Depends install them elsewhere).
-if ldd "$bin" | grep -q "not found"; then fail "missing libraries: $(ldd "$bin" | grep 'not found')"; fi
+for installed in "$bin" "$helper"; do
+  if ldd "$installed" | grep -q "not found"; then fail "missing libraries: $(ldd "$installed" | grep 'not found')"; fi
+done
 
 # Launch the installed binary (not the build tree's) on the demo workspace.
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked

@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
 npm --prefix ui run build
+# The app, and the HEIC helper it runs beside it.
+cargo build -p lamina-desktop -p lamina-core --bin lamina-desktop --bin lamina-heic
 # The sandbox binary too: test_minimal_service.py runs it as a separate process, the service a
 # real account talks to.
-cargo build -p lamina-desktop
 # (Built apart: together, Cargo unifies their features and rebuilds the app's dependencies.)
 cargo build -p lamina-sandbox
 command -v tauri-driver >/dev/null || cargo install tauri-driver --locked

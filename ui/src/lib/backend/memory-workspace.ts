@@ -271,52 +271,73 @@ export class MemoryWorkspace {
 
   protected progress(localId: string, def: MemoryAppDef): void {
     const step = this.stepMs;
-    this.later(step, () =>
-      this.update(localId, (r) => {
-        r.status = "running";
-        r.startedAt = new Date().toISOString();
-        r.outputs = def.outputs.map((_, index) => ({
-          index,
-          outputId: `out-${index}-${hash(`${localId}/${index}`).toString(36)}`,
-          label: def.outputs[index]?.label ?? null,
-          type: "pending",
-          status: "pending",
-          value: null,
-          error: null,
-          file: null,
-          fileError: null,
-          starred: false,
-        }));
-      }),
-    );
-
+    // Each step is timed from the one before: timers of different lengths that are all due
+    // (a busy test machine) may fire out of order, and a run must never go back to running.
+    const steps: [number, () => void][] = [
+      [
+        step,
+        () =>
+          this.update(localId, (r) => {
+            r.status = "running";
+            r.startedAt = new Date().toISOString();
+            r.outputs = def.outputs.map((_, index) => ({
+              index,
+              outputId: `out-${index}-${hash(`${localId}/${index}`).toString(36)}`,
+              label: def.outputs[index]?.label ?? null,
+              type: "pending",
+              status: "pending",
+              value: null,
+              error: null,
+              file: null,
+              fileError: null,
+              starred: false,
+            }));
+          }),
+      ],
+    ];
     if (def.failsWith) {
       const message = def.failsWith;
-      this.later(step * 1.8, () =>
-        this.update(localId, (r) => {
-          r.status = "failed";
-          r.errorMessage = message;
-          r.completedAt = new Date().toISOString();
-          r.outputs = r.outputs.map((o) => ({ ...o, status: "error", error: message }));
-        }),
+      steps.push([
+        step * 0.8,
+        () =>
+          this.update(localId, (r) => {
+            r.status = "failed";
+            r.errorMessage = message;
+            r.completedAt = new Date().toISOString();
+            r.outputs = r.outputs.map((o) => ({ ...o, status: "error", error: message }));
+          }),
+      ]);
+    } else {
+      def.outputs.forEach((o, index) =>
+        steps.push([
+          step * 0.5,
+          () =>
+            this.update(localId, (r) => {
+              const out = r.outputs[index];
+              if (out) r.outputs[index] = this.finishOutput(r, out, o);
+            }),
+        ]),
       );
-      return;
+      steps.push([
+        step * 0.1,
+        () =>
+          this.update(localId, (r) => {
+            r.status = "completed";
+            r.completedAt = new Date().toISOString();
+          }),
+      ]);
     }
+    this.inTurn(steps);
+  }
 
-    def.outputs.forEach((o, index) => {
-      this.later(step * (1.5 + index * 0.5), () =>
-        this.update(localId, (r) => {
-          const out = r.outputs[index];
-          if (out) r.outputs[index] = this.finishOutput(r, out, o);
-        }),
-      );
+  /** Runs each step after its delay, counted from the step before. */
+  private inTurn(steps: [number, () => void][]): void {
+    const [first, ...rest] = steps;
+    if (!first) return;
+    this.later(first[0], () => {
+      first[1]();
+      this.inTurn(rest);
     });
-    this.later(step * (1.6 + (def.outputs.length - 1) * 0.5), () =>
-      this.update(localId, (r) => {
-        r.status = "completed";
-        r.completedAt = new Date().toISOString();
-      }),
-    );
   }
 
   private finishOutput(run: RunRecord, out: OutputRecord, def: MemoryOutputDef): OutputRecord {

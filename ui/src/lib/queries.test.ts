@@ -53,4 +53,14 @@ describe("run cache", () => {
       ["1", "completed"],
     ]);
   });
+
+  it("keeps an event that came before any list was cached (it is in the run's own entry)", () => {
+    const fresh = [run("1", "2026-01-01T10:00:00Z", "2026-01-01T10:00:05Z", "running")];
+    const own = run("1", "2026-01-01T10:00:00Z", "2026-01-01T10:00:09Z", "completed");
+    const merged = mergeRuns(fresh, undefined, (id) => (id === "1" ? own : undefined));
+    expect(merged.map((r) => [r.localId, r.status])).toEqual([["1", "completed"]]);
+    // An older own entry does not win over the list.
+    const stale = run("1", "2026-01-01T10:00:00Z", "2026-01-01T10:00:01Z", "starting");
+    expect(mergeRuns(fresh, undefined, () => stale)[0]?.status).toBe("running");
+  });
 });

@@ -108,13 +108,19 @@ export function useLastInputs(appId: string) {
  * A fetched list merged with what events already put in the cache: a run's newer state wins,
  * and runs that started while the list was loading are kept.
  */
-export function mergeRuns(fresh: RunRecord[], cached: RunRecord[] | undefined): RunRecord[] {
+export function mergeRuns(
+  fresh: RunRecord[],
+  cached: RunRecord[] | undefined,
+  ownEntry: (localId: string) => RunRecord | undefined = () => undefined,
+): RunRecord[] {
+  // An event that came while the first list was on its way had no list to go into; it is in the
+  // run's own entry (`applyRun`), so that is read too, or the run would stay as the list had it.
+  const newest = (r: RunRecord, known: RunRecord | undefined) =>
+    known && known.updatedAt > r.updatedAt ? known : r;
+  fresh = fresh.map((r) => newest(r, ownEntry(r.localId)));
   if (!cached) return fresh;
   const byId = new Map(cached.map((r) => [r.localId, r]));
-  const merged = fresh.map((r) => {
-    const known = byId.get(r.localId);
-    return known && known.updatedAt > r.updatedAt ? known : r;
-  });
+  const merged = fresh.map((r) => newest(r, byId.get(r.localId)));
   const freshIds = new Set(fresh.map((r) => r.localId));
   const extra = cached.filter((r) => !freshIds.has(r.localId) && isInFlight(r));
   return [...extra, ...merged].sort((a, b) =>
@@ -128,7 +134,9 @@ export function useRuns() {
   return useQuery({
     queryKey: keys.runs,
     queryFn: async () =>
-      mergeRuns(await backend.listRuns(RUNS_LIMIT, 0), client.getQueryData(keys.runs)),
+      mergeRuns(await backend.listRuns(RUNS_LIMIT, 0), client.getQueryData(keys.runs), (id) =>
+        client.getQueryData<RunRecord>(keys.run(id)),
+      ),
     retry: retryTransient,
     // Events keep the list live; polling while something is in flight and refetching when the
     // window comes back are only safety nets for missed events.
